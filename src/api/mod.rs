@@ -1,0 +1,11 @@
+//! The only code that speaks HTTP: the client (auth, retries, timeouts, limits), the wire
+//! models and the mapping of responses to errors.
+
+mod client;
+mod errors;
+pub mod ids;
+pub mod models;
+
+pub use client::{ApiClient, ClientOptions, USER_AGENT, agents_url};
+pub use ids::AgentId;
+pub use models::{Agent, HeartbeatRequest};

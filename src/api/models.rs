@@ -1,0 +1,377 @@
+//! What goes over the wire: the heartbeat body (the seed's request example) and agent records
+//! (read tolerantly, kept as received).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The heartbeat body, exactly the seed's request example shape:
+/// `{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeartbeatRequest {
+    pub version: String,
+    /// Whole seconds the agent process has been running (a JSON integer).
+    pub uptime: u64,
+    #[serde(serialize_with = "whole_as_integer")]
+    pub cpu_usage: f64,
+    #[serde(serialize_with = "whole_as_integer")]
+    pub mem_usage: f64,
+}
+
+/// `35.2` stays `35.2`, but `100.0` goes out as `100`: the seed's field table types the usages
+/// as Long, and a whole number written as an integer is read by either kind of server.
+fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
+}
+
+impl HeartbeatRequest {
+    /// Checks every field; the error names the field and what is allowed.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        validate_version(&self.version).map_err(|msg| FieldError::new("version", msg))?;
+        validate_percent(self.cpu_usage).map_err(|msg| FieldError::new("cpuUsage", msg))?;
+        validate_percent(self.mem_usage).map_err(|msg| FieldError::new("memUsage", msg))?;
+        Ok(())
+    }
+
+    /// Reads a heartbeat body from JSON text (for `--body`): an object with the four fields
+    /// of the seed, each of the right type and range. Other fields are refused, so a typo
+    /// (`cpu_usage`) does not silently send a half-empty heartbeat.
+    pub fn from_json(text: &[u8]) -> Result<HeartbeatRequest, FieldError> {
+        let value: Value = serde_json::from_slice(text)
+            .map_err(|err| FieldError::new("body", format!("is not valid JSON: {err}")))?;
+        let Value::Object(object) = value else {
+            return Err(FieldError::new("body", "must be a JSON object"));
+        };
+        const FIELDS: [&str; 4] = ["version", "uptime", "cpuUsage", "memUsage"];
+        if let Some(unknown) = object.keys().find(|key| !FIELDS.contains(&key.as_str())) {
+            return Err(FieldError::new(
+                unknown,
+                format!("is not a heartbeat field (expected {})", FIELDS.join(", ")),
+            ));
+        }
+        let field = |name: &str| {
+            object
+                .get(name)
+                .ok_or_else(|| FieldError::new(name, "is missing"))
+        };
+        let version = field("version")?
+            .as_str()
+            .ok_or_else(|| FieldError::new("version", "must be a string"))?
+            .to_owned();
+        let uptime = field("uptime")?;
+        let uptime = uptime.as_u64().ok_or_else(|| {
+            if uptime.as_i64().is_some_and(|n| n < 0) || uptime.as_f64().is_some_and(|n| n < 0.0) {
+                FieldError::new("uptime", "must not be negative")
+            } else {
+                FieldError::new("uptime", "must be a whole number of seconds")
+            }
+        })?;
+        let number = |name: &str| -> Result<f64, FieldError> {
+            field(name)?
+                .as_f64()
+                .ok_or_else(|| FieldError::new(name, "must be a number"))
+        };
+        let request = HeartbeatRequest {
+            version,
+            uptime,
+            cpu_usage: number("cpuUsage")?,
+            mem_usage: number("memUsage")?,
+        };
+        request.validate()?;
+        Ok(request)
+    }
+}
+
+/// A field of a heartbeat that is not acceptable, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.message)
+    }
+}
+
+/// A usage percentage: finite and within 0–100.
+pub fn validate_percent(value: f64) -> Result<f64, String> {
+    if !value.is_finite() {
+        return Err(format!("{value} is not a finite number (0–100)"));
+    }
+    if !(0.0..=100.0).contains(&value) {
+        return Err(format!("{value} is outside 0–100"));
+    }
+    Ok(value)
+}
+
+/// An agent version: non-empty, no control characters, at most 256 bytes.
+pub fn validate_version(version: &str) -> Result<(), String> {
+    if version.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    if version.chars().any(char::is_control) {
+        return Err("must not contain control characters".into());
+    }
+    if version.len() > 256 {
+        return Err("is longer than 256 bytes".into());
+    }
+    Ok(())
+}
+
+/// One agent record as the server sent it. Every field is optional and every unknown field is
+/// kept, so JSON output prints the record exactly as received; the accessors read tolerantly
+/// (a number that arrives as a string, or a string that arrives as a number).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct Agent(pub Map<String, Value>);
+
+impl Agent {
+    /// Reads a record from a JSON value that must be an object.
+    pub fn from_value(value: Value) -> Result<Agent, String> {
+        match value {
+            Value::Object(map) => Ok(Agent(map)),
+            other => Err(format!(
+                "expected an agent object, got {}",
+                json_kind(&other)
+            )),
+        }
+    }
+
+    /// A field as text: strings as they are, numbers and booleans printed.
+    pub fn text(&self, field: &str) -> Option<String> {
+        match self.0.get(field)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// A field as a number: numbers as they are, strings that hold a number parsed.
+    pub fn number(&self, field: &str) -> Option<f64> {
+        match self.0.get(field)? {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn uuid(&self) -> Option<String> {
+        self.text("uuid")
+    }
+
+    pub fn status(&self) -> Option<String> {
+        self.text("status")
+    }
+
+    /// The labels, from a JSON string holding an object (the seed) or an object.
+    /// Values that are not strings are printed as JSON.
+    pub fn labels(&self) -> Option<Vec<(String, String)>> {
+        let parsed;
+        let object = match self.0.get("labels")? {
+            Value::Object(object) => object,
+            Value::String(text) => {
+                parsed = serde_json::from_str::<Value>(text).ok()?;
+                parsed.as_object()?
+            }
+            _ => return None,
+        };
+        Some(
+            object
+                .iter()
+                .map(|(key, value)| {
+                    let value = match value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        )
+    }
+
+    /// A timestamp field (`lastHeartbeatAt`, `createDate`, `lastOpDate`).
+    pub fn time(&self, field: &str) -> Option<SystemTime> {
+        parse_timestamp(self.0.get(field)?)
+    }
+}
+
+/// Reads a timestamp: RFC 3339 (`Z`, an offset, fractional seconds, or a space for `T`), or a
+/// number of seconds (milliseconds when it is too large to be seconds) since the epoch.
+pub fn parse_timestamp(value: &Value) -> Option<SystemTime> {
+    match value {
+        Value::Number(n) => from_epoch_number(n.as_f64()?),
+        Value::String(s) => {
+            let s = s.trim();
+            if let Ok(n) = s.parse::<f64>() {
+                return from_epoch_number(n);
+            }
+            parse_rfc3339(s)
+        }
+        _ => None,
+    }
+}
+
+fn from_epoch_number(n: f64) -> Option<SystemTime> {
+    if !n.is_finite() || n < 0.0 {
+        return None;
+    }
+    let secs = if n > 1e11 { n / 1000.0 } else { n };
+    UNIX_EPOCH.checked_add(Duration::try_from_secs_f64(secs).ok()?)
+}
+
+fn parse_rfc3339(s: &str) -> Option<SystemTime> {
+    if let Ok(time) = humantime::parse_rfc3339_weak(s) {
+        return Some(time);
+    }
+    // humantime reads only UTC; apply a numeric offset (`+02:00`, `-0530`) by hand.
+    let split = s.len().checked_sub(6).filter(|&i| i > 10)?;
+    let (base, offset) = s.split_at(split);
+    let (sign, rest) = match offset.as_bytes().first()? {
+        b'+' => (1i64, &offset[1..]),
+        b'-' => (-1i64, &offset[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':')?;
+    let offset_secs =
+        sign * (hours.parse::<i64>().ok()? * 3600 + minutes.parse::<i64>().ok()? * 60);
+    let local = humantime::parse_rfc3339_weak(base).ok()?;
+    if offset_secs >= 0 {
+        local.checked_sub(Duration::from_secs(offset_secs as u64))
+    } else {
+        local.checked_add(Duration::from_secs(offset_secs.unsigned_abs()))
+    }
+}
+
+/// A short name for the type of a JSON value, for error messages.
+pub fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn heartbeat_serializes_as_the_seed_example() {
+        let body = HeartbeatRequest {
+            version: "1.2.3".into(),
+            uptime: 86400,
+            cpu_usage: 12.5,
+            mem_usage: 35.2,
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}"#
+        );
+        let whole = HeartbeatRequest {
+            cpu_usage: 0.0,
+            mem_usage: 100.0,
+            ..body
+        };
+        assert_eq!(
+            serde_json::to_string(&whole).unwrap(),
+            r#"{"version":"1.2.3","uptime":86400,"cpuUsage":0,"memUsage":100}"#
+        );
+    }
+
+    #[test]
+    fn body_files_are_validated_like_flags() {
+        let ok = HeartbeatRequest::from_json(
+            br#"{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.uptime, 86400);
+        let cases: [(&[u8], &str); 8] = [
+            (b"nope", "body"),
+            (b"[1]", "body"),
+            (br#"{"uptime":1,"cpuUsage":1,"memUsage":1}"#, "version"),
+            (
+                br#"{"version":"1","uptime":-5,"cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+            ),
+            (
+                br#"{"version":"1","uptime":"86400","cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":150,"memUsage":1}"#,
+                "cpuUsage",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":1,"memUsage":-1}"#,
+                "memUsage",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":1,"memUsage":1,"cpu":3}"#,
+                "cpu",
+            ),
+        ];
+        for (text, field) in cases {
+            let err = HeartbeatRequest::from_json(text).unwrap_err();
+            assert_eq!(err.field, field, "{}", String::from_utf8_lossy(text));
+        }
+    }
+
+    #[test]
+    fn records_are_read_tolerantly() {
+        let agent = Agent::from_value(json!({
+            "uuid": 42, "cpuUsage": "12.5", "labels": "{\"env\":\"prod\",\"n\":1}", "extra": [1]
+        }))
+        .unwrap();
+        assert_eq!(agent.uuid().as_deref(), Some("42"));
+        assert_eq!(agent.number("cpuUsage"), Some(12.5));
+        assert_eq!(
+            agent.labels().unwrap(),
+            vec![("env".into(), "prod".into()), ("n".into(), "1".into())]
+        );
+        assert!(Agent::from_value(json!([1])).is_err());
+        let as_object = Agent::from_value(json!({"labels": {"team": "ops"}})).unwrap();
+        assert_eq!(
+            as_object.labels().unwrap(),
+            vec![("team".into(), "ops".into())]
+        );
+    }
+
+    #[test]
+    fn timestamps_in_several_shapes() {
+        let utc = parse_timestamp(&json!("2026-01-15T08:00:00Z")).unwrap();
+        assert_eq!(
+            parse_timestamp(&json!("2026-01-15T10:00:00+02:00")),
+            Some(utc)
+        );
+        assert_eq!(
+            parse_timestamp(&json!("2026-01-15T03:00:00-05:00")),
+            Some(utc)
+        );
+        let epoch = utc.duration_since(UNIX_EPOCH).unwrap().as_secs();
+        assert_eq!(parse_timestamp(&json!(epoch)), Some(utc));
+        assert_eq!(parse_timestamp(&json!(epoch * 1000)), Some(utc));
+        assert!(parse_timestamp(&json!("2026-01-15T08:00:00.123Z")).is_some());
+        assert_eq!(parse_timestamp(&json!("yesterday")), None);
+    }
+}

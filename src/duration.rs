@@ -1,0 +1,76 @@
+//! Durations as operators type them: `90`, `90s`, `5m`, `1h30m`, `2d`, `500ms`.
+//! A bare number is seconds.
+
+use std::time::Duration;
+
+/// Parses a duration; the error says what was wrong and gives examples.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("empty duration (examples: 90, 90s, 5m, 1h30m, 2d)".into());
+    }
+    if text.starts_with('-') {
+        return Err(format!(
+            "'{text}' is negative; a duration must be 0 or more"
+        ));
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| format!("'{text}' is too large"));
+    }
+    humantime::parse_duration(text).map_err(|err| {
+        format!("'{text}' is not a duration ({err}); examples: 90, 90s, 5m, 1h30m, 2d")
+    })
+}
+
+/// Formats a duration the way it is typed: `1h30m`, `45s`, `250ms`.
+pub fn format_duration(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    if secs == 0 {
+        return format!("{}ms", duration.subsec_millis());
+    }
+    let (days, hours, minutes, seconds) =
+        (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let mut out = String::new();
+    for (value, unit) in [(days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")] {
+        if value > 0 {
+            out.push_str(&format!("{value}{unit}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_contract_forms() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2d"), Ok(Duration::from_secs(172_800)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+    }
+
+    #[test]
+    fn refuses_nonsense_with_a_reason() {
+        assert!(parse_duration("-5").unwrap_err().contains("negative"));
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("soon").unwrap_err().contains("examples"));
+        assert!(parse_duration("99999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for text in ["1h30m", "45s", "2d", "1d2h3m4s"] {
+            assert_eq!(format_duration(parse_duration(text).unwrap()), text);
+        }
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+    }
+}

@@ -1,0 +1,81 @@
+//! agentctl: send and simulate agent heartbeats, look at agents, and watch them go online,
+//! delayed and offline.
+//!
+//! `run` executes one invocation in-process, so tests can drive every command without a
+//! subprocess; `main.rs` only adds the real terminal, the runtime and the exit code.
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod api;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod context;
+pub mod duration;
+pub mod error;
+pub mod output;
+pub mod sanitize;
+pub mod secret;
+pub mod ui;
+
+use clap::{CommandFactory, FromArgMatches};
+use cli::{Cli, Command};
+use config::{ArgSources, Settings, Source};
+use context::Context;
+use error::Result;
+use std::ffi::OsString;
+use std::sync::Arc;
+use ui::Ui;
+
+/// A parsed command line.
+#[derive(Debug)]
+pub struct Invocation {
+    pub cli: Cli,
+    pub sources: ArgSources,
+}
+
+/// Parses argv; a clap error carries its own message and exit code (0 for `--help`).
+pub fn parse_args<I, T>(args: I) -> std::result::Result<Invocation, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let source = |id: &str| Source::from_clap(matches.value_source(id));
+    let sources = ArgSources {
+        host: source("host"),
+        output: source("output"),
+        config_dir: source("config_dir"),
+    };
+    Ok(Invocation { cli, sources })
+}
+
+impl Invocation {
+    /// Whether the command does enough concurrent work to want more than one thread.
+    pub fn wants_multi_thread(&self) -> bool {
+        false
+    }
+}
+
+/// Runs one invocation against the given `Ui`, with the process environment.
+pub async fn run(invocation: Invocation, ui: Arc<Ui>) -> Result<()> {
+    let env = |name: &str| std::env::var(name).ok();
+    run_with_env(invocation, ui, &env).await
+}
+
+/// Runs one invocation with an explicit environment lookup (tests).
+pub async fn run_with_env(
+    invocation: Invocation,
+    ui: Arc<Ui>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<()> {
+    let Invocation { cli, sources } = invocation;
+    let settings = Settings::resolve(&cli.global, &sources, env)?;
+    let ctx = Context { settings, ui };
+    dispatch(&ctx, cli.command).await
+}
+
+async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
+    commands::dispatch(ctx, command).await
+}

@@ -1,0 +1,88 @@
+//! The binary: parse argv, build the runtime, run, and turn the outcome into an exit code.
+//! The only place that prints an error and picks the exit code.
+
+use agentctl::error::Error;
+use agentctl::ui::{ColorChoice, Ui};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    let invocation = match agentctl::parse_args(std::env::args_os()) {
+        Ok(invocation) => invocation,
+        Err(err) => {
+            // clap prints usage errors to stderr (exit 2) and --help/--version to stdout (exit 0).
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let global = &invocation.cli.global;
+    let ui = Arc::new(Ui::from_process(
+        &ColorChoice::from_env(global.no_color),
+        global.quiet,
+        global.verbose,
+    ));
+    let runtime = if invocation.wants_multi_thread() {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            report(
+                &ui,
+                &Error::other(format!("could not start the async runtime: {err}")),
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let outcome = runtime.block_on(agentctl::run(invocation, ui.clone()));
+    // Do not wait for idle keep-alive connections or stray tasks on the way out.
+    runtime.shutdown_background();
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(err) => {
+            report(&ui, &err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn report(ui: &Ui, err: &Error) {
+    let color = ui.color && std::io::stderr().is_terminal();
+    let (red, bold, reset) = if color {
+        ("\x1b[31;1m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    ui.stderr_line(&format!("{red}error:{reset} {}", err.message));
+    if let Some(hint) = &err.hint {
+        ui.stderr_line(&format!("{bold}hint:{reset} {hint}"));
+    }
+}
+
+/// A panic is a bug: say so briefly, with where it happened but none of the values involved
+/// (a payload could hold a token or a server's bytes).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!(
+                "error: agentctl hit an internal error{location} (a bug). \
+                 Please report it with the command you ran, without any token.\n"
+            )
+            .as_bytes(),
+        );
+    }));
+}

@@ -1,0 +1,71 @@
+//! The one sanitizer for strings that come from a server and reach a terminal.
+//!
+//! Control characters (C0, DEL, C1) and the Unicode controls that reorder or hide text are
+//! shown escaped, never emitted: an escape sequence in an agent's name cannot retitle the
+//! window, clear the screen or move the cursor. JSON output does not pass through here; JSON's
+//! own escaping covers it.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// Returns `text` with every control character escaped (`\x1b`, `\r`, `\n`, `\t`, `\u{202e}`).
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        if !needs_escape(ch) {
+            out.push(ch);
+            continue;
+        }
+        match ch {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(ch: char) -> bool {
+    ch.is_control() // C0, DEL and C1
+        || matches!(ch,
+            '\u{200b}'..='\u{200f}' // zero-width and direction marks
+            | '\u{2028}'..='\u{202e}' // line/paragraph separators, bidi embeddings and overrides
+            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{feff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        assert!(matches!(sanitize("prod-agent-01 ✓"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escapes_are_shown_not_emitted() {
+        assert_eq!(sanitize("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");
+        assert_eq!(sanitize("a\x1b[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(sanitize("x\ry\nz\t"), "x\\ry\\nz\\t");
+        assert_eq!(sanitize("\u{9b}31m"), "\\x9b31m");
+        assert_eq!(sanitize("abc\u{202e}cba"), "abc\\u{202e}cba");
+        assert_eq!(sanitize("\x7f"), "\\x7f");
+    }
+
+    #[test]
+    fn output_never_contains_a_control_character() {
+        let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
+        let clean = sanitize(&all);
+        assert!(!clean.chars().any(needs_escape));
+    }
+}

@@ -1,0 +1,207 @@
+//! Where output goes: data to stdout, status, warnings and errors to stderr, and the facts
+//! about the terminal that decide how it looks (TTY, color, quiet, verbosity).
+//!
+//! Commands never print directly; they go through a `Ui`, so tests can run a command
+//! in-process with captured buffers and either TTY setting.
+
+use crate::error::Result;
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+
+type Sink = Box<dyn Write + Send>;
+
+pub struct Ui {
+    out: Mutex<Sink>,
+    err: Mutex<Sink>,
+    /// stdout is a terminal: tables get headers sized to it, progress and live views are allowed.
+    pub stdout_is_terminal: bool,
+    /// stderr is a terminal: progress lines may be drawn there.
+    pub stderr_is_terminal: bool,
+    /// ANSI color on stdout.
+    pub color: bool,
+    /// `-q`: nothing on stderr but errors and warnings.
+    pub quiet: bool,
+    /// `-v` count.
+    pub verbosity: u8,
+}
+
+/// How color was asked for, from flags and the environment.
+#[derive(Debug, Clone, Default)]
+pub struct ColorChoice {
+    pub no_color_flag: bool,
+    pub no_color_env: bool,
+    pub force_env: bool,
+    pub term_dumb: bool,
+}
+
+impl ColorChoice {
+    pub fn from_env(no_color_flag: bool) -> Self {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        ColorChoice {
+            no_color_flag,
+            no_color_env: set("NO_COLOR"),
+            force_env: std::env::var_os("CLICOLOR_FORCE")
+                .is_some_and(|v| !v.is_empty() && v != "0"),
+            term_dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
+        }
+    }
+
+    /// `--no-color` and `NO_COLOR` always win; `CLICOLOR_FORCE` turns color on even in a pipe;
+    /// otherwise color only on a terminal that is not `TERM=dumb`.
+    pub fn enabled(&self, stdout_is_terminal: bool) -> bool {
+        if self.no_color_flag || self.no_color_env {
+            return false;
+        }
+        if self.force_env {
+            return true;
+        }
+        stdout_is_terminal && !self.term_dumb
+    }
+}
+
+impl Ui {
+    /// The real terminal.
+    pub fn from_process(color: &ColorChoice, quiet: bool, verbosity: u8) -> Ui {
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        Ui {
+            out: Mutex::new(Box::new(std::io::stdout())),
+            err: Mutex::new(Box::new(std::io::stderr())),
+            stdout_is_terminal,
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            color: color.enabled(stdout_is_terminal),
+            quiet,
+            verbosity,
+        }
+    }
+
+    /// A Ui writing into buffers, for in-process tests.
+    pub fn captured(stdout_is_terminal: bool) -> (Ui, Captured) {
+        let captured = Captured::default();
+        let ui = Ui {
+            out: Mutex::new(Box::new(SharedBuf(captured.stdout.clone()))),
+            err: Mutex::new(Box::new(SharedBuf(captured.stderr.clone()))),
+            stdout_is_terminal,
+            stderr_is_terminal: stdout_is_terminal,
+            color: false,
+            quiet: false,
+            verbosity: 0,
+        };
+        (ui, captured)
+    }
+
+    /// Writes data to stdout and flushes it (a pipe reader sees each record as it is written).
+    /// A closed pipe comes back as a `BrokenPipe` error, which `main` turns into a quiet exit 0.
+    pub fn data(&self, text: &str) -> Result<()> {
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// A status line on stderr (silenced by `-q`).
+    pub fn status(&self, line: &str) {
+        if !self.quiet {
+            self.stderr_line(line);
+        }
+    }
+
+    /// A warning on stderr (shown even with `-q`).
+    pub fn warn(&self, line: &str) {
+        self.stderr_line(&format!("warning: {line}"));
+    }
+
+    /// A line on stderr when `-v` was given at least `level` times.
+    pub fn verbose(&self, level: u8, line: &str) {
+        if self.verbosity >= level {
+            self.stderr_line(line);
+        }
+    }
+
+    /// Raw text on stderr, for error reports and progress lines.
+    pub fn stderr_line(&self, line: &str) {
+        let mut err = self.err.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = writeln!(err, "{line}");
+        let _ = err.flush();
+    }
+
+    /// Raw bytes on stderr without a newline (progress redraws).
+    pub fn stderr_raw(&self, text: &str) {
+        let mut err = self.err.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = err.write_all(text.as_bytes());
+        let _ = err.flush();
+    }
+}
+
+/// The buffers behind a captured `Ui`.
+#[derive(Clone, Default)]
+pub struct Captured {
+    pub stdout: Arc<Mutex<Vec<u8>>>,
+    pub stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Captured {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+}
+
+struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn color_rules() {
+        let tty = true;
+        assert!(ColorChoice::default().enabled(tty));
+        assert!(!ColorChoice::default().enabled(!tty));
+        let forced = ColorChoice {
+            force_env: true,
+            ..Default::default()
+        };
+        assert!(forced.enabled(!tty));
+        let no_color = ColorChoice {
+            no_color_env: true,
+            force_env: true,
+            ..Default::default()
+        };
+        assert!(!no_color.enabled(tty));
+        let flag = ColorChoice {
+            no_color_flag: true,
+            ..Default::default()
+        };
+        assert!(!flag.enabled(tty));
+        let dumb = ColorChoice {
+            term_dumb: true,
+            ..Default::default()
+        };
+        assert!(!dumb.enabled(tty));
+    }
+
+    #[test]
+    fn quiet_silences_status_not_data_or_warnings() {
+        let (mut ui, captured) = Ui::captured(false);
+        ui.quiet = true;
+        ui.status("working");
+        ui.warn("careful");
+        ui.data("record\n").unwrap();
+        assert_eq!(captured.stdout(), "record\n");
+        assert_eq!(captured.stderr(), "warning: careful\n");
+    }
+}

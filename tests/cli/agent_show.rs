@@ -1,0 +1,189 @@
+use crate::common::*;
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+
+#[test]
+fn one_agent_renders_as_table_and_wide_from_the_seed_example() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/agents/agent-abc123-def456")
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .header("accept", "application/json");
+        then.status(200).body(SEED_RESPONSE);
+    });
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "agent-abc123-def456"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "UUID",
+            "NAME",
+            "TYPE",
+            "STATUS",
+            "VERSION",
+            "REGION",
+            "LAST",
+            "HEARTBEAT"
+        ]
+    );
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(
+        row,
+        [
+            "agent-abc123-def456",
+            "prod-agent-01",
+            "log",
+            "online",
+            "1.2.3",
+            "us-east-1",
+            "-"
+        ]
+    );
+
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "show",
+        "agent-abc123-def456",
+        "-o",
+        "wide",
+    ]));
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    for column in ["ENDPOINT", "PLATFORM", "LABELS", "CREATED", "LAST OP"] {
+        assert!(lines[0].contains(column), "{}", lines[0]);
+    }
+    assert!(
+        lines[1].contains("http://192.168.1.10:7890") && lines[1].contains("plat-001-abc"),
+        "{}",
+        lines[1]
+    );
+    mock.assert_calls(2);
+}
+
+#[test]
+fn several_ids_give_an_array_in_argument_order_and_ndjson_a_line_each() {
+    let server = MockServer::start();
+    for id in ["a", "b", "c"] {
+        server.mock(|when, then| {
+            when.method(GET).path(format!("/api/v1/agents/{id}"));
+            then.status(200)
+                .json_body(json!({"uuid": id, "status": "online", "futureField": {"x": [1, 2]}}));
+        });
+    }
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "c", "a", "b", "-o", "json"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let array: Vec<Value> = serde_json::from_str(&ran.stdout).unwrap();
+    let ids: Vec<&str> = array.iter().map(|a| a["uuid"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["c", "a", "b"]);
+    assert_eq!(
+        array[0]["futureField"],
+        json!({"x": [1, 2]}),
+        "unknown fields pass through"
+    );
+
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "a", "b", "-o", "ndjson"]));
+    let lines: Vec<Value> = ran
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[1]["uuid"], "b");
+
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "a", "-o", "json"]));
+    let one: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert!(one.is_object(), "one id gives an object");
+}
+
+#[test]
+fn numbers_sent_as_strings_and_strings_as_numbers_render() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents/7");
+        then.status(200).body(r#"{"uuid":7,"name":"n7","version":2,"cpuUsage":"12.5","labels":"{\"env\":\"prod\"}","lastHeartbeatAt":"2020-01-01T00:00:00Z"}"#);
+    });
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "show",
+        "7",
+        "-o",
+        "wide",
+        "--no-headers",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let row: Vec<&str> = ran.stdout.split_whitespace().collect();
+    assert_eq!(&row[..2], ["7", "n7"]);
+    assert!(row.contains(&"2") && row.contains(&"env=prod"), "{row:?}");
+    assert!(ran.stdout.contains("d ago"), "{}", ran.stdout);
+    assert_eq!(ran.stdout.lines().count(), 1, "no header row");
+}
+
+#[test]
+fn a_missing_agent_among_several_goes_to_stderr_and_sets_the_exit_code() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents/here");
+        then.status(200).body(r#"{"uuid":"here"}"#);
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents/gone");
+        then.status(404)
+            .body(r#"{"message":"agent gone does not exist"}"#);
+    });
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "gone", "here", "-o", "ndjson"]));
+    assert_eq!(ran.code, 4, "{}", ran.stderr);
+    assert_eq!(ran.stdout.lines().count(), 1);
+    assert!(ran.stdout.contains(r#""uuid":"here""#));
+    assert!(
+        ran.stderr.contains("agent gone does not exist"),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("1 of 2 agents"), "{}", ran.stderr);
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET);
+        then.status(200).body(r#"{"uuid":"x"}"#);
+    });
+    let world = World::new();
+    let ids: Vec<String> = (0..200).map(|i| format!("agent-{i}")).collect();
+    // `head -c 0` closes the pipe at once; agentctl must notice and exit quietly with 0.
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' agent show {} -o ndjson | head -c 0",
+            env!("CARGO_BIN_EXE_agentctl"),
+            ids.join(" ")
+        ))
+        .env("AGENTCTL_HOST", server.base_url())
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+        .env_remove("AGENTCTL_TOKEN")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("error") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,7 @@
+//! The one integration test binary: drives the real `agentctl` binary over loopback.
+
+mod common;
+
+mod agent_show;
+mod errors;
+mod heartbeat_send;
