@@ -73,4 +73,22 @@ mod tests {
         }
         assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn bare_numbers_are_seconds(secs in 0u64..10_000_000_000) {
+            proptest::prop_assert_eq!(parse_duration(&secs.to_string()), Ok(Duration::from_secs(secs)));
+        }
+
+        #[test]
+        fn formatted_durations_parse_back(secs in 1u64..10_000_000_000) {
+            let duration = Duration::from_secs(secs);
+            proptest::prop_assert_eq!(parse_duration(&format_duration(duration)), Ok(duration));
+        }
+
+        #[test]
+        fn never_panics(text in "\\PC*") {
+            let _ = parse_duration(&text);
+        }
+    }
 }

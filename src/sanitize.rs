@@ -68,4 +68,12 @@ mod tests {
         let clean = sanitize(&all);
         assert!(!clean.chars().any(needs_escape));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_outputs_a_control_character(text in "\\PC*|[\\x00-\\x{a0}\\x{2000}-\\x{2070}\\x{feff}]*") {
+            let clean = sanitize(&text);
+            proptest::prop_assert!(!clean.chars().any(needs_escape), "{:?}", clean);
+        }
+    }
 }

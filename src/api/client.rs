@@ -580,4 +580,26 @@ mod tests {
         assert!(read_agent_list(br#"{"rows":[]}"#, "x").is_err());
         assert!(read_agent_list(br#"[1]"#, "x").is_err());
     }
+
+    proptest::proptest! {
+        /// Any accepted id comes back out of the URL as exactly itself, as one segment.
+        #[test]
+        fn ids_round_trip_through_the_url(id in "\\PC{1,40}") {
+            if let Ok(agent_id) = AgentId::parse(&id) {
+                let url = agents_url(&Url::parse("https://h/gw/").unwrap(), Some(&agent_id), Some("heartbeat"));
+                let segments: Vec<&str> = url.path_segments().unwrap().collect();
+                proptest::prop_assert_eq!(segments.len(), 6);
+                let decoded = percent_encoding::percent_decode_str(segments[4]).decode_utf8().unwrap();
+                proptest::prop_assert_eq!(decoded.as_ref(), id.as_str());
+                proptest::prop_assert!(url.query().is_none() && url.fragment().is_none());
+            }
+        }
+
+        /// Reading arbitrary bytes as a record or a list never panics.
+        #[test]
+        fn record_reader_never_panics(body in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = read_agent(&body, "x");
+            let _ = read_agent_list(&body, "x");
+        }
+    }
 }

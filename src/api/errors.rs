@@ -87,17 +87,49 @@ pub fn network_error(err: &reqwest::Error, what: &str, timeout: std::time::Durat
         );
     }
     let chain = error_chain(err);
+    if let Some((cause, hint)) = tls_cause(&chain, err.url().and_then(|u| u.host_str())) {
+        return Error::new(
+            ErrorKind::Network,
+            format!("{what}: TLS failed: {cause} ({chain})"),
+        )
+        .with_hint(hint);
+    }
     let mut error = Error::new(ErrorKind::Network, format!("{what}: {chain}"));
-    let lower = chain.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        error = error.with_hint(
-            "the TLS connection failed; for a private CA pass --cacert <FILE> with its PEM certificate",
-        );
-    } else if err.is_connect() {
+    if err.is_connect() {
         error = error
             .with_hint("is the host right and the server running? Check --host / AGENTCTL_HOST");
     }
     error
+}
+
+/// The cause of a TLS failure in plain words, and what to do about it.
+fn tls_cause(chain: &str, host: Option<&str>) -> Option<(String, &'static str)> {
+    let lower = chain.to_ascii_lowercase();
+    let host = sanitize(host.unwrap_or("the host")).into_owned();
+    if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+        Some((
+            "the server's certificate is signed by an unknown issuer".into(),
+            "for a private CA pass --cacert <FILE> with its PEM certificate",
+        ))
+    } else if lower.contains("expired") {
+        Some((
+            "the server's certificate has expired".into(),
+            "the server needs a renewed certificate (or this machine's clock is wrong)",
+        ))
+    } else if lower.contains("not valid for name") || lower.contains("notvalidforname") {
+        Some((
+            format!("the server's certificate is not valid for {host}"),
+            "use the host name the certificate was issued for in --host",
+        ))
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        Some((
+            "the TLS handshake failed".into(),
+            "check that the host speaks HTTPS on that port; for a private CA pass --cacert <FILE>",
+        ))
+    } else {
+        None
+    }
 }
 
 /// The causes of an error, outermost first, without repeats: reqwest wraps hyper wraps io.

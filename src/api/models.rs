@@ -241,7 +241,10 @@ fn parse_rfc3339(s: &str) -> Option<SystemTime> {
         return Some(time);
     }
     // humantime reads only UTC; apply a numeric offset (`+02:00`, `-0530`) by hand.
-    let split = s.len().checked_sub(6).filter(|&i| i > 10)?;
+    let split = s
+        .len()
+        .checked_sub(6)
+        .filter(|&i| i > 10 && s.is_char_boundary(i))?;
     let (base, offset) = s.split_at(split);
     let (sign, rest) = match offset.as_bytes().first()? {
         b'+' => (1i64, &offset[1..]),
@@ -373,5 +376,78 @@ mod tests {
         assert_eq!(parse_timestamp(&json!(epoch * 1000)), Some(utc));
         assert!(parse_timestamp(&json!("2026-01-15T08:00:00.123Z")).is_some());
         assert_eq!(parse_timestamp(&json!("yesterday")), None);
+        // Found by the property test: a multi-byte character where an offset would start.
+        assert_eq!(parse_timestamp(&json!("ጓi?\\ቘy%:🕴\"ળ%5𑧟ඳ")), None);
+    }
+
+    fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<f64>()
+                .prop_map(|n| serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)),
+            any::<i64>().prop_map(|n| Value::Number(n.into())),
+            "\\PC{0,20}".prop_map(Value::String),
+            prop_oneof![
+                Just("2026-01-15T08:00:00Z"),
+                Just("{\"a\":1}"),
+                Just("-1e400"),
+                Just("+99:99")
+            ]
+            .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(3, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec(
+                    (
+                        prop_oneof![
+                            Just("uuid".to_owned()),
+                            Just("labels".to_owned()),
+                            Just("lastHeartbeatAt".to_owned()),
+                            Just("status".to_owned()),
+                            Just("createDate".to_owned()),
+                            "\\PC{0,8}"
+                        ],
+                        inner
+                    ),
+                    0..6
+                )
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Whatever JSON a server sends, reading and rendering it never panics.
+        #[test]
+        fn reading_any_record_never_panics(value in arbitrary_json()) {
+            if let Ok(agent) = Agent::from_value(value) {
+                for field in ["uuid", "status", "labels", "lastHeartbeatAt", "createDate"] {
+                    let _ = agent.text(field);
+                    let _ = agent.number(field);
+                    let _ = agent.time(field);
+                }
+                let _ = agent.labels();
+                let options = crate::output::OutputOptions {
+                    format: crate::output::OutputFormat::Wide,
+                    headers: true,
+                    color: true,
+                    now: SystemTime::now(),
+                };
+                let _ = crate::output::agents_table(&[agent], true, &options);
+            }
+        }
+
+        /// The heartbeat body validator never panics and never accepts what the contract refuses.
+        #[test]
+        fn body_validator_is_total(value in arbitrary_json()) {
+            let text = value.to_string();
+            if let Ok(body) = HeartbeatRequest::from_json(text.as_bytes()) {
+                proptest::prop_assert!(body.validate().is_ok());
+                proptest::prop_assert!((0.0..=100.0).contains(&body.cpu_usage));
+            }
+        }
     }
 }

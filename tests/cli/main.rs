@@ -5,3 +5,5 @@ mod common;
 mod agent_show;
 mod errors;
 mod heartbeat_send;
+mod hostile;
+mod tls;

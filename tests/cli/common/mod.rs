@@ -8,6 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
 
+pub mod stub;
+pub mod tls_stub;
+
 /// The token every test sends; no output may ever contain it.
 pub const TOKEN: &str = "tok-5ecr3t-9f8e7d6c5b4a";
 

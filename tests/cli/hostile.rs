@@ -1,0 +1,242 @@
+//! agentctl pointed at a server it should not trust: it never crashes, never leaks the token,
+//! never lets the server's bytes take over the terminal, and never waits or buffers forever.
+
+use crate::common::stub::{Reply, Stub, response};
+use crate::common::*;
+use std::time::{Duration, Instant};
+
+fn hostile_agent() -> String {
+    let labels = serde_json::json!({"k\u{1b}[1m": "v\r\n"}).to_string();
+    serde_json::json!({
+        "uuid": "evil", "name": "x\u{1b}]0;pwned\u{7}y", "type": "log\u{1b}[2J", "status": "online\r",
+        "version": "\u{9b}31m1", "region": "\u{202e}us", "labels": labels,
+    })
+    .to_string()
+}
+
+fn assert_no_raw_controls(ran: &Ran) {
+    for (name, text) in [("stdout", &ran.stdout), ("stderr", &ran.stderr)] {
+        for bad in ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}'] {
+            assert!(!text.contains(bad), "{bad:?} reached {name} raw: {text:?}");
+        }
+    }
+}
+
+#[test]
+fn escapes_in_records_and_errors_never_reach_the_terminal_raw() {
+    let stub = Stub::start(|req| {
+        if req.path.ends_with("/evil") {
+            Reply::Json(200, hostile_agent())
+        } else {
+            Reply::Raw(response(
+                500,
+                b"{\"message\":\"boom\\u001b]0;owned\\u0007\\u001b[2J\\r\"}",
+                "x-evil: a\tb\r\n",
+            ))
+        }
+    });
+    let world = World::new();
+    for format in ["table", "wide"] {
+        let ran = run(world
+            .cmd_at(&stub.url())
+            .args(["agent", "show", "evil", "-o", format]));
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        assert_no_raw_controls(&ran);
+        assert!(
+            ran.stdout.contains("x\\x1b]0;pwned\\x07y"),
+            "{}",
+            ran.stdout
+        );
+    }
+    let ran = run(world
+        .cmd_at(&stub.url())
+        .args(["agent", "show", "evil", "-o", "wide"]));
+    assert!(
+        ran.stdout.contains("k\\x1b[1m=v\\r\\n"),
+        "labels are sanitized: {}",
+        ran.stdout
+    );
+    let ran =
+        run(world
+            .cmd_at(&stub.url())
+            .args(["agent", "show", "bad", "-vv", "--retries", "0"]));
+    assert_eq!(ran.code, 5);
+    assert_no_raw_controls(&ran);
+    assert!(ran.stderr.contains("boom\\x1b]0;owned"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("x-evil: a\\tb"),
+        "verbose headers are sanitized: {}",
+        ran.stderr
+    );
+    // JSON output stays valid JSON carrying the exact strings.
+    let ran = run(world
+        .cmd_at(&stub.url())
+        .args(["agent", "show", "evil", "-o", "json"]));
+    let agent: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(agent["name"], "x\u{1b}]0;pwned\u{7}y");
+    assert!(!ran.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn a_redirect_to_another_origin_is_not_followed_and_the_token_stays_home() {
+    let elsewhere = Stub::start(|_| Reply::Json(200, r#"{"uuid":"a1"}"#.into()));
+    for target in [
+        format!("http://localhost:{}/api/v1/agents/a1", elsewhere.port()),
+        format!("{}/api/v1/agents/a1", elsewhere.url()),
+    ] {
+        let location = target.clone();
+        let origin = Stub::start(move |_| {
+            Reply::Raw(response(307, b"", &format!("location: {location}\r\n")))
+        });
+        let world = World::new();
+        let ran = run(world.cmd_at(&origin.url()).args(["agent", "show", "a1"]));
+        assert_eq!(ran.code, 5, "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains("307") && ran.stderr.contains("not followed"),
+            "{}",
+            ran.stderr
+        );
+        assert_eq!(
+            origin.requests()[0].header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+    }
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing reached the other origin"
+    );
+}
+
+#[test]
+fn a_redirect_within_the_origin_is_followed_with_the_token() {
+    let stub = Stub::start(|req| {
+        if req.path == "/old/api/v1/agents/a1" {
+            Reply::Raw(response(308, b"", "location: /new/api/v1/agents/a1\r\n"))
+        } else {
+            Reply::Json(200, r#"{"uuid":"a1","status":"online"}"#.into())
+        }
+    });
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&format!("{}/old", stub.url()))
+        .args(["agent", "show", "a1", "-o", "json"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].path, "/new/api/v1/agents/a1");
+    assert_eq!(
+        requests[1].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+}
+
+/// Runs agentctl to completion, watching its peak resident set (VmHWM, reset at exec) as it
+/// runs; returns the exit code and the largest peak seen, in MiB.
+fn run_watching_peak_rss(world: &World, host: &str, args: &[&str]) -> (i32, u64) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
+        .args(args)
+        .env("AGENTCTL_HOST", host)
+        .env("AGENTCTL_TOKEN", TOKEN)
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+        .env("HOME", world.home())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.code().unwrap_or(-1), peak_kib / 1024);
+        }
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak_kib = peak_kib.max(hwm.unwrap_or(0));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn huge_bodies_are_cut_off_with_bounded_memory() {
+    const SIXTY_FOUR_MIB: u64 = 64 * 1024 * 1024;
+    for content_length in [Some(SIXTY_FOUR_MIB), None] {
+        let stub = Stub::start(move |_| Reply::Endless {
+            content_length,
+            total: SIXTY_FOUR_MIB,
+        });
+        let world = World::new();
+        let ran = run(world.cmd_at(&stub.url()).args(["agent", "show", "a1"]));
+        assert_eq!(ran.code, 5, "{}", ran.stderr);
+        assert!(ran.stderr.contains("larger than 16 MiB"), "{}", ran.stderr);
+        let (code, peak_mib) = run_watching_peak_rss(&world, &stub.url(), &["agent", "show", "a1"]);
+        assert_eq!(code, 5);
+        assert!(
+            peak_mib < 48,
+            "peak RSS {peak_mib} MiB reading a 64 MiB body"
+        );
+    }
+}
+
+#[test]
+fn a_stalled_body_times_out_within_the_request_timeout() {
+    let stub = Stub::start(|_| Reply::Stall {
+        head_and_start: b"HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n{\"uuid\":".to_vec(),
+        stall: Duration::from_secs(20),
+    });
+    let world = World::new();
+    let started = Instant::now();
+    let ran =
+        run(world
+            .cmd_at(&stub.url())
+            .args(["agent", "show", "a1", "--request-timeout", "1s"]));
+    let elapsed = started.elapsed();
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(ran.stderr.contains("--request-timeout"), "{}", ran.stderr);
+    assert!(elapsed < Duration::from_secs(8), "took {elapsed:?}");
+    assert_eq!(stub.requests().len(), 1, "a timeout is not retried");
+}
+
+#[test]
+fn a_connection_reset_is_a_network_or_api_error() {
+    let stub = Stub::start(|_| Reply::Reset);
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&stub.url())
+        .args(["agent", "show", "a1", "--retries", "1"]));
+    assert!(
+        ran.code == 5 || ran.code == 6,
+        "{}: {}",
+        ran.code,
+        ran.stderr
+    );
+}
+
+#[test]
+fn plain_http_with_a_token_to_a_remote_host_is_refused_before_connecting() {
+    let world = World::new();
+    let started = Instant::now();
+    let ran = run(world
+        .cmd_at("http://agents.invalid")
+        .args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("plain http://") && ran.stderr.contains("--allow-insecure-http"),
+        "{}",
+        ran.stderr
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // With the flag it proceeds to connect: `.invalid` never resolves, so that is a network error.
+    let ran = run(world.cmd_at("http://agents.invalid").args([
+        "agent",
+        "show",
+        "a1",
+        "--allow-insecure-http",
+        "--retries",
+        "0",
+    ]));
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+}
