@@ -65,6 +65,26 @@ pub struct GlobalArgs {
     )]
     pub output: Option<OutputFormat>,
 
+    /// Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it
+    /// runs on each record)
+    #[arg(
+        long,
+        global = true,
+        value_name = "EXPR",
+        help_heading = "Global options"
+    )]
+    pub jq: Option<String>,
+
+    /// With --jq: print strings without quotes, like jq -r
+    #[arg(
+        short = 'r',
+        long,
+        global = true,
+        requires = "jq",
+        help_heading = "Global options"
+    )]
+    pub raw_output: bool,
+
     /// Tables without the header row, for awk and cut
     #[arg(long, global = true, help_heading = "Global options")]
     pub no_headers: bool,

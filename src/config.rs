@@ -69,6 +69,10 @@ pub struct Settings {
     pub config_dir: Option<Resolved<PathBuf>>,
     pub no_headers: bool,
     pub no_input: bool,
+    /// `--jq`, compiled once.
+    pub jq: Option<crate::jq::JqFilter>,
+    /// `-r`: strings from `--jq` without quotes.
+    pub raw_output: bool,
 }
 
 /// The name a host setting goes by in errors, by its source.
@@ -164,9 +168,26 @@ impl Settings {
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
             .map(|t| Resolved::new(Secret::new(t), Source::Env));
-        let output = match global.output {
+        let mut output = match global.output {
             Some(format) => Resolved::new(format, sources.output),
             None => Resolved::new(OutputFormat::default(), Source::Default),
+        };
+        let jq = match &global.jq {
+            Some(expression) => {
+                if !output.value.is_json() {
+                    if output.source == Source::Flag {
+                        return Err(Error::usage(format!(
+                            "--jq filters JSON output; it cannot be combined with -o {}",
+                            output.value.name()
+                        ))
+                        .with_hint("drop -o, or use -o json or -o ndjson"));
+                    }
+                    // --jq implies JSON output over a default or an environment setting.
+                    output = Resolved::new(OutputFormat::Json, Source::Flag);
+                }
+                Some(crate::jq::JqFilter::compile(expression)?)
+            }
+            None => None,
         };
         let config_dir = match &global.config_dir {
             Some(dir) => Some(Resolved::new(dir.clone(), sources.config_dir)),
@@ -183,6 +204,8 @@ impl Settings {
             config_dir,
             no_headers: global.no_headers,
             no_input: global.no_input,
+            jq,
+            raw_output: global.raw_output,
         })
     }
 }

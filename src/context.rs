@@ -58,6 +58,8 @@ impl Context {
             headers: !self.settings.no_headers,
             color: self.ui.color,
             now: SystemTime::now(),
+            jq: self.settings.jq.clone(),
+            raw: self.settings.raw_output,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::api::Agent;
 use crate::error::Result;
+use crate::jq::JqFilter;
 use crate::sanitize::sanitize;
 use crate::ui::Ui;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
@@ -26,6 +27,15 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Wide => "wide",
+            OutputFormat::Json => "json",
+            OutputFormat::Ndjson => "ndjson",
+        }
+    }
+
     pub fn is_json(self) -> bool {
         matches!(self, OutputFormat::Json | OutputFormat::Ndjson)
     }
@@ -38,6 +48,23 @@ pub struct OutputOptions {
     pub headers: bool,
     pub color: bool,
     pub now: SystemTime,
+    /// `--jq`: applied to whatever JSON is printed.
+    pub jq: Option<JqFilter>,
+    /// `-r` with `--jq`.
+    pub raw: bool,
+}
+
+impl OutputOptions {
+    pub fn new(format: OutputFormat) -> OutputOptions {
+        OutputOptions {
+            format,
+            headers: true,
+            color: false,
+            now: SystemTime::now(),
+            jq: None,
+            raw: false,
+        }
+    }
 }
 
 /// Whether one record or a collection was asked for: `json` prints an object for one, an
@@ -61,17 +88,19 @@ pub fn print_agents(
     }
     match options.format {
         OutputFormat::Json => {
-            let text = match (shape, agents) {
-                (Shape::One, [agent]) => to_pretty(agent),
-                _ => to_pretty(&agents),
+            let value = match (shape, agents) {
+                (Shape::One, [agent]) => serde_json::Value::Object(agent.0.clone()),
+                _ => serde_json::to_value(agents).expect("JSON values always serialize"),
             };
-            ui.data(&format!("{text}\n"))
+            print_json(ui, options, &value)
         }
         OutputFormat::Ndjson => {
             let mut text = String::new();
             for agent in agents {
-                text.push_str(&serde_json::to_string(agent).expect("JSON values always serialize"));
-                text.push('\n');
+                text.push_str(&json_text(
+                    options,
+                    &serde_json::Value::Object(agent.0.clone()),
+                )?);
             }
             ui.data(&text)
         }
@@ -85,8 +114,28 @@ pub fn print_agents(
     }
 }
 
-fn to_pretty<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string_pretty(value).expect("JSON values always serialize")
+/// Prints one JSON document: pretty for `json`, compact for `ndjson`, or through `--jq`.
+/// Every command that prints JSON (records, events, summaries) goes through here.
+pub fn print_json(ui: &Ui, options: &OutputOptions, value: &serde_json::Value) -> Result<()> {
+    ui.data(&json_text(options, value)?)
+}
+
+/// The text `print_json` writes, newline-terminated.
+pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<String> {
+    if let Some(jq) = &options.jq {
+        let mut text = String::new();
+        for line in jq.apply(value, options.raw)? {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        return Ok(text);
+    }
+    let text = if options.format == OutputFormat::Ndjson {
+        serde_json::to_string(value)
+    } else {
+        serde_json::to_string_pretty(value)
+    };
+    Ok(format!("{}\n", text.expect("JSON values always serialize")))
 }
 
 const COLUMNS: [&str; 7] = [
@@ -220,10 +269,8 @@ mod tests {
 
     fn options(format: OutputFormat, now: SystemTime) -> OutputOptions {
         OutputOptions {
-            format,
-            headers: true,
-            color: false,
             now,
+            ..OutputOptions::new(format)
         }
     }
 

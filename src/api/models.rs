@@ -431,10 +431,8 @@ mod tests {
                 }
                 let _ = agent.labels();
                 let options = crate::output::OutputOptions {
-                    format: crate::output::OutputFormat::Wide,
-                    headers: true,
                     color: true,
-                    now: SystemTime::now(),
+                    ..crate::output::OutputOptions::new(crate::output::OutputFormat::Wide)
                 };
                 let _ = crate::output::agents_table(&[agent], true, &options);
             }

@@ -6,4 +6,5 @@ mod agent_show;
 mod errors;
 mod heartbeat_send;
 mod hostile;
+mod jq;
 mod tls;

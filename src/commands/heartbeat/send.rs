@@ -2,7 +2,7 @@ use crate::api::{AgentId, HeartbeatRequest, USER_AGENT, agents_url};
 use crate::cli::{parse_agent_id, parse_duration_arg, parse_percent, parse_version};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{OutputFormat, Shape, print_agents};
+use crate::output::{Shape, print_agents, print_json};
 use clap::Args;
 use std::io::Read;
 use std::path::PathBuf;
@@ -115,12 +115,7 @@ fn print_dry_run(ctx: &Context, id: &AgentId, body: &HeartbeatRequest) -> Result
         headers.insert("Content-Type".into(), "application/json".into());
         headers.insert("User-Agent".into(), USER_AGENT.into());
         let request = serde_json::json!({"method": "PUT", "url": url.as_str(), "headers": headers, "body": body});
-        let text = if ctx.settings.output.value == OutputFormat::Ndjson {
-            request.to_string()
-        } else {
-            serde_json::to_string_pretty(&request).expect("JSON values always serialize")
-        };
-        return ctx.ui.data(&format!("{text}\n"));
+        return print_json(&ctx.ui, &ctx.output_options(), &request);
     }
     let mut text = format!("PUT {url}\nAccept: application/json\n");
     if has_token {

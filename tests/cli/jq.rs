@@ -1,0 +1,95 @@
+use crate::common::*;
+use httpmock::prelude::*;
+
+fn server_with_agents() -> MockServer {
+    let server = MockServer::start();
+    for (id, status) in [("a1", "online"), ("a2", "offline")] {
+        server.mock(|when, then| {
+            when.method(GET).path(format!("/api/v1/agents/{id}"));
+            then.status(200).json_body(
+                serde_json::json!({"uuid": id, "status": status, "labels": "{\"env\":\"prod\"}"}),
+            );
+        });
+    }
+    server
+}
+
+#[test]
+fn jq_filters_one_record_and_raw_prints_strings_bare() {
+    let server = server_with_agents();
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "a1", "--jq", ".status"]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "\"online\"\n"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "a1", "--jq", ".status", "-r"]));
+    assert_eq!(ran.stdout, "online\n");
+    // The label string is JSON inside JSON; jq's fromjson reads it.
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "show",
+        "a1",
+        "-r",
+        "--jq",
+        ".labels | fromjson | .env",
+    ]));
+    assert_eq!(ran.stdout, "prod\n", "{}", ran.stderr);
+}
+
+#[test]
+fn jq_on_several_records_and_per_record_with_ndjson() {
+    let server = server_with_agents();
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "show",
+        "a1",
+        "a2",
+        "-r",
+        "--jq",
+        r#".[] | select(.status == "offline") | .uuid"#,
+    ]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "a2\n"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent", "show", "a1", "a2", "-o", "ndjson", "-r", "--jq", ".uuid",
+    ]));
+    assert_eq!(ran.stdout, "a1\na2\n");
+}
+
+#[test]
+fn a_bad_expression_is_exit_2_with_its_position_and_sends_nothing() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(200).body("{}");
+    });
+    let world = World::new();
+    let ran =
+        run(world
+            .cmd_at(&server.base_url())
+            .args(["agent", "show", "a1", "--jq", ".status |"]));
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr.contains("--jq") && ran.stderr.contains("column 10"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "a1", "--jq", ".", "-o", "table"]));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("-o table"), "{}", ran.stderr);
+    any.assert_calls(0);
+}
