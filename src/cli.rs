@@ -3,7 +3,7 @@
 
 use crate::api::AgentId;
 use crate::api::models::validate_percent;
-use crate::commands::{agent, heartbeat};
+use crate::commands::{agent, completions, generate_assets, heartbeat};
 use crate::output::OutputFormat;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -151,6 +151,9 @@ pub enum Command {
     /// Look at agents
     #[command(subcommand)]
     Agent(AgentCommand),
+    Completions(completions::CompletionsArgs),
+    #[command(hide = true)]
+    GenerateAssets(generate_assets::GenerateAssetsArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod api;
+pub mod assets;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -3,6 +3,7 @@
 mod common;
 
 mod agent_show;
+mod assets;
 mod errors;
 mod heartbeat_send;
 mod hostile;

@@ -1,0 +1,236 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[agentctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'agentctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'agentctl'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand heartbeat 'Send heartbeats'
+            cand agent 'Look at agents'
+            cand completions 'Print a shell completion script'
+            cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;heartbeat'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand send 'Send one heartbeat for an agent, as the agent itself would'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;heartbeat;send'= {
+            cand --version 'Version of the agent binary, e.g. 1.2.3'
+            cand --agent-version 'Version of the agent binary, e.g. 1.2.3'
+            cand --uptime 'How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d'
+            cand --cpu 'CPU utilization percentage, 0–100'
+            cand --cpu-usage 'CPU utilization percentage, 0–100'
+            cand --mem 'Memory utilization percentage, 0–100'
+            cand --mem-usage 'Memory utilization percentage, 0–100'
+            cand --body 'Send a JSON body read from a file, or from stdin with ''-'' (validated like the flags)'
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand --dry-run 'Print the request (method, URL, headers, body) and send nothing'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;heartbeat;help'= {
+            cand send 'Send one heartbeat for an agent, as the agent itself would'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;heartbeat;help;send'= {
+        }
+        &'agentctl;heartbeat;help;help'= {
+        }
+        &'agentctl;agent'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand show 'Show one or more agents'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;agent;show'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;agent;help'= {
+            cand show 'Show one or more agents'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;agent;help;show'= {
+        }
+        &'agentctl;agent;help;help'= {
+        }
+        &'agentctl;completions'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;generate-assets'= {
+            cand --dir 'The repository root'
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;help'= {
+            cand heartbeat 'Send heartbeats'
+            cand agent 'Look at agents'
+            cand completions 'Print a shell completion script'
+            cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;help;heartbeat'= {
+            cand send 'Send one heartbeat for an agent, as the agent itself would'
+        }
+        &'agentctl;help;heartbeat;send'= {
+        }
+        &'agentctl;help;agent'= {
+            cand show 'Show one or more agents'
+        }
+        &'agentctl;help;agent;show'= {
+        }
+        &'agentctl;help;completions'= {
+        }
+        &'agentctl;help;generate-assets'= {
+        }
+        &'agentctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,101 @@
+//! Completions and man pages are generated and committed; these tests fail, with the command
+//! that fixes it, when a committed file no longer matches what the CLI generates.
+
+use crate::common::*;
+use agentctl::assets;
+
+const FIX: &str = "regenerate them with: cargo run -- generate-assets";
+
+fn committed(path: &str) -> Option<Vec<u8>> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).ok()
+}
+
+fn first_difference(expected: &[u8], actual: &[u8]) -> String {
+    let expected = String::from_utf8_lossy(expected);
+    let actual = String::from_utf8_lossy(actual);
+    for (index, (want, have)) in expected.lines().zip(actual.lines()).enumerate() {
+        if want != have {
+            return format!("line {}:\n- {have}\n+ {want}", index + 1);
+        }
+    }
+    format!(
+        "the files differ in length ({} lines generated, {} committed)",
+        expected.lines().count(),
+        actual.lines().count()
+    )
+}
+
+#[test]
+fn committed_completions_and_man_pages_are_current() {
+    let mut stale = Vec::new();
+    for asset in assets::all() {
+        match committed(&asset.path) {
+            Some(bytes) if bytes == asset.contents => {}
+            Some(bytes) => stale.push(format!(
+                "{} is stale, {}",
+                asset.path,
+                first_difference(&asset.contents, &bytes)
+            )),
+            None => stale.push(format!("{} is missing", asset.path)),
+        }
+    }
+    let generated: Vec<String> = assets::all().into_iter().map(|a| a.path).collect();
+    for dir in ["completions", "man"] {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        for entry in std::fs::read_dir(root).unwrap() {
+            let path = format!("{dir}/{}", entry.unwrap().file_name().to_string_lossy());
+            if !generated.contains(&path) {
+                stale.push(format!("{path} is no longer generated; delete it"));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "{}\n{FIX}", stale.join("\n"));
+}
+
+#[test]
+fn the_completions_command_prints_the_committed_scripts() {
+    let world = World::new();
+    for (shell, file) in [
+        ("bash", "agentctl.bash"),
+        ("zsh", "_agentctl"),
+        ("fish", "agentctl.fish"),
+        ("powershell", "_agentctl.ps1"),
+        ("elvish", "agentctl.elv"),
+    ] {
+        let ran = run(world.cmd().args(["completions", shell]));
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        let expected = committed(&format!("completions/{file}")).expect("committed script");
+        assert_eq!(ran.stdout.as_bytes(), expected.as_slice(), "{shell}; {FIX}");
+        assert!(ran.stdout.contains("heartbeat"), "{shell}");
+    }
+}
+
+#[test]
+fn man_renders_the_root_page_with_exit_codes_and_environment() {
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man/agentctl.1");
+    let output = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output()
+        .expect("man (man-db) is installed");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    for needle in [
+        "EXIT STATUS",
+        "not found (HTTP 404)",
+        "interrupted",
+        "AGENTCTL_HOST",
+        "AGENTCTL_TOKEN",
+        "credentials.toml",
+        "EXAMPLES",
+    ] {
+        assert!(text.contains(needle), "man page lacks {needle}:\n{text}");
+    }
+}
