@@ -415,7 +415,8 @@ fn parse_json(body: &[u8], what: &str) -> Result<Value> {
     serde_json::from_slice(body).map_err(|err| malformed(what, &format!("not JSON ({err})"), body))
 }
 
-fn read_agent(body: &[u8], what: &str) -> Result<Agent> {
+/// Reads one agent record from a response body; `what` names the call in errors.
+pub fn read_agent(body: &[u8], what: &str) -> Result<Agent> {
     let value = parse_json(body, what)?;
     let kind = json_kind(&value);
     Agent::from_value(value)
@@ -425,7 +426,8 @@ fn read_agent(body: &[u8], what: &str) -> Result<Agent> {
 /// The envelopes a collection may come in, in the order they are tried.
 const LIST_KEYS: [&str; 5] = ["items", "data", "agents", "list", "records"];
 
-fn read_agent_list(body: &[u8], what: &str) -> Result<Vec<Agent>> {
+/// Reads a collection of agent records from a response body.
+pub fn read_agent_list(body: &[u8], what: &str) -> Result<Vec<Agent>> {
     let value = parse_json(body, what)?;
     let items = match value {
         Value::Array(items) => items,

@@ -87,6 +87,11 @@ impl HeartbeatRequest {
     }
 }
 
+/// The JSON text of a heartbeat body, as it goes over the wire.
+pub fn heartbeat_json(body: &HeartbeatRequest) -> String {
+    serde_json::to_string(body).expect("a heartbeat always serializes")
+}
+
 /// A field of a heartbeat that is not acceptable, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {

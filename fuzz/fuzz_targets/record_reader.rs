@@ -1,0 +1,25 @@
+//! Any bytes a server sends as an agent or a list: reading, rendering as a table and the
+//! sanitizer must never panic, and no control character may reach the table.
+#![no_main]
+
+use agentctl::output::{OutputFormat, OutputOptions, agents_table};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|body: &[u8]| {
+    let options = OutputOptions { color: true, ..OutputOptions::new(OutputFormat::Wide) };
+    let mut agents = Vec::new();
+    if let Ok(agent) = agentctl::api::read_agent(body, "fuzz") {
+        agents.push(agent);
+    }
+    if let Ok(list) = agentctl::api::read_agent_list(body, "fuzz") {
+        agents.extend(list);
+    }
+    if agents.is_empty() {
+        return;
+    }
+    let mut plain = options.clone();
+    plain.color = false;
+    let table = agents_table(&agents, true, &plain);
+    assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "control character in {table:?}");
+    let _ = agents_table(&agents, true, &options);
+});
