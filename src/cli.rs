@@ -24,6 +24,7 @@ Exit status:
 Environment:
   AGENTCTL_HOST        API base URL (like --host)
   AGENTCTL_TOKEN       bearer token (there is no flag: a secret on the command line lands in shell history)
+  AGENTCTL_PROFILE     profile from the config file (like --profile)
   AGENTCTL_OUTPUT      output format (like --output)
   AGENTCTL_CONFIG_DIR  configuration directory (like --config-dir)
   NO_COLOR             turn color off; CLICOLOR_FORCE=1 forces it on";
@@ -52,6 +53,16 @@ pub struct GlobalArgs {
         help_heading = "Global options"
     )]
     pub host: Option<String>,
+
+    /// Profile from the config file [default: the current profile]
+    #[arg(
+        long,
+        global = true,
+        env = "AGENTCTL_PROFILE",
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
+    pub profile: Option<String>,
 
     /// Output format
     #[arg(
