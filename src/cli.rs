@@ -3,7 +3,7 @@
 
 use crate::api::AgentId;
 use crate::api::models::validate_percent;
-use crate::commands::{agent, heartbeat};
+use crate::commands::{agent, auth, config, heartbeat};
 use crate::output::OutputFormat;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -142,6 +142,12 @@ pub enum Command {
     /// Look at agents
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Log in and out, and see which host and token are used
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Read and edit the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +158,23 @@ pub enum HeartbeatCommand {
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
     Show(agent::show::AgentShowArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    Login(auth::login::AuthLoginArgs),
+    Logout(auth::logout::AuthLogoutArgs),
+    Status(auth::status::AuthStatusArgs),
+    Token(auth::token::AuthTokenArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    Path(config::path::ConfigPathArgs),
+    List(config::list::ConfigListArgs),
+    Get(config::get::ConfigGetArgs),
+    Set(config::set::ConfigSetArgs),
+    Use(config::use_profile::ConfigUseArgs),
 }
 
 /// A duration flag: `90`, `90s`, `5m`, `1h30m`, `2d`.

@@ -1,9 +1,11 @@
 //! One module per noun, one file per verb. A noun's `mod.rs` only dispatches.
 
 pub mod agent;
+pub mod auth;
+pub mod config;
 pub mod heartbeat;
 
-use crate::cli::Command;
+use crate::cli::{AuthCommand, Command, ConfigCommand};
 use crate::config::FilesUse;
 use crate::context::Context;
 use crate::error::Result;
@@ -12,11 +14,18 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     match command {
         Command::Heartbeat(command) => heartbeat::run(ctx, command).await,
         Command::Agent(command) => agent::run(ctx, command).await,
+        Command::Auth(command) => auth::run(ctx, command).await,
+        Command::Config(command) => config::run(ctx, command).await,
     }
 }
 
 /// How a command uses the config files: commands that create or fix profiles resolve
 /// leniently, every other command strictly.
-pub fn files_use(_command: &Command) -> FilesUse {
-    FilesUse::Read
+pub fn files_use(command: &Command) -> FilesUse {
+    match command {
+        Command::Auth(AuthCommand::Login(_) | AuthCommand::Logout(_)) => FilesUse::Edit,
+        Command::Config(ConfigCommand::Path(_)) => FilesUse::Skip,
+        Command::Config(_) => FilesUse::Edit,
+        _ => FilesUse::Read,
+    }
 }

@@ -3,5 +3,7 @@
 mod common;
 
 mod agent_show;
+mod auth;
+mod config;
 mod errors;
 mod heartbeat_send;
