@@ -299,4 +299,43 @@ mod tests {
         assert!(settings.host.is_none() && settings.token.is_none());
         assert!(!config_dir.exists());
     }
+
+    #[test]
+    fn a_stored_token_is_not_sent_to_a_host_of_another_origin() {
+        let dir = world();
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://evil.example.com"],
+            &[],
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert!(settings.token.is_none());
+        let reason = settings.withheld_token.unwrap();
+        assert!(
+            reason.contains("profile 'prod'")
+                && reason.contains("belongs to https://prod.example.com"),
+            "{reason}"
+        );
+        // Same origin (another path prefix): the token goes along.
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://prod.example.com/gw"],
+            &[],
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert_eq!(settings.token.unwrap().source, Source::Profile);
+        assert!(settings.withheld_token.is_none());
+        // A token from the environment goes wherever the host says.
+        let env = [("AGENTCTL_TOKEN", "tok-env")];
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://evil.example.com"],
+            &env,
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert_eq!(settings.token.unwrap().source, Source::Env);
+    }
 }

@@ -5,11 +5,12 @@ use super::files::{ConfigDoc, ConfigFiles};
 use super::keys::{self, ConfigKey};
 use super::settings::{
     ArgSources, DEFAULT_PROFILE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, FilesUse, Resolved,
-    Settings, Source, ValueSources, default_config_dir, host_setting_name, parse_host,
+    Settings, Source, ValueSources, default_config_dir, host_setting_name, host_text, parse_host,
 };
 use crate::error::{Error, Result};
 use crate::output::OutputFormat;
 use crate::secret::Secret;
+use url::Url;
 
 impl Settings {
     /// Resolves every setting once: flag, environment, selected profile, default.
@@ -66,6 +67,7 @@ impl Settings {
                 .map(|t| Resolved::new(t, Source::Profile)),
             (None, None) => None,
         };
+        let (token, withheld_token) = withhold_from_other_hosts(token, host.as_ref(), &stored);
         let output = match global.output {
             Some(format) => Resolved::new(format, sources.output),
             None => match stored.get(ConfigKey::Output, keys::read_output)? {
@@ -111,8 +113,46 @@ impl Settings {
             no_input: global.no_input,
             profile,
             known_profiles,
+            withheld_token,
         })
     }
+}
+
+/// A stored token belongs to its profile's host: when --host or AGENTCTL_HOST points to another
+/// origin, it is not sent there (as a redirect to another host does not carry it either). Returns
+/// the token to use, and why the stored one was withheld.
+fn withhold_from_other_hosts(
+    token: Option<Resolved<Secret>>,
+    host: Option<&Resolved<Url>>,
+    stored: &StoredProfile<'_>,
+) -> (Option<Resolved<Secret>>, Option<String>) {
+    let (Some(stored_token), Some(host)) = (&token, host) else {
+        return (token, None);
+    };
+    if stored_token.source != Source::Profile || host.source == Source::Profile {
+        return (token, None);
+    }
+    let profile_host = stored
+        .table
+        .and_then(|t| t.get(ConfigKey::Host.name()))
+        .and_then(|v| keys::read_host(v).ok());
+    if profile_host
+        .as_ref()
+        .is_some_and(|p| p.origin() == host.value.origin())
+    {
+        return (token, None);
+    }
+    let belongs = match &profile_host {
+        Some(url) => format!("belongs to {}", host_text(url)),
+        None => "has no host of its own".to_owned(),
+    };
+    let reason = format!(
+        "not sending the token of profile '{}' to {} ({}): it {belongs}",
+        stored.name,
+        host_text(&host.value),
+        host_setting_name(host.source)
+    );
+    (None, Some(reason))
 }
 
 fn or_default<T>(stored: Option<T>, default: T) -> Resolved<T> {

@@ -80,6 +80,9 @@ pub struct Settings {
     pub known_profiles: Vec<String>,
     /// Where the plain values above came from.
     pub sources: ValueSources,
+    /// Why the selected profile's stored token is not used: --host or AGENTCTL_HOST points
+    /// to another origin than the profile's host.
+    pub withheld_token: Option<String>,
 }
 
 /// The sources of the settings that are kept as plain values in `Settings`.

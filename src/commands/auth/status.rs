@@ -64,6 +64,7 @@ struct Report {
     config_dir: Option<Line>,
     config_file: Option<(String, bool)>,
     credentials_file: Option<(String, bool)>,
+    token_withheld: Option<String>,
 }
 
 impl Report {
@@ -97,7 +98,15 @@ impl Report {
                 source: token.source,
                 origin: origin(token.source, "", "AGENTCTL_TOKEN"),
             },
-            None => not_set(),
+            None => Line {
+                value: None,
+                source: Source::Default,
+                origin: settings
+                    .withheld_token
+                    .as_ref()
+                    .map(|reason| format!("(not used: {reason})"))
+                    .unwrap_or_default(),
+            },
         };
         let config_dir = settings.config_dir.as_ref().map(|dir| Line {
             value: Some(sanitize(&dir.value.to_string_lossy()).into_owned()),
@@ -116,6 +125,7 @@ impl Report {
             config_dir,
             config_file: files.as_ref().map(|f| file(f.config_path())),
             credentials_file: files.as_ref().map(|f| file(f.credentials_path())),
+            token_withheld: settings.withheld_token.clone(),
         }
     }
 
@@ -124,6 +134,7 @@ impl Report {
         let mut value_row = |label, line: &Line| {
             let text = match &line.value {
                 Some(value) => format!("{value}  ({})", line.origin),
+                None if !line.origin.is_empty() => line.origin.clone(),
                 None => "(not set)".to_owned(),
             };
             rows.push((label, text));
@@ -164,6 +175,7 @@ impl Report {
             "config_file": file(&self.config_file),
             "credentials_file": file(&self.credentials_file),
             "logged_in": self.host.value.is_some() && self.token.value.is_some(),
+            "token_withheld": self.token_withheld,
         })
     }
 }

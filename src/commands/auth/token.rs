@@ -16,10 +16,14 @@ pub struct AuthTokenArgs {}
 pub async fn run(ctx: &Context, _args: AuthTokenArgs) -> Result<()> {
     match &ctx.settings.token {
         Some(token) => ctx.ui.data(&format!("{}\n", token.value.expose())),
-        None => Err(Error::new(
-            ErrorKind::Auth,
-            format!("no token for profile '{}'", ctx.settings.profile.value),
-        )
-        .with_hint("run `agentctl auth login` (or set AGENTCTL_TOKEN)")),
+        None => Err(match &ctx.settings.withheld_token {
+            Some(reason) => Error::new(ErrorKind::Auth, reason.clone())
+                .with_hint("drop --host / AGENTCTL_HOST, or set AGENTCTL_TOKEN"),
+            None => Error::new(
+                ErrorKind::Auth,
+                format!("no token for profile '{}'", ctx.settings.profile.value),
+            )
+            .with_hint("run `agentctl auth login` (or set AGENTCTL_TOKEN)"),
+        }),
     }
 }
