@@ -19,6 +19,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
     var completions = [
         &'agentctl'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
@@ -42,12 +43,15 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --version 'Print version'
             cand heartbeat 'Send heartbeats'
             cand agent 'Look at agents'
+            cand auth 'Log in and out, and see which host and token are used'
+            cand config 'Read and edit the config file'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;heartbeat'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
@@ -80,6 +84,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --mem-usage 'Memory utilization percentage, 0–100'
             cand --body 'Send a JSON body read from a file, or from stdin with ''-'' (validated like the flags)'
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
@@ -111,6 +116,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         }
         &'agentctl;agent'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
@@ -135,6 +141,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         }
         &'agentctl;agent;show'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
@@ -163,8 +170,310 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         }
         &'agentctl;agent;help;help'= {
         }
+        &'agentctl;auth'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand login 'Log in: store a host and a token in a profile'
+            cand logout 'Log out: remove the stored token of a profile'
+            cand status 'Show the profile, host and token in use, and where each came from'
+            cand token 'Print the token, alone, for scripts'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;auth;login'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand --with-token 'Read the token from standard input (surrounding whitespace is trimmed)'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;auth;logout'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;auth;status'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;auth;token'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;auth;help'= {
+            cand login 'Log in: store a host and a token in a profile'
+            cand logout 'Log out: remove the stored token of a profile'
+            cand status 'Show the profile, host and token in use, and where each came from'
+            cand token 'Print the token, alone, for scripts'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;auth;help;login'= {
+        }
+        &'agentctl;auth;help;logout'= {
+        }
+        &'agentctl;auth;help;status'= {
+        }
+        &'agentctl;auth;help;token'= {
+        }
+        &'agentctl;auth;help;help'= {
+        }
+        &'agentctl;config'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand path 'Print the path of the config file'
+            cand list 'List the profiles and their settings'
+            cand get 'Print one setting of a profile'
+            cand set 'Change one setting of a profile'
+            cand use 'Make a profile the current one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;config;path'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;config;list'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;config;get'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;config;set'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;config;use'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;config;help'= {
+            cand path 'Print the path of the config file'
+            cand list 'List the profiles and their settings'
+            cand get 'Print one setting of a profile'
+            cand set 'Change one setting of a profile'
+            cand use 'Make a profile the current one'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'agentctl;config;help;path'= {
+        }
+        &'agentctl;config;help;list'= {
+        }
+        &'agentctl;config;help;get'= {
+        }
+        &'agentctl;config;help;set'= {
+        }
+        &'agentctl;config;help;use'= {
+        }
+        &'agentctl;config;help;help'= {
+        }
         &'agentctl;completions'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
@@ -188,6 +497,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;generate-assets'= {
             cand --dir 'The repository root'
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
@@ -211,6 +521,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;help'= {
             cand heartbeat 'Send heartbeats'
             cand agent 'Look at agents'
+            cand auth 'Log in and out, and see which host and token are used'
+            cand config 'Read and edit the config file'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -224,6 +536,37 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand show 'Show one or more agents'
         }
         &'agentctl;help;agent;show'= {
+        }
+        &'agentctl;help;auth'= {
+            cand login 'Log in: store a host and a token in a profile'
+            cand logout 'Log out: remove the stored token of a profile'
+            cand status 'Show the profile, host and token in use, and where each came from'
+            cand token 'Print the token, alone, for scripts'
+        }
+        &'agentctl;help;auth;login'= {
+        }
+        &'agentctl;help;auth;logout'= {
+        }
+        &'agentctl;help;auth;status'= {
+        }
+        &'agentctl;help;auth;token'= {
+        }
+        &'agentctl;help;config'= {
+            cand path 'Print the path of the config file'
+            cand list 'List the profiles and their settings'
+            cand get 'Print one setting of a profile'
+            cand set 'Change one setting of a profile'
+            cand use 'Make a profile the current one'
+        }
+        &'agentctl;help;config;path'= {
+        }
+        &'agentctl;help;config;list'= {
+        }
+        &'agentctl;help;config;get'= {
+        }
+        &'agentctl;help;config;set'= {
+        }
+        &'agentctl;help;config;use'= {
         }
         &'agentctl;help;completions'= {
         }

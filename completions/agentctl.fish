@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_agentctl_global_optspecs
-    string join \n host= o/output= jq= r/raw-output no-headers request-timeout= retries= cacert= allow-insecure-http config-dir= no-color no-input v/verbose q/quiet h/help V/version
+    string join \n host= profile= o/output= jq= r/raw-output no-headers request-timeout= retries= cacert= allow-insecure-http config-dir= no-color no-input v/verbose q/quiet h/help V/version
 end
 
 function __fish_agentctl_needs_command
@@ -25,6 +25,7 @@ function __fish_agentctl_using_subcommand
 end
 
 complete -c agentctl -n "__fish_agentctl_needs_command" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_needs_command" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
@@ -45,10 +46,13 @@ complete -c agentctl -n "__fish_agentctl_needs_command" -s h -l help -d 'Print h
 complete -c agentctl -n "__fish_agentctl_needs_command" -s V -l version -d 'Print version'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "heartbeat" -d 'Send heartbeats'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "agent" -d 'Look at agents'
+complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "auth" -d 'Log in and out, and see which host and token are used'
+complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "config" -d 'Read and edit the config file'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send help" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
@@ -74,6 +78,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l mem -l mem-usage -d 'Memory utilization percentage, 0–100' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l body -d 'Send a JSON body read from a file, or from stdin with \'-\' (validated like the flags)' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
@@ -95,6 +100,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send one heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
@@ -115,6 +121,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Show one or more agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
@@ -134,7 +141,239 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one or more agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "login" -d 'Log in: store a host and a token in a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "logout" -d 'Log out: remove the stored token of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "token" -d 'Print the token, alone, for scripts'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l with-token -d 'Read the token from standard input (surrounding whitespace is trimmed)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in: store a host and a token in a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Log out: remove the stored token of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "token" -d 'Print the token, alone, for scripts'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "path" -d 'Print the path of the config file'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "list" -d 'List the profiles and their settings'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "get" -d 'Print one setting of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "set" -d 'Change one setting of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "use" -d 'Make a profile the current one'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the path of the config file'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles and their settings'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "get" -d 'Print one setting of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "set" -d 'Change one setting of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the current one'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
@@ -154,6 +393,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s q -l q
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l dir -d 'The repository root' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
@@ -171,10 +411,21 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l no
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent completions generate-assets help" -f -a "heartbeat" -d 'Send heartbeats'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent completions generate-assets help" -f -a "agent" -d 'Look at agents'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent completions generate-assets help" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "heartbeat" -d 'Send heartbeats'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "agent" -d 'Look at agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "auth" -d 'Log in and out, and see which host and token are used'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "config" -d 'Read and edit the config file'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "send" -d 'Send one heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one or more agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Log in: store a host and a token in a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Log out: remove the stored token of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "token" -d 'Print the token, alone, for scripts'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the profiles and their settings'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "get" -d 'Print one setting of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Change one setting of a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "use" -d 'Make a profile the current one'

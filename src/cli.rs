@@ -3,7 +3,7 @@
 
 use crate::api::AgentId;
 use crate::api::models::validate_percent;
-use crate::commands::{agent, completions, generate_assets, heartbeat};
+use crate::commands::{agent, auth, completions, config, generate_assets, heartbeat};
 use crate::output::OutputFormat;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -24,6 +24,7 @@ Exit status:
 Environment:
   AGENTCTL_HOST        API base URL (like --host)
   AGENTCTL_TOKEN       bearer token (there is no flag: a secret on the command line lands in shell history)
+  AGENTCTL_PROFILE     profile from the config file (like --profile)
   AGENTCTL_OUTPUT      output format (like --output)
   AGENTCTL_CONFIG_DIR  configuration directory (like --config-dir)
   NO_COLOR             turn color off; CLICOLOR_FORCE=1 forces it on";
@@ -52,6 +53,16 @@ pub struct GlobalArgs {
         help_heading = "Global options"
     )]
     pub host: Option<String>,
+
+    /// Profile from the config file [default: the current profile]
+    #[arg(
+        long,
+        global = true,
+        env = "AGENTCTL_PROFILE",
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
+    pub profile: Option<String>,
 
     /// Output format
     #[arg(
@@ -151,6 +162,12 @@ pub enum Command {
     /// Look at agents
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Log in and out, and see which host and token are used
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Read and edit the config file
+    #[command(subcommand)]
+    Config(ConfigCommand),
     Completions(completions::CompletionsArgs),
     #[command(hide = true)]
     GenerateAssets(generate_assets::GenerateAssetsArgs),
@@ -164,6 +181,23 @@ pub enum HeartbeatCommand {
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
     Show(agent::show::AgentShowArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    Login(auth::login::AuthLoginArgs),
+    Logout(auth::logout::AuthLogoutArgs),
+    Status(auth::status::AuthStatusArgs),
+    Token(auth::token::AuthTokenArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    Path(config::path::ConfigPathArgs),
+    List(config::list::ConfigListArgs),
+    Get(config::get::ConfigGetArgs),
+    Set(config::set::ConfigSetArgs),
+    Use(config::use_profile::ConfigUseArgs),
 }
 
 /// A duration flag: `90`, `90s`, `5m`, `1h30m`, `2d`.

@@ -49,6 +49,10 @@ impl Context {
 
     /// The one HTTP client for this invocation (build it once and share it).
     pub fn client(&self) -> Result<ApiClient> {
+        if let Some(reason) = &self.settings.withheld_token {
+            self.ui
+                .warn(&format!("{reason}; set AGENTCTL_TOKEN to send one"));
+        }
         ApiClient::new(self.client_options()?, self.ui.clone())
     }
 

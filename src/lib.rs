@@ -49,6 +49,7 @@ where
         host: source("host"),
         output: source("output"),
         config_dir: source("config_dir"),
+        profile: source("profile"),
     };
     Ok(Invocation { cli, sources })
 }
@@ -73,7 +74,8 @@ pub async fn run_with_env(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<()> {
     let Invocation { cli, sources } = invocation;
-    let settings = Settings::resolve(&cli.global, &sources, env)?;
+    let files_use = commands::files_use(&cli.command);
+    let settings = Settings::resolve_with(&cli.global, &sources, env, files_use)?;
     let ctx = Context { settings, ui };
     dispatch(&ctx, cli.command).await
 }

@@ -4,6 +4,8 @@ mod common;
 
 mod agent_show;
 mod assets;
+mod auth;
+mod config;
 mod errors;
 mod heartbeat_send;
 mod hostile;

@@ -1,6 +1,8 @@
 //! Settings resolved once, in the order of the contract: flag, environment variable, selected
 //! profile, built-in default. Each value remembers where it came from.
 
+use super::files::ConfigFiles;
+use super::resolve::require_known_profile;
 use crate::error::{Error, Result};
 use crate::output::OutputFormat;
 use crate::secret::Secret;
@@ -11,6 +13,8 @@ use url::Url;
 
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_RETRIES: u32 = 2;
+/// The profile used when none is selected and none is current yet.
+pub const DEFAULT_PROFILE: &str = "default";
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +77,37 @@ pub struct Settings {
     pub jq: Option<crate::jq::JqFilter>,
     /// `-r`: strings from `--jq` without quotes.
     pub raw_output: bool,
+    /// The selected profile: `--profile`, `AGENTCTL_PROFILE`, `current_profile` in
+    /// config.toml (source `Profile`), or `default`.
+    pub profile: Resolved<String>,
+    /// The profiles in config.toml, sorted.
+    pub known_profiles: Vec<String>,
+    /// Where the plain values above came from.
+    pub sources: ValueSources,
+    /// Why the selected profile's stored token is not used: --host or AGENTCTL_HOST points
+    /// to another origin than the profile's host.
+    pub withheld_token: Option<String>,
+}
+
+/// The sources of the settings that are kept as plain values in `Settings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueSources {
+    pub request_timeout: Source,
+    pub retries: Source,
+    pub cacert: Source,
+}
+
+/// How a command uses the config files, which decides how strict resolution is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilesUse {
+    /// Reads its settings from them: an unknown `--profile` is a usage error, a stored value
+    /// that does not make sense is an error naming the file.
+    Read,
+    /// Edits them (`auth login`, `config set`): a new profile name is welcome, and a bad stored
+    /// value is left for the command to overwrite instead of stopping it.
+    Edit,
+    /// Does not look at them (`config path`): a broken file does not stop it.
+    Skip,
 }
 
 /// The name a host setting goes by in errors, by its source.
@@ -112,6 +147,16 @@ pub fn parse_host(text: &str, setting: &str) -> Result<Url> {
     Ok(url)
 }
 
+/// A host URL as it is written to a profile: `https://h`, not `https://h/`.
+pub fn host_text(url: &Url) -> String {
+    let text = url.as_str();
+    if url.path() == "/" {
+        text.trim_end_matches('/').to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// The platform config dir (`~/.config/agentctl` on Linux).
 pub fn default_config_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "agentctl").map(|dirs| dirs.config_dir().to_path_buf())
@@ -138,6 +183,14 @@ mod tests {
         assert!(parse_host("https://h/?x=1", "--host").is_err());
         let err = parse_host("nope", "AGENTCTL_HOST").unwrap_err();
         assert!(err.message.starts_with("AGENTCTL_HOST"));
+        assert_eq!(
+            host_text(&parse_host("https://h", "host").unwrap()),
+            "https://h"
+        );
+        assert_eq!(
+            host_text(&parse_host("https://h/gw/", "host").unwrap()),
+            "https://h/gw/"
+        );
     }
 }
 
@@ -147,65 +200,40 @@ pub struct ArgSources {
     pub host: Source,
     pub output: Source,
     pub config_dir: Source,
+    pub profile: Source,
 }
 
 impl Settings {
-    /// Resolves every setting once. `env` looks up environment variables that clap does not
-    /// handle itself (the token has no flag, so clap never sees it).
+    /// Resolves every setting once, for a command that reads its settings (`FilesUse::Read`).
+    /// `env` looks up environment variables that clap does not handle itself (the token has
+    /// no flag, so clap never sees it).
     pub fn resolve(
         global: &crate::cli::GlobalArgs,
         sources: &ArgSources,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Settings> {
-        let host = match &global.host {
-            Some(text) => {
-                let name = host_setting_name(sources.host);
-                Some(Resolved::new(parse_host(text, name)?, sources.host))
-            }
-            None => None,
-        };
-        let token = env("AGENTCTL_TOKEN")
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .map(|t| Resolved::new(Secret::new(t), Source::Env));
-        let mut output = match global.output {
-            Some(format) => Resolved::new(format, sources.output),
-            None => Resolved::new(OutputFormat::default(), Source::Default),
-        };
-        let jq = match &global.jq {
-            Some(expression) => {
-                if !output.value.is_json() {
-                    if output.source == Source::Flag {
-                        return Err(Error::usage(format!(
-                            "--jq filters JSON output; it cannot be combined with -o {}",
-                            output.value.name()
-                        ))
-                        .with_hint("drop -o, or use -o json or -o ndjson"));
-                    }
-                    // --jq implies JSON output over a default or an environment setting.
-                    output = Resolved::new(OutputFormat::Json, Source::Flag);
-                }
-                Some(crate::jq::JqFilter::compile(expression)?)
-            }
-            None => None,
-        };
-        let config_dir = match &global.config_dir {
-            Some(dir) => Some(Resolved::new(dir.clone(), sources.config_dir)),
-            None => default_config_dir().map(|dir| Resolved::new(dir, Source::Default)),
-        };
-        Ok(Settings {
-            host,
-            token,
-            output,
-            request_timeout: global.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
-            retries: global.retries.unwrap_or(DEFAULT_RETRIES),
-            cacert: global.cacert.clone(),
-            allow_insecure_http: global.allow_insecure_http,
-            config_dir,
-            no_headers: global.no_headers,
-            no_input: global.no_input,
-            jq,
-            raw_output: global.raw_output,
-        })
+        Self::resolve_with(global, sources, env, FilesUse::Read)
+    }
+
+    /// Whether the selected profile exists in config.toml.
+    pub fn profile_exists(&self) -> bool {
+        self.known_profiles.contains(&self.profile.value)
+    }
+
+    /// For commands resolved with `FilesUse::Edit` that must not create a profile: a profile
+    /// named by `--profile`/`AGENTCTL_PROFILE` must exist.
+    pub fn require_known_profile(&self) -> Result<()> {
+        require_known_profile(&self.profile, &self.known_profiles)
+    }
+
+    /// The config files, or the error saying how to name a config dir when there is none.
+    pub fn config_files(&self) -> Result<ConfigFiles> {
+        match &self.config_dir {
+            Some(dir) => Ok(ConfigFiles::new(&dir.value)),
+            None => Err(Error::other(
+                "no configuration directory: the home directory could not be found",
+            )
+            .with_hint("pass --config-dir DIR or set AGENTCTL_CONFIG_DIR")),
+        }
     }
 }

@@ -1,0 +1,58 @@
+use crate::config::display_value;
+use crate::context::Context;
+use crate::error::Result;
+use crate::sanitize::sanitize;
+use clap::Args;
+use serde_json::json;
+
+/// List the profiles and their settings
+///
+/// Prints `current_profile=NAME`, then one `PROFILE.KEY=VALUE` line per stored setting, as
+/// config.toml holds them (tokens are not listed: see `agentctl auth status`).
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  agentctl config list
+  agentctl config list | grep '\\.host='
+  agentctl config list -o json")]
+pub struct ConfigListArgs {}
+
+pub async fn run(ctx: &Context, _args: ConfigListArgs) -> Result<()> {
+    let config = ctx.settings.config_files()?.read_config()?;
+    let names = config.profile_names();
+    if ctx.settings.output.value.is_json() {
+        let profiles: serde_json::Map<String, serde_json::Value> = names
+            .iter()
+            .map(|name| {
+                let table = config.profile(name).cloned().unwrap_or_default();
+                let value = serde_json::to_value(table).unwrap_or_default();
+                (name.clone(), value)
+            })
+            .collect();
+        let json = json!({
+            "current_profile": config.current_profile(),
+            "profiles": profiles,
+        });
+        let text = serde_json::to_string_pretty(&json).expect("JSON values always serialize");
+        return ctx.ui.data(&format!("{text}\n"));
+    }
+    if names.is_empty() {
+        ctx.ui
+            .status("No profiles yet: run `agentctl auth login` to create one.");
+        return Ok(());
+    }
+    let mut text = String::new();
+    if let Some(current) = config.current_profile() {
+        text.push_str(&format!("current_profile={}\n", sanitize(current)));
+    }
+    for name in &names {
+        for (key, value) in config.profile(name).into_iter().flatten() {
+            text.push_str(&format!(
+                "{name}.{}={}\n",
+                sanitize(key),
+                sanitize(&display_value(value))
+            ));
+        }
+    }
+    ctx.ui.data(&text)
+}

@@ -1,0 +1,619 @@
+//! The two files of the config dir and how they are read and written.
+//!
+//! `config.toml` holds the profiles (host, output, …) and `current_profile`; `credentials.toml`
+//! holds tokens only and is kept `0600` in a `0700` dir. Every write is atomic (a temp file in
+//! the same dir, fsync, rename, fsync of the dir) and happens under an exclusive lock held across
+//! read-modify-write, so two logins at once never lose each other's token. A file that does not
+//! parse is an error naming the file and line, and is never rewritten.
+
+use crate::error::{Error, Result};
+use crate::sanitize::sanitize;
+use crate::secret::Secret;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "config.toml";
+pub const CREDENTIALS_FILE: &str = "credentials.toml";
+/// Held (`flock`) by every writer for the whole read-modify-write; never holds data.
+const LOCK_FILE: &str = ".lock";
+
+const CONFIG_HEADER: &str = "# agentctl configuration: edit by hand or with `agentctl config set`. Tokens live in credentials.toml.\n";
+const CREDENTIALS_HEADER: &str =
+    "# agentctl credentials: one token per profile. Keep this file private (chmod 600).\n";
+
+/// The config dir and the paths of its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFiles {
+    dir: PathBuf,
+}
+
+impl ConfigFiles {
+    pub fn new(dir: impl Into<PathBuf>) -> ConfigFiles {
+        ConfigFiles { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.join(CONFIG_FILE)
+    }
+
+    pub fn credentials_path(&self) -> PathBuf {
+        self.dir.join(CREDENTIALS_FILE)
+    }
+
+    /// `config.toml`, or an empty one when it does not exist yet.
+    pub fn read_config(&self) -> Result<ConfigDoc> {
+        let path = self.config_path();
+        match read_text(&path, false)? {
+            Some(text) => ConfigDoc::parse(&text, &path),
+            None => Ok(ConfigDoc::default()),
+        }
+    }
+
+    /// `credentials.toml`, or an empty one when it does not exist yet. Refused when group or
+    /// others may read it.
+    pub fn read_credentials(&self) -> Result<Credentials> {
+        let path = self.credentials_path();
+        match read_text(&path, true)? {
+            Some(text) => Credentials::parse(&text, &path),
+            None => Ok(Credentials::default()),
+        }
+    }
+
+    /// Read-modify-write of both files under the exclusive lock. Only a file whose content
+    /// changed is written, and only after `edit` succeeded.
+    pub fn update<R>(
+        &self,
+        edit: impl FnOnce(&mut ConfigDoc, &mut Credentials) -> Result<R>,
+    ) -> Result<R> {
+        let _lock = self.lock()?;
+        self.remove_stale_temp_files();
+        let original_config = self.read_config()?;
+        let original_credentials = self.read_credentials()?;
+        let mut config = original_config.clone();
+        let mut credentials = original_credentials.clone();
+        let outcome = edit(&mut config, &mut credentials)?;
+        if config != original_config {
+            let text = format!("{CONFIG_HEADER}{}", config.to_toml(&self.config_path())?);
+            write_atomic(&self.dir, CONFIG_FILE, text.as_bytes(), 0o644)?;
+        }
+        if credentials != original_credentials {
+            let text = format!(
+                "{CREDENTIALS_HEADER}{}",
+                credentials.to_toml(&self.credentials_path())?
+            );
+            write_atomic(&self.dir, CREDENTIALS_FILE, text.as_bytes(), 0o600)?;
+        }
+        Ok(outcome)
+    }
+
+    /// Temp files left by a writer that died between writing and renaming (it held the lock,
+    /// which is now ours, so no live writer owns them). One may hold a token.
+    fn remove_stale_temp_files(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let ours = [CONFIG_FILE, CREDENTIALS_FILE]
+                .iter()
+                .any(|file| name.starts_with(&format!(".{file}.")));
+            if ours && name.ends_with(".tmp") {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Creates the dir (`0700`) and takes the exclusive lock; it is released when the returned
+    /// file is dropped (or the process dies).
+    fn lock(&self) -> Result<File> {
+        create_private_dir(&self.dir)?;
+        let path = self.dir.join(LOCK_FILE);
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
+            .open(&path)
+            .map_err(|err| io_error("could not open the lock file", &path, &err))?;
+        file.lock()
+            .map_err(|err| io_error("could not lock", &path, &err))?;
+        Ok(file)
+    }
+}
+
+/// `config.toml`: the whole table is kept, so keys this version does not know survive a rewrite.
+/// Its shape (types) was checked when it was read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigDoc {
+    table: toml::Table,
+}
+
+/// The types `config.toml` must have; checked on read so a mistake gets a line number.
+#[derive(Deserialize)]
+#[allow(dead_code)] // only the checking matters; the values are read from the table
+struct ConfigShape {
+    current_profile: Option<String>,
+    #[serde(default)]
+    profiles: BTreeMap<String, toml::Table>,
+}
+
+impl ConfigDoc {
+    fn parse(text: &str, path: &Path) -> Result<ConfigDoc> {
+        toml::from_str::<ConfigShape>(text).map_err(|err| parse_error(path, text, &err, true))?;
+        let table = toml::from_str(text).map_err(|err| parse_error(path, text, &err, true))?;
+        Ok(ConfigDoc { table })
+    }
+
+    fn to_toml(&self, path: &Path) -> Result<String> {
+        toml::to_string(&self.table)
+            .map_err(|err| Error::other(format!("could not write {}: {err}", path.display())))
+    }
+
+    pub fn current_profile(&self) -> Option<&str> {
+        self.table.get("current_profile").and_then(|v| v.as_str())
+    }
+
+    pub fn set_current_profile(&mut self, name: &str) {
+        self.table
+            .insert("current_profile".into(), toml::Value::String(name.into()));
+    }
+
+    /// The profile names, sorted.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .profiles()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    pub fn has_profile(&self, name: &str) -> bool {
+        self.profile(name).is_some()
+    }
+
+    /// A profile's settings, as stored.
+    pub fn profile(&self, name: &str) -> Option<&toml::Table> {
+        self.profiles()?.get(name)?.as_table()
+    }
+
+    /// A profile's settings, created empty if needed.
+    pub fn profile_mut(&mut self, name: &str) -> &mut toml::Table {
+        let profiles = self
+            .table
+            .entry("profiles")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !profiles.is_table() {
+            *profiles = toml::Value::Table(toml::Table::new());
+        }
+        let profiles = profiles.as_table_mut().expect("a table was just put there");
+        let profile = profiles
+            .entry(name)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !profile.is_table() {
+            *profile = toml::Value::Table(toml::Table::new());
+        }
+        profile.as_table_mut().expect("a table was just put there")
+    }
+
+    fn profiles(&self) -> Option<&toml::Table> {
+        self.table.get("profiles")?.as_table()
+    }
+}
+
+/// `credentials.toml`: `[profiles.NAME] token = "…"`. `Debug` never shows a token.
+#[derive(Clone, Default, PartialEq)]
+pub struct Credentials {
+    table: toml::Table,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("profiles", &self.profile_names())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // only the checking matters; the values are read from the table
+struct CredentialsShape {
+    #[serde(default)]
+    profiles: BTreeMap<String, CredentialShape>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct CredentialShape {
+    token: Option<String>,
+}
+
+impl Credentials {
+    fn parse(text: &str, path: &Path) -> Result<Credentials> {
+        // The error messages of a credentials file are not shown: they may quote a token.
+        toml::from_str::<CredentialsShape>(text)
+            .map_err(|err| parse_error(path, text, &err, false))?;
+        let table = toml::from_str(text).map_err(|err| parse_error(path, text, &err, false))?;
+        Ok(Credentials { table })
+    }
+
+    fn to_toml(&self, path: &Path) -> Result<String> {
+        // A serializer error cannot hold a token: it only says what could not be written.
+        toml::to_string(&self.table)
+            .map_err(|_| Error::other(format!("could not write {}", path.display())))
+    }
+
+    pub fn token(&self, profile: &str) -> Option<Secret> {
+        let token = self
+            .profiles()?
+            .get(profile)?
+            .get("token")?
+            .as_str()?
+            .trim();
+        (!token.is_empty()).then(|| Secret::new(token))
+    }
+
+    pub fn set_token(&mut self, profile: &str, token: &Secret) {
+        let profiles = self
+            .table
+            .entry("profiles")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !profiles.is_table() {
+            *profiles = toml::Value::Table(toml::Table::new());
+        }
+        let profiles = profiles.as_table_mut().expect("a table was just put there");
+        let entry = profiles
+            .entry(profile)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if !entry.is_table() {
+            *entry = toml::Value::Table(toml::Table::new());
+        }
+        entry
+            .as_table_mut()
+            .expect("a table was just put there")
+            .insert(
+                "token".into(),
+                toml::Value::String(token.expose().to_owned()),
+            );
+    }
+
+    /// Removes a profile's token (and its entry when nothing else is left in it). Returns
+    /// whether there was one.
+    pub fn remove_token(&mut self, profile: &str) -> bool {
+        let Some(profiles) = self
+            .table
+            .get_mut("profiles")
+            .and_then(|p| p.as_table_mut())
+        else {
+            return false;
+        };
+        let Some(entry) = profiles.get_mut(profile).and_then(|e| e.as_table_mut()) else {
+            return false;
+        };
+        let removed = entry.remove("token").is_some();
+        if entry.is_empty() {
+            profiles.remove(profile);
+        }
+        removed
+    }
+
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .profiles()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    fn profiles(&self) -> Option<&toml::Table> {
+        self.table.get("profiles")?.as_table()
+    }
+}
+
+/// A file's text, or `None` when it does not exist. `private`: refuse a file that group or
+/// others can access (checked on the open handle, so it is the file that is then read).
+fn read_text(path: &Path, private: bool) -> Result<Option<String>> {
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(io_error("could not read", path, &err)),
+    };
+    if private {
+        let metadata = file
+            .metadata()
+            .map_err(|err| io_error("could not read", path, &err))?;
+        check_private(path, &metadata)?;
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|err| io_error("could not read", path, &err))?;
+    String::from_utf8(bytes).map(Some).map_err(|err| {
+        Error::other(format!(
+            "could not read {}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            err.utf8_error().valid_up_to()
+        ))
+        .with_hint(
+            "fix or remove the file by hand; agentctl does not rewrite a file it cannot read",
+        )
+    })
+}
+
+#[cfg(unix)]
+fn check_private(path: &Path, metadata: &fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(Error::other(format!(
+            "{} is accessible by group or others (mode {mode:03o}); refusing to use the tokens in it",
+            path.display()
+        ))
+        .with_hint(format!(
+            "run `chmod 600 {}` (and consider replacing the tokens it holds)",
+            shell_quote(&path.to_string_lossy())
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
+    Ok(())
+}
+
+/// Quotes a path for a POSIX shell when it needs it, so a printed command can be pasted.
+pub fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=~".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// "could not parse FILE: line L, column C: MESSAGE". `show_message`: false for credentials,
+/// whose parser messages may quote a token.
+fn parse_error(path: &Path, text: &str, err: &toml::de::Error, show_message: bool) -> Error {
+    let location = err
+        .span()
+        .map(|span| {
+            let (line, column) = line_and_column(text, span.start);
+            format!(" at line {line}, column {column}")
+        })
+        .unwrap_or_default();
+    let detail = if show_message {
+        format!(": {}", sanitize(err.message().trim()))
+    } else {
+        " (the content is not shown: it may hold a token)".into()
+    };
+    Error::other(format!(
+        "could not parse {}{location}{detail}",
+        path.display()
+    ))
+    .with_hint("fix the file by hand; agentctl does not rewrite a file it cannot read")
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|err| io_error("could not create the config dir", dir, &err))
+}
+
+/// Replaces `dir/name` with `contents` so that a reader or a crash sees the old file or the
+/// new one, never a part of either: temp file in the same dir, fsync, rename, fsync the dir.
+fn write_atomic(dir: &Path, name: &str, contents: &[u8], mode: u32) -> Result<()> {
+    let target = dir.join(name);
+    let temp = dir.join(format!(
+        ".{name}.{}.{:016x}.tmp",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let written = (|| -> io::Result<()> {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+        #[cfg(not(unix))]
+        let _ = mode;
+        let mut file = options.open(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, &target)?;
+        sync_dir(dir)
+    })();
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(io_error("could not write", &target, &err));
+    }
+    Ok(())
+}
+
+/// Makes the rename durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+fn io_error(what: &str, path: &Path, err: &io::Error) -> Error {
+    Error::other(format!("{what} {}: {err}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> (tempfile::TempDir, ConfigFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        let files = ConfigFiles::new(dir.path().join("agentctl"));
+        (dir, files)
+    }
+
+    #[test]
+    fn missing_files_read_as_empty_and_nothing_is_created() {
+        let (_dir, files) = files();
+        assert_eq!(files.read_config().unwrap(), ConfigDoc::default());
+        assert!(files.read_credentials().unwrap().token("default").is_none());
+        assert!(!files.dir().exists());
+    }
+
+    #[test]
+    fn round_trip_keeps_unknown_keys_and_separates_tokens() {
+        let (_dir, files) = files();
+        fs::create_dir_all(files.dir()).unwrap();
+        fs::write(
+            files.config_path(),
+            "future_setting = 1\n[profiles.prod]\nhost = \"https://h\"\ncolor = \"blue\"\n",
+        )
+        .unwrap();
+        files
+            .update(|config, credentials| {
+                config.set_current_profile("prod");
+                config
+                    .profile_mut("staging")
+                    .insert("host".into(), "https://s".into());
+                credentials.set_token("prod", &Secret::new("tok-prod"));
+                Ok(())
+            })
+            .unwrap();
+        let config = files.read_config().unwrap();
+        assert_eq!(config.current_profile(), Some("prod"));
+        assert_eq!(config.profile_names(), ["prod", "staging"]);
+        let prod = config.profile("prod").unwrap();
+        assert_eq!(prod["color"].as_str(), Some("blue"));
+        let text = fs::read_to_string(files.config_path()).unwrap();
+        assert!(text.contains("future_setting = 1"), "{text}");
+        assert!(!text.contains("tok-prod"));
+        let credentials = files.read_credentials().unwrap();
+        assert_eq!(credentials.token("prod").unwrap().expose(), "tok-prod");
+        assert!(!format!("{credentials:?}").contains("tok-prod"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn modes_are_private_and_a_readable_credentials_file_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_dir, files) = files();
+        files
+            .update(|_, credentials| {
+                credentials.set_token("default", &Secret::new("tok"));
+                Ok(())
+            })
+            .unwrap();
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(files.dir()), 0o700);
+        assert_eq!(mode(&files.credentials_path()), 0o600);
+        fs::set_permissions(files.credentials_path(), fs::Permissions::from_mode(0o640)).unwrap();
+        let err = files.read_credentials().unwrap_err();
+        let fix = format!("chmod 600 {}", files.credentials_path().display());
+        assert!(err.hint.unwrap().contains(&fix));
+        assert!(files.update(|_, _| Ok(())).is_err());
+    }
+
+    #[test]
+    fn a_corrupt_file_names_the_line_and_is_not_rewritten() {
+        let (_dir, files) = files();
+        fs::create_dir_all(files.dir()).unwrap();
+        let text = "current_profile = \"a\"\n[profiles.a]\nhost = \"https://h\"\nretries = \n";
+        fs::write(files.config_path(), text).unwrap();
+        let err = files.read_config().unwrap_err();
+        assert!(
+            err.message.contains("config.toml at line 4"),
+            "{}",
+            err.message
+        );
+        assert!(
+            files
+                .update(|config, _| {
+                    config.set_current_profile("b");
+                    Ok(())
+                })
+                .is_err()
+        );
+        assert_eq!(fs::read_to_string(files.config_path()).unwrap(), text);
+
+        let wrong_type = "current_profile = 5\n";
+        fs::write(files.config_path(), wrong_type).unwrap();
+        let err = files.read_config().unwrap_err();
+        assert!(err.message.contains("line 1"), "{}", err.message);
+    }
+
+    #[test]
+    fn credentials_parse_errors_do_not_quote_the_file() {
+        let (_dir, files) = files();
+        fs::create_dir_all(files.dir()).unwrap();
+        let text = "[profiles.a]\ntoken = 12345678901\n";
+        write_atomic(files.dir(), CREDENTIALS_FILE, text.as_bytes(), 0o600).unwrap();
+        let err = files.read_credentials().unwrap_err();
+        assert!(err.message.contains("line 2"), "{}", err.message);
+        assert!(!err.message.contains("12345678901"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_dead_writers_temp_file_is_removed_by_the_next_writer() {
+        let (_dir, files) = files();
+        fs::create_dir_all(files.dir()).unwrap();
+        let stale = files
+            .dir()
+            .join(".credentials.toml.4242.00000000000000ff.tmp");
+        fs::write(&stale, "[profiles.a]\ntoken = \"half-writ").unwrap();
+        let unrelated = files.dir().join("notes.tmp");
+        fs::write(&unrelated, "mine").unwrap();
+        files.update(|_, _| Ok(())).unwrap();
+        assert!(!stale.exists());
+        assert!(unrelated.exists());
+    }
+
+    #[test]
+    fn remove_token_leaves_other_profiles() {
+        let mut credentials = Credentials::default();
+        credentials.set_token("a", &Secret::new("ta"));
+        credentials.set_token("b", &Secret::new("tb"));
+        assert!(credentials.remove_token("a"));
+        assert!(!credentials.remove_token("a"));
+        assert!(credentials.token("a").is_none());
+        assert_eq!(credentials.token("b").unwrap().expose(), "tb");
+        assert_eq!(credentials.profile_names(), ["b"]);
+    }
+
+    #[test]
+    fn lines_columns_and_quoting() {
+        assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_and_column("é\nx", 1), (1, 1));
+        assert_eq!(shell_quote("/tmp/a.toml"), "/tmp/a.toml");
+        assert_eq!(shell_quote("/tmp/it's here"), r"'/tmp/it'\''s here'");
+    }
+}

@@ -1,0 +1,341 @@
+//! Configuration: the files in the config dir and how they are stored (`files`), the keys a
+//! profile holds (`keys`), the settings every command is handed (`settings`), and how they are
+//! resolved from flags, environment, the selected profile and defaults (`resolve`).
+
+mod files;
+mod keys;
+mod resolve;
+mod settings;
+
+pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials, shell_quote};
+pub use keys::{ConfigKey, display_value};
+pub use resolve::{unknown_profile, validate_profile_name};
+pub use settings::*;
+
+use crate::error::Result;
+use crate::secret::Secret;
+use std::path::Path;
+
+/// What `save_profile` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SavedProfile {
+    /// The profile became the current one.
+    pub made_current: bool,
+    /// A token was already stored for it (and was replaced).
+    pub replaced_token: bool,
+}
+
+/// Saves `host` and `token` as profile `name` in the config dir `config_dir` (created `0700`;
+/// the token goes to `credentials.toml`, `0600`), atomically and under the config lock, leaving
+/// every other profile as it was. With `make_current_if_none`, the profile becomes current
+/// when no profile is current yet. The host must be an http(s) URL and the name a valid profile
+/// name (usage errors otherwise).
+///
+/// `auth login` saves through this, and so can any command that creates a profile (the dev
+/// server saves `dev` this way).
+pub fn save_profile(
+    config_dir: &Path,
+    name: &str,
+    host: &str,
+    token: &Secret,
+    make_current_if_none: bool,
+) -> Result<SavedProfile> {
+    validate_profile_name(name)?;
+    let host_value = ConfigKey::Host.parse_value(host)?;
+    let token = token.expose().trim();
+    if token.is_empty() {
+        return Err(crate::error::Error::usage("the token is empty"));
+    }
+    let token = Secret::new(token);
+    ConfigFiles::new(config_dir).update(|config, credentials| {
+        config
+            .profile_mut(name)
+            .insert(ConfigKey::Host.name().into(), host_value);
+        let replaced_token = credentials.token(name).is_some();
+        credentials.set_token(name, &token);
+        let has_current = config
+            .current_profile()
+            .is_some_and(|current| config.has_profile(current));
+        let made_current = make_current_if_none && !has_current;
+        if made_current {
+            config.set_current_profile(name);
+        }
+        Ok(SavedProfile {
+            made_current,
+            replaced_token,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OutputFormat;
+    use std::time::Duration;
+
+    #[test]
+    fn save_profile_keeps_the_current_one_and_other_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path().join("cfg");
+        let first = save_profile(
+            &dir,
+            "prod",
+            "https://prod.example.com",
+            &Secret::new("t1"),
+            true,
+        )
+        .unwrap();
+        assert!(first.made_current && !first.replaced_token);
+        let dev = save_profile(
+            &dir,
+            "dev",
+            "http://127.0.0.1:7878",
+            &Secret::new("t2"),
+            true,
+        )
+        .unwrap();
+        assert!(!dev.made_current);
+        let again = save_profile(
+            &dir,
+            "dev",
+            "http://127.0.0.1:7879",
+            &Secret::new("t3"),
+            true,
+        )
+        .unwrap();
+        assert!(again.replaced_token);
+
+        let files = ConfigFiles::new(&dir);
+        let config = files.read_config().unwrap();
+        assert_eq!(config.current_profile(), Some("prod"));
+        assert_eq!(
+            config.profile("dev").unwrap()["host"].as_str(),
+            Some("http://127.0.0.1:7879")
+        );
+        let credentials = files.read_credentials().unwrap();
+        assert_eq!(credentials.token("prod").unwrap().expose(), "t1");
+        assert_eq!(credentials.token("dev").unwrap().expose(), "t3");
+
+        assert!(save_profile(&dir, "a b", "https://h", &Secret::new("t"), true).is_err());
+        assert!(save_profile(&dir, "x", "not a url", &Secret::new("t"), true).is_err());
+        assert!(save_profile(&dir, "x", "https://h", &Secret::new("  "), true).is_err());
+    }
+
+    /// A config dir with two profiles: `prod` (current) and `staging`.
+    fn world() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let prod = Secret::new("tok-prod");
+        let staging = Secret::new("tok-staging");
+        crate::config::save_profile(dir.path(), "prod", "https://prod.example.com", &prod, true)
+            .unwrap();
+        crate::config::save_profile(
+            dir.path(),
+            "staging",
+            "https://s.example.com",
+            &staging,
+            true,
+        )
+        .unwrap();
+        ConfigFiles::new(dir.path())
+            .update(|config, _| {
+                let staging = config.profile_mut("staging");
+                staging.insert("output".into(), "json".into());
+                staging.insert("retries".into(), toml::Value::Integer(5));
+                staging.insert("request_timeout".into(), "1m".into());
+                Ok(())
+            })
+            .unwrap();
+        dir
+    }
+
+    fn resolve_in(
+        dir: &std::path::Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        files_use: FilesUse,
+    ) -> Result<Settings> {
+        let mut argv = vec!["agentctl".to_owned(), "--config-dir".to_owned()];
+        argv.push(dir.to_string_lossy().into_owned());
+        argv.extend(args.iter().map(|a| a.to_string()));
+        argv.extend(["agent", "show", "a1"].map(String::from));
+        let invocation = crate::parse_args(argv).unwrap();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        Settings::resolve_with(
+            &invocation.cli.global,
+            &invocation.sources,
+            &lookup,
+            files_use,
+        )
+    }
+
+    #[test]
+    fn the_current_profile_supplies_what_flags_and_env_do_not() {
+        let dir = world();
+        let settings = resolve_in(dir.path(), &[], &[], FilesUse::Read).unwrap();
+        assert_eq!(
+            settings.profile,
+            Resolved::new("prod".into(), Source::Profile)
+        );
+        let host = settings.host.unwrap();
+        assert_eq!(
+            (host.value.as_str(), host.source),
+            ("https://prod.example.com/", Source::Profile)
+        );
+        let token = settings.token.unwrap();
+        assert_eq!(
+            (token.value.expose(), token.source),
+            ("tok-prod", Source::Profile)
+        );
+        assert_eq!(
+            settings.output,
+            Resolved::new(OutputFormat::Table, Source::Default)
+        );
+        assert_eq!(settings.retries, DEFAULT_RETRIES);
+        assert_eq!(settings.sources.retries, Source::Default);
+    }
+
+    #[test]
+    fn flag_over_env_over_profile_over_default() {
+        let dir = world();
+        let settings =
+            resolve_in(dir.path(), &["--profile", "staging"], &[], FilesUse::Read).unwrap();
+        assert_eq!(settings.profile.source, Source::Flag);
+        assert_eq!(
+            settings.output,
+            Resolved::new(OutputFormat::Json, Source::Profile)
+        );
+        assert_eq!(
+            (settings.retries, settings.sources.retries),
+            (5, Source::Profile)
+        );
+        assert_eq!(settings.request_timeout, Duration::from_secs(60));
+        assert_eq!(settings.token.unwrap().value.expose(), "tok-staging");
+
+        // clap reads AGENTCTL_PROFILE, AGENTCTL_HOST and AGENTCTL_OUTPUT from the process
+        // environment: those are exercised through the binary in tests/cli.
+        let env = [("AGENTCTL_TOKEN", "tok-env")];
+        let settings = resolve_in(
+            dir.path(),
+            &[
+                "--retries",
+                "0",
+                "-o",
+                "ndjson",
+                "--host",
+                "https://flag.example.com",
+            ],
+            &env,
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert_eq!(
+            settings.token.unwrap(),
+            Resolved::new(Secret::new("tok-env"), Source::Env)
+        );
+        assert_eq!(
+            (settings.retries, settings.sources.retries),
+            (0, Source::Flag)
+        );
+        assert_eq!(
+            settings.output,
+            Resolved::new(OutputFormat::Ndjson, Source::Flag)
+        );
+        assert_eq!(settings.host.unwrap().source, Source::Flag);
+    }
+
+    #[test]
+    fn unknown_profiles_are_refused_when_reading_and_welcome_when_editing() {
+        let dir = world();
+        let err = resolve_in(dir.path(), &["--profile", "qa"], &[], FilesUse::Read).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Usage);
+        assert!(err.hint.unwrap().contains("known profiles: prod, staging"));
+        let settings = resolve_in(dir.path(), &["--profile", "qa"], &[], FilesUse::Edit).unwrap();
+        assert!(!settings.profile_exists());
+        assert!(settings.host.is_none() && settings.token.is_none());
+        assert!(settings.require_known_profile().is_err());
+        let err = resolve_in(dir.path(), &["--profile", "a/b"], &[], FilesUse::Edit).unwrap_err();
+        assert!(
+            err.message.contains("not a valid profile name"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_bad_stored_value_stops_readers_but_not_editors() {
+        let dir = world();
+        ConfigFiles::new(dir.path())
+            .update(|config, _| {
+                config
+                    .profile_mut("prod")
+                    .insert("output".into(), "xml".into());
+                Ok(())
+            })
+            .unwrap();
+        let err = resolve_in(dir.path(), &[], &[], FilesUse::Read).unwrap_err();
+        assert!(
+            err.message.contains("profile 'prod': output"),
+            "{}",
+            err.message
+        );
+        assert!(resolve_in(dir.path(), &["-o", "json"], &[], FilesUse::Read).is_ok());
+        let settings = resolve_in(dir.path(), &[], &[], FilesUse::Edit).unwrap();
+        assert_eq!(settings.output.source, Source::Default);
+    }
+
+    #[test]
+    fn without_files_everything_is_default_and_nothing_is_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let config_dir = dir.path().join("absent");
+        let settings = resolve_in(&config_dir, &[], &[], FilesUse::Read).unwrap();
+        assert_eq!(
+            settings.profile,
+            Resolved::new("default".into(), Source::Default)
+        );
+        assert!(settings.host.is_none() && settings.token.is_none());
+        assert!(!config_dir.exists());
+    }
+
+    #[test]
+    fn a_stored_token_is_not_sent_to_a_host_of_another_origin() {
+        let dir = world();
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://evil.example.com"],
+            &[],
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert!(settings.token.is_none());
+        let reason = settings.withheld_token.unwrap();
+        assert!(
+            reason.contains("profile 'prod'")
+                && reason.contains("belongs to https://prod.example.com"),
+            "{reason}"
+        );
+        // Same origin (another path prefix): the token goes along.
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://prod.example.com/gw"],
+            &[],
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert_eq!(settings.token.unwrap().source, Source::Profile);
+        assert!(settings.withheld_token.is_none());
+        // A token from the environment goes wherever the host says.
+        let env = [("AGENTCTL_TOKEN", "tok-env")];
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://evil.example.com"],
+            &env,
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert_eq!(settings.token.unwrap().source, Source::Env);
+    }
+}

@@ -1,0 +1,294 @@
+//! How settings are resolved: which profile is selected, what makes a profile name valid, and
+//! each value taken from the first of flag, environment, selected profile and default.
+
+use super::files::{ConfigDoc, ConfigFiles};
+use super::keys::{self, ConfigKey};
+use super::settings::{
+    ArgSources, DEFAULT_PROFILE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, FilesUse, Resolved,
+    Settings, Source, ValueSources, default_config_dir, host_setting_name, host_text, parse_host,
+};
+use crate::error::{Error, Result};
+use crate::output::OutputFormat;
+use crate::secret::Secret;
+use url::Url;
+
+impl Settings {
+    /// Resolves every setting once: flag, environment, selected profile, default.
+    pub fn resolve_with(
+        global: &crate::cli::GlobalArgs,
+        sources: &ArgSources,
+        env: &dyn Fn(&str) -> Option<String>,
+        files_use: FilesUse,
+    ) -> Result<Settings> {
+        let config_dir = match &global.config_dir {
+            Some(dir) => Some(Resolved::new(dir.clone(), sources.config_dir)),
+            None => default_config_dir().map(|dir| Resolved::new(dir, Source::Default)),
+        };
+        let files = config_dir
+            .as_ref()
+            .filter(|_| files_use != FilesUse::Skip)
+            .map(|dir| ConfigFiles::new(&dir.value));
+        let config = match &files {
+            Some(files) => files.read_config()?,
+            None => ConfigDoc::default(),
+        };
+        let profile = select_profile(global.profile.as_deref(), sources.profile, &config)?;
+        let known_profiles = config.profile_names();
+        if files_use == FilesUse::Read {
+            require_known_profile(&profile, &known_profiles)?;
+        }
+        let stored = StoredProfile {
+            name: &profile.value,
+            table: config.profile(&profile.value),
+            files: files.as_ref(),
+            strict: files_use == FilesUse::Read,
+        };
+
+        let host = match &global.host {
+            Some(text) => {
+                let name = host_setting_name(sources.host);
+                Some(Resolved::new(parse_host(text, name)?, sources.host))
+            }
+            None => stored
+                .get(ConfigKey::Host, keys::read_host)?
+                .map(|url| Resolved::new(url, Source::Profile)),
+        };
+        let env_token = env("AGENTCTL_TOKEN")
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .map(|t| Resolved::new(Secret::new(t), Source::Env));
+        // The credentials file is only read when it is needed, so CI that passes the token in
+        // the environment is never stopped by a file it does not use.
+        let token = match (env_token, &files) {
+            (Some(token), _) => Some(token),
+            (None, Some(files)) => files
+                .read_credentials()?
+                .token(&profile.value)
+                .map(|t| Resolved::new(t, Source::Profile)),
+            (None, None) => None,
+        };
+        let (token, withheld_token) = withhold_from_other_hosts(token, host.as_ref(), &stored);
+        let mut output = match global.output {
+            Some(format) => Resolved::new(format, sources.output),
+            None => match stored.get(ConfigKey::Output, keys::read_output)? {
+                Some(format) => Resolved::new(format, Source::Profile),
+                None => Resolved::new(OutputFormat::default(), Source::Default),
+            },
+        };
+        let jq = match &global.jq {
+            Some(expression) => {
+                if !output.value.is_json() {
+                    if output.source == Source::Flag {
+                        return Err(Error::usage(format!(
+                            "--jq filters JSON output; it cannot be combined with -o {}",
+                            output.value.name()
+                        ))
+                        .with_hint("drop -o, or use -o json or -o ndjson"));
+                    }
+                    // --jq implies JSON output over a default, a profile or an environment setting.
+                    output = Resolved::new(OutputFormat::Json, Source::Flag);
+                }
+                Some(crate::jq::JqFilter::compile(expression)?)
+            }
+            None => None,
+        };
+        let request_timeout = match global.request_timeout {
+            Some(timeout) => Resolved::new(timeout, Source::Flag),
+            None => or_default(
+                stored.get(ConfigKey::RequestTimeout, keys::read_duration)?,
+                DEFAULT_REQUEST_TIMEOUT,
+            ),
+        };
+        let retries = match global.retries {
+            Some(retries) => Resolved::new(retries, Source::Flag),
+            None => or_default(
+                stored.get(ConfigKey::Retries, keys::read_retries)?,
+                DEFAULT_RETRIES,
+            ),
+        };
+        let cacert = match &global.cacert {
+            Some(path) => Some(Resolved::new(path.clone(), Source::Flag)),
+            None => stored
+                .get(ConfigKey::Cacert, keys::read_path)?
+                .map(|path| Resolved::new(path, Source::Profile)),
+        };
+        Ok(Settings {
+            host,
+            token,
+            output,
+            request_timeout: request_timeout.value,
+            retries: retries.value,
+            sources: ValueSources {
+                request_timeout: request_timeout.source,
+                retries: retries.source,
+                cacert: cacert.as_ref().map_or(Source::Default, |c| c.source),
+            },
+            cacert: cacert.map(|c| c.value),
+            allow_insecure_http: global.allow_insecure_http,
+            config_dir,
+            no_headers: global.no_headers,
+            no_input: global.no_input,
+            jq,
+            raw_output: global.raw_output,
+            profile,
+            known_profiles,
+            withheld_token,
+        })
+    }
+}
+
+/// A stored token belongs to its profile's host: when --host or AGENTCTL_HOST points to another
+/// origin, it is not sent there (as a redirect to another host does not carry it either). Returns
+/// the token to use, and why the stored one was withheld.
+fn withhold_from_other_hosts(
+    token: Option<Resolved<Secret>>,
+    host: Option<&Resolved<Url>>,
+    stored: &StoredProfile<'_>,
+) -> (Option<Resolved<Secret>>, Option<String>) {
+    let (Some(stored_token), Some(host)) = (&token, host) else {
+        return (token, None);
+    };
+    if stored_token.source != Source::Profile || host.source == Source::Profile {
+        return (token, None);
+    }
+    let profile_host = stored
+        .table
+        .and_then(|t| t.get(ConfigKey::Host.name()))
+        .and_then(|v| keys::read_host(v).ok());
+    if profile_host
+        .as_ref()
+        .is_some_and(|p| p.origin() == host.value.origin())
+    {
+        return (token, None);
+    }
+    let belongs = match &profile_host {
+        Some(url) => format!("belongs to {}", host_text(url)),
+        None => "has no host of its own".to_owned(),
+    };
+    let reason = format!(
+        "not sending the token of profile '{}' to {} ({}): it {belongs}",
+        stored.name,
+        host_text(&host.value),
+        host_setting_name(host.source)
+    );
+    (None, Some(reason))
+}
+
+fn or_default<T>(stored: Option<T>, default: T) -> Resolved<T> {
+    match stored {
+        Some(value) => Resolved::new(value, Source::Profile),
+        None => Resolved::new(default, Source::Default),
+    }
+}
+
+pub(super) fn require_known_profile(profile: &Resolved<String>, known: &[String]) -> Result<()> {
+    let named = matches!(profile.source, Source::Flag | Source::Env);
+    if named && !known.contains(&profile.value) {
+        return Err(unknown_profile(&profile.value, known));
+    }
+    Ok(())
+}
+
+/// `--profile`/`AGENTCTL_PROFILE`, else `current_profile`, else `default`.
+pub(super) fn select_profile(
+    given: Option<&str>,
+    given_source: Source,
+    config: &ConfigDoc,
+) -> Result<Resolved<String>> {
+    if let Some(name) = given.filter(|n| !n.trim().is_empty()) {
+        let setting = if given_source == Source::Env {
+            "AGENTCTL_PROFILE"
+        } else {
+            "--profile"
+        };
+        validate_profile_name(name).map_err(|err| {
+            Error::usage(format!("{setting}: {}", err.message))
+                .with_hint(err.hint.unwrap_or_default())
+        })?;
+        return Ok(Resolved::new(name.trim().to_owned(), given_source));
+    }
+    if let Some(current) = config
+        .current_profile()
+        .filter(|n| validate_profile_name(n).is_ok())
+    {
+        return Ok(Resolved::new(current.to_owned(), Source::Profile));
+    }
+    Ok(Resolved::new(DEFAULT_PROFILE.to_owned(), Source::Default))
+}
+
+/// A profile name: letters, digits, `-` and `_`, at most 64 characters (it becomes a TOML key
+/// and appears in `config list` as `NAME.key`).
+pub fn validate_profile_name(name: &str) -> Result<()> {
+    let name = name.trim();
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "'{}' is not a valid profile name",
+            crate::sanitize::sanitize(name)
+        ))
+        .with_hint("use letters, digits, '-' and '_' (at most 64 characters)"))
+    }
+}
+
+/// The usage error for a profile that does not exist, listing the ones that do.
+pub fn unknown_profile(name: &str, known: &[String]) -> Error {
+    let error = Error::usage(format!("unknown profile '{name}'"));
+    if known.is_empty() {
+        error.with_hint(format!(
+            "no profiles exist yet; create it with `agentctl auth login --profile {name}`"
+        ))
+    } else {
+        error.with_hint(format!(
+            "known profiles: {}; create a new one with `agentctl auth login --profile {name}`",
+            known.join(", ")
+        ))
+    }
+}
+
+/// The selected profile's stored values, read on demand.
+pub(super) struct StoredProfile<'a> {
+    pub(super) name: &'a str,
+    pub(super) table: Option<&'a toml::Table>,
+    pub(super) files: Option<&'a ConfigFiles>,
+    /// A bad value is an error (otherwise it is ignored, for commands that fix it).
+    pub(super) strict: bool,
+}
+
+impl StoredProfile<'_> {
+    pub(super) fn get<T>(
+        &self,
+        key: ConfigKey,
+        read: impl Fn(&toml::Value) -> std::result::Result<T, String>,
+    ) -> Result<Option<T>> {
+        let Some(value) = self.table.and_then(|t| t.get(key.name())) else {
+            return Ok(None);
+        };
+        match read(value) {
+            Ok(value) => Ok(Some(value)),
+            Err(_) if !self.strict => Ok(None),
+            Err(err) => {
+                let file = self.files.map_or_else(
+                    || "config.toml".into(),
+                    |f| f.config_path().display().to_string(),
+                );
+                Err(Error::other(format!(
+                    "{file}: profile '{}': {}: {}",
+                    self.name,
+                    key.name(),
+                    crate::sanitize::sanitize(&err)
+                ))
+                .with_hint(format!(
+                    "fix it with `agentctl config set {} <VALUE> --profile {}`",
+                    key.name(),
+                    self.name
+                )))
+            }
+        }
+    }
+}

@@ -1,0 +1,668 @@
+//! `auth login/logout/status/token`: where tokens are stored, that they are used, never shown,
+//! never lost, and that precedence and profiles work as the contract says.
+
+use crate::common::*;
+use httpmock::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+/// `auth login --with-token` with the token on stdin.
+fn login(world: &World, token: &str, extra: &[&str]) -> Ran {
+    run(world
+        .cmd()
+        .args(["auth", "login", "--with-token"])
+        .args(extra)
+        .write_stdin(format!("{token}\n")))
+}
+
+fn show(world: &World, extra: &[&str]) -> Ran {
+    run(world.cmd().args(["agent", "show", "a1"]).args(extra))
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn login_with_token_stores_it_privately_and_calls_use_it() {
+    let server = MockServer::start();
+    let heartbeat = server.mock(|when, then| {
+        when.method(PUT)
+            .path("/api/v1/agents/a1/heartbeat")
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .header("accept", "application/json")
+            .body(SEED_BODY);
+        then.status(200).body(SEED_RESPONSE);
+    });
+    let world = World::new();
+    let ran = login(&world, TOKEN, &["--host", &server.base_url()]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
+    assert!(
+        ran.stderr
+            .contains("as profile 'default' (now the current profile)"),
+        "{}",
+        ran.stderr
+    );
+
+    // No AGENTCTL_HOST, no AGENTCTL_TOKEN: both come from the profile.
+    let ran = run(world.cmd().args([
+        "heartbeat",
+        "send",
+        "a1",
+        "--version",
+        "1.2.3",
+        "--uptime",
+        "86400",
+        "--cpu",
+        "12.5",
+        "--mem",
+        "35.2",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("\"prod-agent-01\""), "{}", ran.stdout);
+    heartbeat.assert_calls(1);
+
+    let dir = world.config_dir();
+    let credentials = dir.join("credentials.toml");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&credentials), 0o600);
+    }
+    let holding_token: Vec<PathBuf> = files_under(&dir)
+        .into_iter()
+        .filter(|path| fs::read_to_string(path).unwrap().contains(TOKEN))
+        .collect();
+    assert_eq!(holding_token, [credentials]);
+    let config = fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(config.contains("current_profile = \"default\""), "{config}");
+    assert!(
+        config.contains(&format!("host = \"{}\"", server.base_url())),
+        "{config}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn interactive_login_under_a_terminal_hides_the_token() {
+    use expectrl::process::Termios;
+    use expectrl::process::unix::WaitStatus;
+    use expectrl::{Eof, Expect, Session};
+    use std::time::{Duration, Instant};
+
+    let world = World::new();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"));
+    command
+        .args(["auth", "login"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("HOME", world.home())
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir());
+    let mut session = Session::spawn(command).expect("a pseudo-terminal");
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    // Everything the terminal showed: the text before each match and the match itself.
+    let mut seen = Vec::new();
+    let mut keep = |captures: &expectrl::Captures| {
+        seen.extend_from_slice(captures.before());
+        for matched in captures.matches() {
+            seen.extend_from_slice(matched);
+        }
+    };
+
+    keep(&session.expect("Host").unwrap());
+    session.send_line("https://agents.example.com").unwrap();
+
+    keep(
+        &session
+            .expect("Token for https://agents.example.com")
+            .unwrap(),
+    );
+    // The prompt turns echo off right after drawing itself (and flushes pending input when it
+    // does): type only once the terminal says echo is off.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while session.is_echo().unwrap() {
+        assert!(Instant::now() < deadline, "echo was never turned off");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    session.send_line(TOKEN).unwrap();
+    keep(&session.expect(Eof).unwrap());
+    let seen = String::from_utf8_lossy(&seen).into_owned();
+
+    assert!(!seen.contains(TOKEN), "the token was echoed:\n{seen}");
+    assert!(
+        seen.contains("Logged in to https://agents.example.com"),
+        "{seen}"
+    );
+    let status = session.get_process().wait().unwrap();
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{seen}"
+    );
+
+    let dir = world.config_dir();
+    let credentials = fs::read_to_string(dir.join("credentials.toml")).unwrap();
+    assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
+    let config = fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(
+        config.contains("host = \"https://agents.example.com\""),
+        "{config}"
+    );
+}
+
+#[test]
+fn parallel_logins_to_different_profiles_keep_every_token() {
+    let world = World::new();
+    let token = |n: usize| format!("tok-parallel-{n:02}-0123456789");
+    let children: Vec<_> = (0..24)
+        .map(|n| {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"));
+            command
+                .args([
+                    "auth",
+                    "login",
+                    "--with-token",
+                    "--profile",
+                    &format!("p{n}"),
+                ])
+                .args(["--host", &format!("https://p{n}.example.com")])
+                .env_remove("AGENTCTL_TOKEN")
+                .env_remove("AGENTCTL_HOST")
+                .env_remove("AGENTCTL_PROFILE")
+                .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+                .env("HOME", world.home())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let mut child = command.spawn().unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            std::io::Write::write_all(&mut stdin, token(n).as_bytes()).unwrap();
+            drop(stdin);
+            child
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    for n in 0..24 {
+        let ran = run(world
+            .cmd()
+            .args(["auth", "token", "--profile", &format!("p{n}")]));
+        assert_eq!(ran.code, 0, "p{n}: {}", ran.stderr);
+        assert_eq!(ran.stdout, format!("{}\n", token(n)));
+    }
+    let list = run(world.cmd().args(["config", "list"]));
+    for n in 0..24 {
+        assert!(
+            list.stdout
+                .contains(&format!("p{n}.host=https://p{n}.example.com\n")),
+            "{}",
+            list.stdout
+        );
+    }
+    // Exactly one of them became current, and no temp file was left behind.
+    assert_eq!(list.stdout.matches("current_profile=").count(), 1);
+    let mut names: Vec<String> = files_under(&world.config_dir())
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".lock", "config.toml", "credentials.toml"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn group_readable_credentials_are_refused_with_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let world = World::new();
+    assert_eq!(
+        login(&world, TOKEN, &["--host", "https://h.example.com"]).code,
+        0
+    );
+    let credentials = world.config_dir().join("credentials.toml");
+    fs::set_permissions(&credentials, fs::Permissions::from_mode(0o640)).unwrap();
+    let before = fs::read(&credentials).unwrap();
+
+    let fix = format!("chmod 600 {}", credentials.display());
+    for args in [
+        &["auth", "status"][..],
+        &["auth", "token"],
+        &["agent", "show", "a1"],
+    ] {
+        let ran = run(world.cmd().args(args));
+        assert_ne!(ran.code, 0, "{args:?}");
+        assert!(ran.stderr.contains("group or others"), "{}", ran.stderr);
+        assert!(ran.stderr.contains(&fix), "{args:?}: {}", ran.stderr);
+        assert_eq!(ran.stdout, "");
+    }
+    let ran = login(
+        &world,
+        "tok-other-0123456789",
+        &["--host", "https://h.example.com"],
+    );
+    assert_ne!(ran.code, 0);
+    assert!(ran.stderr.contains(&fix), "{}", ran.stderr);
+    assert_eq!(fs::read(&credentials).unwrap(), before);
+    assert_eq!(
+        mode(&credentials),
+        0o640,
+        "the mode is the operator's to fix"
+    );
+
+    fs::set_permissions(&credentials, fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(run(world.cmd().args(["auth", "status"])).code, 0);
+}
+
+#[test]
+fn a_corrupt_config_file_is_named_with_its_line_and_left_alone() {
+    let world = World::new();
+    let dir = world.config_dir();
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    let corrupt = b"current_profile = \"default\"\n\n[profiles.default\nhost = \"https://h\"\n";
+    fs::write(&path, corrupt).unwrap();
+
+    let attempts: [&[&str]; 4] = [
+        &["auth", "status"],
+        &["agent", "show", "a1"],
+        &["config", "set", "output", "json"],
+        &["config", "use", "default"],
+    ];
+    for args in attempts {
+        let ran = run(world.cmd().args(args));
+        assert_ne!(ran.code, 0, "{args:?}");
+        assert!(
+            ran.stderr
+                .contains(&format!("could not parse {} at line 3", path.display())),
+            "{args:?}: {}",
+            ran.stderr
+        );
+    }
+    let ran = login(&world, TOKEN, &["--host", "https://h.example.com"]);
+    assert_ne!(ran.code, 0);
+    assert!(ran.stderr.contains("line 3"), "{}", ran.stderr);
+    assert_eq!(fs::read(&path).unwrap(), corrupt);
+    assert!(!dir.join("credentials.toml").exists());
+
+    // `config path` does not read the files, so it still says where to look.
+    let ran = run(world.cmd().args(["config", "path"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout, format!("{}\n", path.display()));
+}
+
+#[test]
+fn precedence_env_token_over_stored_and_profile_selection() {
+    let prod = MockServer::start();
+    let staging = MockServer::start();
+    fn answer<'a>(server: &'a MockServer, token: &str) -> httpmock::Mock<'a> {
+        server.mock(|when, then| {
+            when.method(GET)
+                .path("/api/v1/agents/a1")
+                .header("authorization", format!("Bearer {token}"));
+            then.status(200).body(SEED_RESPONSE);
+        })
+    }
+    let prod_stored = answer(&prod, "tok-prod-stored-0001");
+    let prod_env = answer(&prod, TOKEN);
+    let staging_stored = answer(&staging, "tok-staging-stored-02");
+
+    let world = World::new();
+    assert_eq!(
+        login(
+            &world,
+            "tok-prod-stored-0001",
+            &["--host", &prod.base_url()]
+        )
+        .code,
+        0
+    );
+    let ran = login(
+        &world,
+        "tok-staging-stored-02",
+        &["--host", &staging.base_url(), "--profile", "staging"],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(!ran.stderr.contains("current profile"), "{}", ran.stderr);
+
+    // The current profile (the first one logged in).
+    assert_eq!(show(&world, &[]).code, 0);
+    prod_stored.assert_calls(1);
+    // The environment's token wins over the stored one.
+    assert_eq!(show(&world, &[]).code, 0);
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_TOKEN", TOKEN)
+        .args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    prod_env.assert_calls(1);
+    prod_stored.assert_calls(2);
+    // --profile and AGENTCTL_PROFILE select a profile; the flag wins over the variable.
+    assert_eq!(show(&world, &["--profile", "staging"]).code, 0);
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_PROFILE", "staging")
+        .args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    staging_stored.assert_calls(2);
+    let ran = run(world.cmd().env("AGENTCTL_PROFILE", "staging").args([
+        "agent",
+        "show",
+        "a1",
+        "--profile",
+        "default",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    prod_stored.assert_calls(3);
+
+    // auth status: where each value came from, the token masked.
+    let ran = run(world.cmd().args(["auth", "status"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout
+            .contains("default  (current_profile in config.toml)"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout
+            .contains(&format!("{}  (profile default)", prod.base_url())),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("tok-…0001  (profile default)"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        !ran.stdout.contains("tok-prod-stored-0001"),
+        "{}",
+        ran.stdout
+    );
+
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_PROFILE", "staging")
+        .env("AGENTCTL_TOKEN", TOKEN)
+        .args(["auth", "status", "--host", "https://flag.example.com"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("staging  (env AGENTCTL_PROFILE)"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout
+            .contains("https://flag.example.com  (flag --host)"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("tok-…5b4a  (env AGENTCTL_TOKEN)"),
+        "{}",
+        ran.stdout
+    );
+
+    let ran = run(world
+        .cmd()
+        .args(["auth", "status", "--profile", "staging", "-o", "json"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        json["profile"],
+        serde_json::json!({"value": "staging", "source": "flag"})
+    );
+    assert_eq!(
+        json["token"],
+        serde_json::json!({"value": "tok-…d-02", "source": "profile"})
+    );
+    assert_eq!(json["host"]["source"], "profile");
+    assert_eq!(json["logged_in"], true);
+    assert!(!ran.stdout.contains("tok-staging-stored-02"));
+
+    // An unknown profile is a usage error listing the known ones.
+    for ran in [
+        show(&world, &["--profile", "nope"]),
+        run(world
+            .cmd()
+            .env("AGENTCTL_PROFILE", "nope")
+            .args(["auth", "status"])),
+    ] {
+        assert_eq!(ran.code, 2, "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains("unknown profile 'nope'"),
+            "{}",
+            ran.stderr
+        );
+        assert!(
+            ran.stderr.contains("known profiles: default, staging"),
+            "{}",
+            ran.stderr
+        );
+    }
+}
+
+#[test]
+fn logout_removes_only_the_token_and_calls_then_go_unauthenticated() {
+    let server = MockServer::start();
+    let without_token = server.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/agents/a1")
+            .header_missing("authorization");
+        then.status(401)
+            .json_body(serde_json::json!({"message": "missing bearer token"}));
+    });
+    let with_token = server.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/agents/a1")
+            .header_exists("authorization");
+        then.status(200).body(SEED_RESPONSE);
+    });
+    let world = World::new();
+    assert_eq!(
+        login(&world, TOKEN, &["--host", &server.base_url()]).code,
+        0
+    );
+    assert_eq!(
+        login(
+            &world,
+            "tok-other-profile-99",
+            &["--host", &server.base_url(), "--profile", "other"]
+        )
+        .code,
+        0
+    );
+    assert_eq!(show(&world, &[]).code, 0);
+    with_token.assert_calls(1);
+
+    let ran = run(world.cmd().args(["auth", "logout"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("Removed the token of profile 'default'"),
+        "{}",
+        ran.stderr
+    );
+    let credentials = fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
+    assert!(!credentials.contains(TOKEN));
+    assert!(
+        credentials.contains("tok-other-profile-99"),
+        "other profiles keep theirs"
+    );
+    let config = fs::read_to_string(world.config_dir().join("config.toml")).unwrap();
+    assert!(
+        config.contains(&server.base_url()),
+        "the host stays: {config}"
+    );
+
+    let ran = show(&world, &[]);
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("missing bearer token"),
+        "{}",
+        ran.stderr
+    );
+    without_token.assert_calls(1);
+    with_token.assert_calls(1);
+
+    let ran = run(world.cmd().args(["auth", "status"]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("Token:        (not set)"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stderr
+            .contains("not logged in: no token for profile 'default'"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world.cmd().args(["auth", "token"]));
+    assert_eq!((ran.code, ran.stdout.as_str()), (3, ""), "{}", ran.stderr);
+    let ran = run(world.cmd().args(["auth", "logout"]));
+    assert_eq!(ran.code, 0);
+    assert!(ran.stderr.contains("had no stored token"), "{}", ran.stderr);
+}
+
+#[test]
+fn login_without_a_terminal_or_with_no_input_says_how_to_pass_the_token() {
+    let world = World::new();
+    for extra in [&[][..], &["--no-input"]] {
+        let ran = run(world
+            .cmd()
+            .args(["auth", "login", "--host", "https://h.example.com"])
+            .args(extra)
+            .write_stdin(""));
+        assert_eq!(ran.code, 2, "{}", ran.stderr);
+        assert!(ran.stderr.contains("--with-token"), "{}", ran.stderr);
+    }
+    for (stdin, expect) in [
+        ("", "the token is empty"),
+        ("two words", "spaces"),
+        ("line1\nline2", "line breaks"),
+    ] {
+        let ran = run(world
+            .cmd()
+            .args([
+                "auth",
+                "login",
+                "--with-token",
+                "--host",
+                "https://h.example.com",
+            ])
+            .write_stdin(stdin));
+        assert_eq!(ran.code, 2, "{stdin:?}: {}", ran.stderr);
+        assert!(ran.stderr.contains(expect), "{}", ran.stderr);
+    }
+    let ran = login(&world, TOKEN, &["--host", "agents.example.com"]);
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr.contains("https://agents.example.com"),
+        "{}",
+        ran.stderr
+    );
+    let ran = login(&world, TOKEN, &[]);
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("--host"), "{}", ran.stderr);
+    assert!(!world.config_dir().exists(), "nothing was written");
+}
+
+#[test]
+fn auth_token_prints_the_raw_token_alone() {
+    let world = World::new();
+    let token = "tok-for-scripts-123456";
+    assert_eq!(
+        login(
+            &world,
+            &format!("  {token}  "),
+            &["--host", "https://h.example.com"]
+        )
+        .code,
+        0
+    );
+    let ran = run(world.cmd().args(["auth", "token"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout, format!("{token}\n"));
+    assert_eq!(ran.stderr, "");
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_TOKEN", "tok-from-env-000")
+        .args(["auth", "token"]));
+    assert_eq!(ran.stdout, "tok-from-env-000\n");
+}
+
+#[test]
+fn a_stored_token_is_not_sent_to_a_host_given_by_flag_or_env_of_another_origin() {
+    let home = MockServer::start();
+    let other = MockServer::start();
+    let home_calls = home.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/agents/a1")
+            .header("authorization", format!("Bearer {TOKEN}"));
+        then.status(200).body(SEED_RESPONSE);
+    });
+    let other_calls = other.mock(|when, then| {
+        when.method(GET)
+            .path("/api/v1/agents/a1")
+            .header_missing("authorization");
+        then.status(401)
+            .json_body(serde_json::json!({"message": "who are you"}));
+    });
+    let world = World::new();
+    assert_eq!(login(&world, TOKEN, &["--host", &home.base_url()]).code, 0);
+
+    let ran = show(&world, &["--host", &other.base_url()]);
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(&format!(
+            "warning: not sending the token of profile 'default' to {} (--host): it belongs to {}",
+            other.base_url(),
+            home.base_url()
+        )),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_HOST", other.base_url())
+        .args(["auth", "status"]));
+    assert_eq!(ran.code, 3);
+    assert!(
+        ran.stdout.contains("Token:        (not used: not sending"),
+        "{}",
+        ran.stdout
+    );
+    other_calls.assert_calls(1);
+
+    // The same origin, spelled with a trailing slash, is the profile's own host.
+    let ran = show(&world, &["--host", &format!("{}/", home.base_url())]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(!ran.stderr.contains("warning"), "{}", ran.stderr);
+    home_calls.assert_calls(1);
+}
