@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Benchmarks agentctl on this machine against curl (one call) and wrk (load), and prints
+# side-by-side ratios from one run. Needs hyperfine, wrk and curl (Debian packages of those
+# names) and GNU time (/usr/bin/time); it says what is missing and installs nothing.
+#
+#   scripts/bench.sh            # build release, start a dev server, run everything
+#   BENCH_SECONDS=5 scripts/bench.sh   # shorter load phases
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${BENCH_SECONDS:-10}
+missing=()
+for tool in hyperfine wrk curl /usr/bin/time; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  echo "bench.sh: missing ${missing[*]}; install them with: apt-get install hyperfine wrk curl time" >&2
+  exit 2
+fi
+
+cargo build --release --locked --quiet
+bin=$PWD/target/release/agentctl
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export AGENTCTL_CONFIG_DIR=$work/config
+
+token=bench-$RANDOM$RANDOM
+"$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile \
+  --delayed-after 1h --offline-after 2h >"$work/server.out" 2>"$work/server.err" &
+server_pid=$!
+for _ in $(seq 100); do
+  [[ -s $work/server.out ]] && break
+  sleep 0.05
+done
+host=$(head -n1 "$work/server.out" | sed 's/^listening on //')
+export AGENTCTL_HOST=$host AGENTCTL_TOKEN=$token
+body='{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}'
+send=("$bin" heartbeat send bench-0001 --version 1.2.3 --uptime 86400 --cpu 12.5 --mem 35.2 -q)
+curl_put=(curl -sS -o /dev/null -X PUT "$host/api/v1/agents/bench-0001/heartbeat"
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$body")
+
+median() { # hyperfine JSON → median seconds of command $2
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
+}
+ratio() { python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "$1" "$2"; }
+ms() { python3 -c "import sys; print(f'{float(sys.argv[1])*1000:.2f} ms')" "$1"; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "agentctl: $("$bin" --version), server: $host"
+echo
+
+# 1. start-up
+hyperfine -N --warmup 20 --runs 200 --export-json "$work/version.json" \
+  "$bin --version" "curl --version" >/dev/null 2>&1
+a=$(median "$work/version.json" 0); c=$(median "$work/version.json" 1)
+printf '1. --version median:     agentctl %s, curl %s  -> %sx (target <= 0.6x)\n' "$(ms "$a")" "$(ms "$c")" "$(ratio "$a" "$c")"
+
+# 2. one heartbeat
+hyperfine -N --warmup 20 --runs 200 --export-json "$work/send.json" \
+  "${send[*]}" "${curl_put[*]}" >/dev/null 2>&1
+a=$(median "$work/send.json" 0); c=$(median "$work/send.json" 1)
+printf '2. one heartbeat median: agentctl %s, curl %s  -> %sx (target <= 1.0x)\n' "$(ms "$a")" "$(ms "$c")" "$(ratio "$a" "$c")"
+
+# 3. memory and size
+rss=$(/usr/bin/time -f %M "${send[@]}" 2>&1 >/dev/null | tail -n1)
+size=$(stat -c %s "$bin")
+printf '3. peak RSS of one heartbeat: %.1f MiB (target <= 16); binary: %.1f MiB (target <= 12)\n' \
+  "$(python3 -c "print($rss/1024)")" "$(python3 -c "print($size/1048576)")"
+
+# 4. load: simulate vs wrk, same PUT, one after the other
+cat >"$work/put.lua" <<LUA
+wrk.method = "PUT"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, string.format("/api/v1/agents/wrk-%04d/heartbeat", counter % 32))
+end
+LUA
+wrk_rps=$(wrk -t1 -c32 -d"${seconds}s" -s "$work/put.lua" "$host" | awk '/Requests\/sec/ {print $2}')
+sim_rps=$("$bin" heartbeat simulate --agents 32 --interval 0 --duration "${seconds}s" -o json \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate_per_sec"])')
+printf '4. load, %ss at 32 connections: simulate %.0f req/s, wrk %.0f req/s  -> %sx (target >= 0.7x)\n' \
+  "$seconds" "$sim_rps" "$wrk_rps" "$(ratio "$sim_rps" "$wrk_rps")"
+
+# 5. watch: CPU per 1000 polls over 1000 agents at --interval 1s
+"$bin" heartbeat simulate --agents 1000 --prefix watch- --interval 1s --beats 1 -q >/dev/null 2>&1 || true
+ids=$(seq -f 'watch-%04g' 1 1000)
+before=$(curl -sS -H "Authorization: Bearer $token" "$host/api/v1/agents" >/dev/null; echo ok)
+/usr/bin/time -f '%U %S' -o "$work/watch.time" timeout -s INT "${seconds}s" \
+  "$bin" watch $ids --interval 1s -o ndjson >"$work/watch.out" 2>/dev/null || true
+read -r user sys <"$work/watch.time" || true
+polls=$((1000 * seconds))
+printf '5. watch, 1000 agents at 1s for %ss: %.2f CPU-s, ~%d polls  -> %.3f CPU-s per 1000 polls (target <= 0.15)\n' \
+  "$seconds" "$(python3 -c "print($user+$sys)")" "$polls" "$(python3 -c "print(($user+$sys)/$polls*1000)")"
