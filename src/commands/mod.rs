@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod heartbeat;
+pub mod watch;
 
 use crate::cli::Command;
 use crate::context::Context;
@@ -11,5 +12,6 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     match command {
         Command::Heartbeat(command) => heartbeat::run(ctx, command).await,
         Command::Agent(command) => agent::run(ctx, command).await,
+        Command::Watch(args) => watch::run(ctx, args).await,
     }
 }
