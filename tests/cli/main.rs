@@ -2,6 +2,8 @@
 
 mod common;
 
+mod agent_list;
 mod agent_show;
 mod errors;
 mod heartbeat_send;
+mod watch;
