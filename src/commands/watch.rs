@@ -91,7 +91,8 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
         }
     };
     let format = ctx.settings.output.value;
-    let live = ctx.ui.stdout_is_terminal && !format.is_json();
+    // With -q there is nothing to draw: the exit code is the answer (`--until`).
+    let live = ctx.ui.stdout_is_terminal && !format.is_json() && !ctx.ui.quiet;
     if live {
         let mut sink = LiveTable::new(
             ctx.ui.clone(),

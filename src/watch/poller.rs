@@ -122,7 +122,9 @@ pub async fn watch<F: Fetch, S: Sink>(
     let mut list_error: Option<String> = None;
     let mut in_flight = FuturesUnordered::new();
     let frame_every = sink.frame_every();
-    let mut next_frame = frame_every.map(|_| start);
+    // The first frame waits a moment, so that a fast first round shows statuses rather than
+    // a table of agents still waiting for their first answer.
+    let mut next_frame = frame_every.map(|_| start + FRAME_MIN_GAP);
     let mut last_frame = start;
     // Polls due within this slack of one another go out together: fewer timer wake-ups.
     let slack = (plan.interval / 100).min(Duration::from_millis(10));

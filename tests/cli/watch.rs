@@ -402,3 +402,84 @@ fn usage_errors() {
         assert_eq!(ran.stdout, "");
     }
 }
+
+/// The load figure of the issue: 1000 agents at `--interval 1s` for 20 s against a loopback
+/// server, CPU seconds of agentctl (from /usr/bin/time) per 1000 polls. Not a pass/fail test:
+/// run it by hand, with AGENTCTL_BIN pointing at a release build for the figure that matters:
+///   cargo build --release && AGENTCTL_BIN=target/release/agentctl \
+///     cargo test --test cli watch_load -- --ignored --nocapture
+#[test]
+#[ignore = "a ~20 s load run; prints figures, asserts only that polls were made"]
+fn watch_load_1000_agents_for_20s() {
+    let agents: usize = std::env::var("LOAD_AGENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let seconds: u64 = std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let server = ScriptServer::counting();
+    let ids: Vec<String> = (0..agents).map(|n| format!("agent-{n:04}")).collect();
+    for id in &ids {
+        let body = json!({
+            "uuid": id, "name": format!("{id}-name"), "type": "log", "version": "1.2.3",
+            "status": "online", "endpoint": "http://192.168.1.10:7890", "platformId": "plat-001-abc",
+            "region": "us-east-1", "labels": "{\"env\":\"prod\",\"team\":\"ops\"}",
+            "lastHeartbeatAt": "2026-01-15T08:00:00Z", "createDate": "2026-01-15T08:00:00Z",
+            "lastOpDate": "2026-01-15T08:00:00Z"
+        });
+        server.route(
+            "GET",
+            &format!("/api/v1/agents/{id}"),
+            vec![Reply::ok(body.to_string())],
+        );
+    }
+    let bin =
+        std::env::var("AGENTCTL_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_agentctl").to_owned());
+    let world = World::new();
+    let timeout = format!("{seconds}s");
+    let output = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%U %S %e"])
+        .arg(&bin)
+        .args([
+            "watch",
+            "--interval",
+            "1s",
+            "--timeout",
+            &timeout,
+            "-o",
+            "ndjson",
+        ])
+        .args(&ids)
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+        .env("HOME", world.home())
+        .env("AGENTCTL_HOST", server.url())
+        .env("AGENTCTL_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let figures: Vec<f64> = stderr
+        .lines()
+        .last()
+        .unwrap()
+        .split_whitespace()
+        .map(|f| f.parse().unwrap())
+        .collect();
+    let (user, system, wall) = (figures[0], figures[1], figures[2]);
+    let polls = server.served();
+    let events = String::from_utf8_lossy(&output.stdout).lines().count();
+    let cpu = user + system;
+    let report = format!(
+        "{bin}: {agents} agents, {wall:.1} s wall, {polls} polls ({:.0}/s), {events} events, \
+         CPU {user:.2} s user + {system:.2} s sys = {cpu:.2} s → {:.3} CPU-s per 1000 polls, \
+         {:.1}% of one core",
+        polls as f64 / wall,
+        cpu / polls as f64 * 1000.0,
+        cpu / wall * 100.0,
+    );
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), format!("{report}\n").as_bytes());
+    assert_eq!(events, agents);
+    assert!(polls >= agents * (seconds as usize) / 2, "{report}");
+}
