@@ -131,7 +131,6 @@ pub enum Command {
     /// Look at agents
     #[command(subcommand)]
     Agent(AgentCommand),
-    /// Watch agents live, or wait for them to reach a status
     Watch(watch::WatchArgs),
 }
 

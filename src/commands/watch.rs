@@ -17,7 +17,8 @@ use std::time::Duration;
 /// list is read again every interval: new agents join, vanished ones end as "gone".
 ///
 /// Ends with exit 0 once every agent is in the --until status, exit 7 if --timeout runs out
-/// first (without --until, --timeout just ends the watch with exit 0), 130 on Ctrl-C.
+/// first (without --until, --timeout just ends the watch with exit 0), 130 on Ctrl-C. A refused
+/// token (HTTP 401/403) ends it at once with exit 3.
 #[derive(Debug, Args)]
 #[command(
     group(ArgGroup::new("targets").required(true).args(["uuids", "all"])),

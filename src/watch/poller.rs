@@ -94,7 +94,8 @@ enum Done {
 }
 
 /// Runs the watch until `--until` is met (Ok), `--timeout` runs out (Ok without `until`,
-/// `UntilTimeout` with it), or `stop` completes (`Interrupted`).
+/// `UntilTimeout` with it), or `stop` completes (`Interrupted`). A poll refused for the token
+/// (401/403) ends it with that error (exit 3), as does a first listing that answers 404.
 pub async fn watch<F: Fetch, S: Sink>(
     fetch: &F,
     sink: &mut S,
@@ -119,6 +120,7 @@ pub async fn watch<F: Fetch, S: Sink>(
     }
     let mut next_list = listing.then_some(start);
     let mut list_failures: u32 = 0;
+    let mut listed_once = false;
     let mut list_error: Option<String> = None;
     let mut in_flight = FuturesUnordered::new();
     let frame_every = sink.frame_every();
@@ -201,6 +203,9 @@ pub async fn watch<F: Fetch, S: Sink>(
                         };
                         let change = match outcome {
                             Ok(agent) => watched.answered(agent, wall),
+                            // A refused token fails every poll alike: say so and stop,
+                            // rather than mark the whole fleet unreachable.
+                            Err(err) if err.kind == ErrorKind::Auth => break Err(err),
                             Err(err) => watched.failed(reason(&err, &id), wall),
                         };
                         changes.extend(change);
@@ -210,9 +215,18 @@ pub async fn watch<F: Fetch, S: Sink>(
                     Done::List { launched, outcome } => {
                         match outcome {
                             Ok(listed) => {
+                                listed_once = true;
                                 list_failures = 0;
                                 list_error = None;
                                 changes.extend(apply_listing(&mut agents, &mut due, listed, now, wall));
+                            }
+                            // A refused token, or a server that has no listing at all
+                            // (404 before any listing worked): nothing to wait for.
+                            Err(err)
+                                if err.kind == ErrorKind::Auth
+                                    || (err.kind == ErrorKind::NotFound && !listed_once) =>
+                            {
+                                break Err(err);
                             }
                             Err(err) => {
                                 list_failures = list_failures.saturating_add(1);

@@ -483,3 +483,87 @@ fn watch_load_1000_agents_for_20s() {
     assert_eq!(events, agents);
     assert!(polls >= agents * (seconds as usize) / 2, "{report}");
 }
+
+#[test]
+fn a_refused_token_ends_the_watch_with_exit_3() {
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents/a",
+        vec![Reply::json(401, r#"{"message":"token expired"}"#)],
+    );
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.url()).args([
+        "watch",
+        "a",
+        "--until",
+        "online",
+        "--timeout",
+        "30s",
+    ]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
+    assert!(
+        ran.stderr.contains("HTTP 401 Unauthorized: token expired")
+            && ran.stderr.contains("agentctl auth login"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(server.received_at("/api/v1/agents/a").len(), 1);
+}
+
+#[test]
+fn a_server_without_a_listing_ends_watch_all_with_exit_4() {
+    let server = ScriptServer::start();
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.url()).args(["watch", "--all"]));
+    assert_eq!(ran.code, 4, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("agent list: HTTP 404"),
+        "{}",
+        ran.stderr
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].target, "/api/v1/agents");
+}
+
+#[test]
+fn a_listing_that_fails_later_is_a_warning_and_the_watch_goes_on() {
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents",
+        vec![
+            Reply::ok(r#"[{"uuid":"a"}]"#),
+            Reply::json(500, r#"{"error":"list broke"}"#),
+            Reply::ok(r#"[]"#),
+        ],
+    );
+    server.route(
+        "GET",
+        "/api/v1/agents/a",
+        vec![Reply::ok(record("a", "online"))],
+    );
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.url()).args([
+        "watch",
+        "--all",
+        "--interval",
+        "200ms",
+        "--timeout",
+        "2s",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        moves(&events(&ran.stdout)),
+        [
+            ("a".into(), Value::Null, "online".into()),
+            ("a".into(), json!("online"), "gone".into()),
+        ]
+    );
+    assert_eq!(
+        ran.stderr,
+        "warning: could not list agents (watching on): agent list: HTTP 500 Internal Server Error: list broke\n"
+    );
+}
