@@ -43,6 +43,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --version 'Print version'
             cand heartbeat 'Send heartbeats'
             cand agent 'Look at agents'
+            cand watch 'Watch agents go online, delayed and offline'
             cand auth 'Log in and out, and see which host and token are used'
             cand config 'Read and edit the config file'
             cand completions 'Print a shell completion script'
@@ -137,6 +138,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand show 'Show one or more agents'
+            cand list 'List agents'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;agent;show'= {
@@ -162,13 +164,70 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'agentctl;agent;list'= {
+            cand --status 'Only agents with this status (online, delayed, offline)'
+            cand --type 'Only agents of this type (e.g. log, metric, trace)'
+            cand --region 'Only agents in this region'
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'agentctl;agent;help'= {
             cand show 'Show one or more agents'
+            cand list 'List agents'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;agent;help;show'= {
         }
+        &'agentctl;agent;help;list'= {
+        }
         &'agentctl;agent;help;help'= {
+        }
+        &'agentctl;watch'= {
+            cand --interval 'Time between two polls of an agent'
+            cand --concurrency 'Most requests in flight at once'
+            cand --until 'Exit 0 as soon as every watched agent has this status'
+            cand --timeout 'Give up after this long (exit 7 with --until)'
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand --all 'Watch every agent the server lists, re-listed every interval'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'agentctl;auth'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
@@ -521,6 +580,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;help'= {
             cand heartbeat 'Send heartbeats'
             cand agent 'Look at agents'
+            cand watch 'Watch agents go online, delayed and offline'
             cand auth 'Log in and out, and see which host and token are used'
             cand config 'Read and edit the config file'
             cand completions 'Print a shell completion script'
@@ -534,8 +594,13 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         }
         &'agentctl;help;agent'= {
             cand show 'Show one or more agents'
+            cand list 'List agents'
         }
         &'agentctl;help;agent;show'= {
+        }
+        &'agentctl;help;agent;list'= {
+        }
+        &'agentctl;help;watch'= {
         }
         &'agentctl;help;auth'= {
             cand login 'Log in: store a host and a token in a profile'

@@ -46,6 +46,7 @@ complete -c agentctl -n "__fish_agentctl_needs_command" -s h -l help -d 'Print h
 complete -c agentctl -n "__fish_agentctl_needs_command" -s V -l version -d 'Print version'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "heartbeat" -d 'Send heartbeats'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "agent" -d 'Look at agents'
+complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "watch" -d 'Watch agents go online, delayed and offline'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "auth" -d 'Log in and out, and see which host and token are used'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "config" -d 'Read and edit the config file'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -99,27 +100,28 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send one heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
 ndjson\t'One compact JSON object per line'"
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l no-headers -d 'Tables without the header row, for awk and cut'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Show one or more agents'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -f -a "show" -d 'Show one or more agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -f -a "list" -d 'List agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
@@ -139,8 +141,57 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l status -d 'Only agents with this status (online, delayed, offline)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l type -d 'Only agents of this type (e.g. log, metric, trace)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l region -d 'Only agents in this region' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one or more agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l interval -d 'Time between two polls of an agent' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l concurrency -d 'Most requests in flight at once' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l until -d 'Exit 0 as soon as every watched agent has this status' -r -f -a "online\t''
+delayed\t''
+offline\t''"
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l timeout -d 'Give up after this long (exit 7 with --until)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l all -d 'Watch every agent the server lists, re-listed every interval'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
@@ -411,15 +462,17 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l no
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "heartbeat" -d 'Send heartbeats'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "agent" -d 'Look at agents'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "auth" -d 'Log in and out, and see which host and token are used'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "config" -d 'Read and edit the config file'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent auth config completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "heartbeat" -d 'Send heartbeats'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "agent" -d 'Look at agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "watch" -d 'Watch agents go online, delayed and offline'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "auth" -d 'Log in and out, and see which host and token are used'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "config" -d 'Read and edit the config file'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "send" -d 'Send one heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one or more agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Log in: store a host and a token in a profile'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Log out: remove the stored token of a profile'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'

@@ -3,7 +3,7 @@
 
 use crate::api::AgentId;
 use crate::api::models::validate_percent;
-use crate::commands::{agent, auth, completions, config, generate_assets, heartbeat};
+use crate::commands::{agent, auth, completions, config, generate_assets, heartbeat, watch};
 use crate::output::OutputFormat;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -162,6 +162,7 @@ pub enum Command {
     /// Look at agents
     #[command(subcommand)]
     Agent(AgentCommand),
+    Watch(watch::WatchArgs),
     /// Log in and out, and see which host and token are used
     #[command(subcommand)]
     Auth(AuthCommand),
@@ -181,6 +182,7 @@ pub enum HeartbeatCommand {
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
     Show(agent::show::AgentShowArgs),
+    List(agent::list::AgentListArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,6 +205,15 @@ pub enum ConfigCommand {
 /// A duration flag: `90`, `90s`, `5m`, `1h30m`, `2d`.
 pub fn parse_duration_arg(text: &str) -> Result<Duration, String> {
     crate::duration::parse_duration(text)
+}
+
+/// A duration flag that must be more than zero (`--interval`).
+pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = crate::duration::parse_duration(text)?;
+    if duration.is_zero() {
+        return Err("must be more than 0 (examples: 500ms, 5s, 1m)".into());
+    }
+    Ok(duration)
 }
 
 /// A usage percentage flag: a finite number within 0–100.

@@ -19,6 +19,7 @@ pub mod output;
 pub mod sanitize;
 pub mod secret;
 pub mod ui;
+pub mod watch;
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};

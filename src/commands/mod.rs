@@ -6,6 +6,7 @@ pub mod completions;
 pub mod config;
 pub mod generate_assets;
 pub mod heartbeat;
+pub mod watch;
 
 use crate::cli::{AuthCommand, Command, ConfigCommand};
 use crate::config::FilesUse;
@@ -16,6 +17,7 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     match command {
         Command::Heartbeat(command) => heartbeat::run(ctx, command).await,
         Command::Agent(command) => agent::run(ctx, command).await,
+        Command::Watch(args) => watch::run(ctx, args).await,
         Command::Completions(args) => completions::run(ctx, args).await,
         Command::GenerateAssets(args) => generate_assets::run(ctx, args).await,
         Command::Auth(command) => auth::run(ctx, command).await,

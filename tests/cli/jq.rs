@@ -93,3 +93,26 @@ fn a_bad_expression_is_exit_2_with_its_position_and_sends_nothing() {
     assert!(ran.stderr.contains("-o table"), "{}", ran.stderr);
     any.assert_calls(0);
 }
+
+#[test]
+fn jq_applies_to_watch_events() {
+    let server = server_with_agents();
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "watch",
+        "a1",
+        "--interval",
+        "1s",
+        "--until",
+        "online",
+        "-r",
+        "--jq",
+        r#""\(.uuid) \(.from) -> \(.to)""#,
+    ]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "a1 null -> online\n"),
+        "{}",
+        ran.stderr
+    );
+}

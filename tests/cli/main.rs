@@ -2,6 +2,7 @@
 
 mod common;
 
+mod agent_list;
 mod agent_show;
 mod assets;
 mod auth;
@@ -11,3 +12,4 @@ mod heartbeat_send;
 mod hostile;
 mod jq;
 mod tls;
+mod watch;

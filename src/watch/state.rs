@@ -1,0 +1,195 @@
+//! What is known about each watched agent, and the changes between polls: pure bookkeeping,
+//! no I/O and no clock of its own (the caller passes the time).
+
+use crate::api::{Agent, AgentId};
+use serde_json::{Map, Value};
+use std::time::SystemTime;
+
+/// The status of an agent whose last poll failed.
+pub const UNREACHABLE: &str = "unreachable";
+/// The status reported once for an agent that vanished from the listing (`--all`).
+pub const GONE: &str = "gone";
+/// The status of a record that has none.
+pub const UNKNOWN: &str = "unknown";
+
+/// One status change, as streamed: `{"time","uuid","from","to","agent"[,"reason"]}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub time: SystemTime,
+    pub uuid: String,
+    pub from: Option<String>,
+    pub to: String,
+    /// The record the change was seen in (the last one known for `unreachable`/`gone`).
+    pub agent: Option<Agent>,
+    /// Why a poll failed (`unreachable` only), already sanitized.
+    pub reason: Option<String>,
+}
+
+impl Change {
+    /// The compact JSON line for this change (without the newline).
+    pub fn to_json_line(&self) -> String {
+        self.to_json().to_string()
+    }
+
+    /// The event object: `{"time","uuid","from","to","agent"[,"reason"]}`.
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        object.insert(
+            "time".into(),
+            Value::String(humantime::format_rfc3339_millis(self.time).to_string()),
+        );
+        object.insert("uuid".into(), Value::String(self.uuid.clone()));
+        object.insert(
+            "from".into(),
+            self.from.clone().map_or(Value::Null, Value::String),
+        );
+        object.insert("to".into(), Value::String(self.to.clone()));
+        object.insert(
+            "agent".into(),
+            self.agent
+                .as_ref()
+                .map_or(Value::Null, |agent| Value::Object(agent.0.clone())),
+        );
+        if let Some(reason) = &self.reason {
+            object.insert("reason".into(), Value::String(reason.clone()));
+        }
+        Value::Object(object)
+    }
+}
+
+/// The status a record reports, normalized for comparison (`Online ` → `online`).
+pub fn status_of(agent: &Agent) -> String {
+    agent
+        .status()
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| UNKNOWN.to_owned())
+}
+
+/// Everything known about one watched agent.
+#[derive(Debug, Clone)]
+pub struct Watched {
+    pub id: AgentId,
+    /// `None` until the first poll answers (or fails).
+    pub status: Option<String>,
+    /// The last record received.
+    pub record: Option<Agent>,
+    /// When the last successful poll answered.
+    pub last_seen: Option<SystemTime>,
+    /// Why the last poll failed, while `unreachable`.
+    pub reason: Option<String>,
+    /// Failed polls in a row, for backoff.
+    pub failures: u32,
+}
+
+impl Watched {
+    pub fn new(id: AgentId) -> Watched {
+        Watched {
+            id,
+            status: None,
+            record: None,
+            last_seen: None,
+            reason: None,
+            failures: 0,
+        }
+    }
+
+    /// A poll answered with `agent`; returns the change, if the status moved.
+    pub fn answered(&mut self, agent: Agent, now: SystemTime) -> Option<Change> {
+        let to = status_of(&agent);
+        self.failures = 0;
+        self.reason = None;
+        self.last_seen = Some(now);
+        self.record = Some(agent);
+        self.moved_to(to, now)
+    }
+
+    /// A poll failed with `reason`; returns the change, if the agent was not already
+    /// unreachable.
+    pub fn failed(&mut self, reason: String, now: SystemTime) -> Option<Change> {
+        self.failures = self.failures.saturating_add(1);
+        self.reason = Some(reason);
+        self.moved_to(UNREACHABLE.to_owned(), now)
+    }
+
+    /// The agent left the listing.
+    pub fn vanished(self, now: SystemTime) -> Change {
+        Change {
+            time: now,
+            uuid: self.id.as_str().to_owned(),
+            from: self.status,
+            to: GONE.to_owned(),
+            agent: self.record,
+            reason: None,
+        }
+    }
+
+    fn moved_to(&mut self, to: String, now: SystemTime) -> Option<Change> {
+        if self.status.as_deref() == Some(to.as_str()) {
+            return None;
+        }
+        let from = self.status.replace(to.clone());
+        Some(Change {
+            time: now,
+            uuid: self.id.as_str().to_owned(),
+            from,
+            to,
+            agent: self.record.clone(),
+            reason: self.reason.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn agent(status: &str) -> Agent {
+        Agent::from_value(json!({"uuid": "a", "status": status, "extra": 1})).unwrap()
+    }
+
+    #[test]
+    fn only_status_moves_are_changes() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut watched = Watched::new(AgentId::parse("a").unwrap());
+        let first = watched.answered(agent("online"), now).unwrap();
+        assert_eq!((first.from, first.to.as_str()), (None, "online"));
+        assert!(watched.answered(agent("Online"), now).is_none());
+        let down = watched.failed("HTTP 500".into(), now).unwrap();
+        assert_eq!(
+            (down.from.as_deref(), down.to.as_str()),
+            (Some("online"), UNREACHABLE)
+        );
+        assert_eq!(down.reason.as_deref(), Some("HTTP 500"));
+        assert!(watched.failed("timeout".into(), now).is_none());
+        assert_eq!(watched.failures, 2);
+        let back = watched.answered(agent("delayed"), now).unwrap();
+        assert_eq!(back.from.as_deref(), Some(UNREACHABLE));
+        assert_eq!((watched.failures, watched.reason.clone()), (0, None));
+        let gone = watched.vanished(now);
+        assert_eq!(
+            (gone.from.as_deref(), gone.to.as_str()),
+            (Some("delayed"), GONE)
+        );
+    }
+
+    #[test]
+    fn json_lines_keep_the_record_and_field_order() {
+        let now = UNIX_EPOCH + Duration::from_millis(1_800_000_000_123);
+        let mut watched = Watched::new(AgentId::parse("a").unwrap());
+        let line = watched
+            .answered(agent("online"), now)
+            .unwrap()
+            .to_json_line();
+        assert_eq!(
+            line,
+            r#"{"time":"2027-01-15T08:00:00.123Z","uuid":"a","from":null,"to":"online","agent":{"uuid":"a","status":"online","extra":1}}"#
+        );
+        let line = watched.failed("boom".into(), now).unwrap().to_json_line();
+        assert!(line.ends_with(r#""reason":"boom"}"#), "{line}");
+        let missing = Agent::from_value(json!({"uuid": "a"})).unwrap();
+        assert_eq!(status_of(&missing), UNKNOWN);
+    }
+}
