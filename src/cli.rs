@@ -3,7 +3,7 @@
 
 use crate::api::AgentId;
 use crate::api::models::validate_percent;
-use crate::commands::{agent, heartbeat};
+use crate::commands::{agent, dev_server, heartbeat};
 use crate::output::OutputFormat;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -131,6 +131,8 @@ pub enum Command {
     /// Look at agents
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Run a local, in-memory Agents API to try commands and scripts on
+    DevServer(dev_server::DevServerArgs),
 }
 
 #[derive(Debug, Subcommand)]
