@@ -3,5 +3,6 @@
 mod common;
 
 mod agent_show;
+mod dev_server;
 mod errors;
 mod heartbeat_send;
