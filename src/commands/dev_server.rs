@@ -2,7 +2,8 @@ use crate::cli::parse_duration_arg;
 use crate::context::Context;
 use crate::dev_server::store::parse_seed;
 use crate::dev_server::{
-    DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, DevServerConfig, Thresholds, start, system_clock,
+    DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, DevServerConfig, RequestLog, Thresholds, start,
+    system_clock,
 };
 use crate::duration::format_duration;
 use crate::error::{Error, Result};
@@ -10,13 +11,15 @@ use crate::secret::Secret;
 use clap::Args;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// Run a local, in-memory Agents API to try commands and scripts on
 ///
 /// Serves PUT /api/v1/agents/{uuid}/heartbeat, GET /api/v1/agents/{uuid} and GET /api/v1/agents
 /// behind a bearer token. The first line of stdout is the address, the second an `export` line
-/// for the shell. Nothing is kept after it stops (Ctrl-C or SIGTERM).
+/// for the shell. Nothing is kept after it stops (Ctrl-C or SIGTERM). With -v, a line per
+/// request on stderr.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
@@ -77,6 +80,11 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
             thresholds,
             seed,
             clock: system_clock(),
+            request_log: (ctx.ui.verbosity >= 1).then(|| {
+                let ui = ctx.ui.clone();
+                let log: RequestLog = Arc::new(move |line: &str| ui.verbose(1, line));
+                log
+            }),
         },
     )
     .await
@@ -241,6 +249,15 @@ impl StopSignals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dev_server_gets_a_multi_threaded_runtime() {
+        let parsed =
+            crate::parse_args(["agentctl", "dev-server", "--listen", "127.0.0.1:0"]).unwrap();
+        assert!(parsed.wants_multi_thread());
+        let parsed = crate::parse_args(["agentctl", "agent", "show", "a"]).unwrap();
+        assert!(!parsed.wants_multi_thread());
+    }
 
     #[test]
     fn listen_addresses() {

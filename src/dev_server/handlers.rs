@@ -1,15 +1,16 @@
 //! The routes of the dev server, its bearer check, and the validation of heartbeat bodies.
 //! Every response, errors included, is JSON; errors are `{"message": …, "field": …}`.
 
-use super::MAX_BODY_BYTES;
 use super::store::{Heartbeat, ListFilter, Status, Store};
+use super::{MAX_BODY_BYTES, RequestLog};
 use crate::api::models::{json_kind, validate_percent, validate_version};
 use crate::secret::Secret;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, Request, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -62,7 +63,13 @@ impl IntoResponse for ApiError {
 }
 
 fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
-    let bytes = serde_json::to_vec(value).expect("responses always serialize");
+    json_bytes(
+        status,
+        serde_json::to_vec(value).expect("responses always serialize"),
+    )
+}
+
+fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
     (
         status,
         [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
@@ -71,39 +78,73 @@ fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
         .into_response()
 }
 
-/// The dev server's routes, every one behind the bearer check.
-pub fn router(store: Arc<Store>, token: Secret) -> Router {
-    Router::new()
+/// What every handler shares: the store and the token.
+pub struct Shared {
+    pub store: Arc<Store>,
+    token: Secret,
+}
+
+type AppState = Arc<Shared>;
+
+/// The dev server's routes, every one behind the bearer check, and each request logged when
+/// there is a log.
+pub fn router(store: Arc<Store>, token: Secret, log: Option<RequestLog>) -> Router {
+    let router = Router::new()
         .route("/api/v1/agents", get(list_agents))
         .route("/api/v1/agents/{uuid}", get(show_agent))
         .route("/api/v1/agents/{uuid}/heartbeat", put(heartbeat))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(store)
-        .layer(middleware::from_fn_with_state(
-            Arc::new(token),
-            require_token,
-        ))
+        .with_state(Arc::new(Shared { store, token }));
+    match log {
+        Some(log) => router.layer(middleware::from_fn_with_state(log, log_request)),
+        None => router,
+    }
 }
 
-/// 401 unless `Authorization: Bearer <token>` carries the server's token.
-async fn require_token(State(token): State<Arc<Secret>>, request: Request, next: Next) -> Response {
-    let presented = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| bearer_token(value.as_bytes()));
-    match presented {
-        Some(presented) if constant_time_eq(presented, token.expose().as_bytes()) => {
-            next.run(request).await
+/// `PUT /api/v1/agents/x/heartbeat 200 0.1 ms`; the path as received, sanitized.
+async fn log_request(State(log): State<RequestLog>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let line = format!(
+        "{} {}",
+        request.method(),
+        crate::sanitize::sanitize(request.uri().path())
+    );
+    let response = next.run(request).await;
+    log(&format!(
+        "{line} {} {:.1} ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    response
+}
+
+/// Proof that the request carries `Authorization: Bearer <the server's token>`; every handler,
+/// the 404 and 405 ones included, takes it first, so nothing is answered without the token.
+/// (An extractor rather than a middleware layer: it costs no boxing per request.)
+struct Authorized;
+
+impl FromRequestParts<AppState> for Authorized {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let presented = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| bearer_token(value.as_bytes()));
+        match presented {
+            Some(presented) if constant_time_eq(presented, state.token.expose().as_bytes()) => {
+                Ok(Authorized)
+            }
+            Some(_) => Err(unauthorized(
+                "the bearer token is not valid for this server",
+                "Bearer realm=\"agentctl dev-server\", error=\"invalid_token\"",
+            )),
+            None => Err(unauthorized(
+                "a bearer token is required: send 'Authorization: Bearer <token>'",
+                "Bearer realm=\"agentctl dev-server\"",
+            )),
         }
-        Some(_) => unauthorized(
-            "the bearer token is not valid for this server",
-            "Bearer realm=\"agentctl dev-server\", error=\"invalid_token\"",
-        ),
-        None => unauthorized(
-            "a bearer token is required: send 'Authorization: Bearer <token>'",
-            "Bearer realm=\"agentctl dev-server\"",
-        ),
     }
 }
 
@@ -138,7 +179,7 @@ fn unauthorized(message: &str, challenge: &'static str) -> Response {
     response
 }
 
-async fn not_found() -> ApiError {
+async fn not_found(_: Authorized) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "no such route; the API serves PUT /api/v1/agents/{uuid}/heartbeat, \
@@ -146,7 +187,7 @@ async fn not_found() -> ApiError {
     )
 }
 
-async fn method_not_allowed() -> ApiError {
+async fn method_not_allowed(_: Authorized) -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method not allowed on this route (see the Allow header)",
@@ -163,20 +204,21 @@ fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiErro
 /// `PUT /api/v1/agents/{uuid}/heartbeat`: validates the whole body before touching the store,
 /// so a rejected request changes nothing.
 async fn heartbeat(
-    State(store): State<Arc<Store>>,
+    _: Authorized,
+    State(shared): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<Response, ApiError> {
     let id = agent_id(path)?;
-    let bytes = read_body(&headers, body).await?;
+    let (parts, body) = request.into_parts();
+    let bytes = read_body(&parts.headers, body).await?;
     let heartbeat = parse_heartbeat(&bytes)?;
-    let record = store.heartbeat(&id, &heartbeat);
-    let now = store.now();
-    Ok(json_response(
-        StatusCode::OK,
-        &record.view(now, &store.thresholds),
-    ))
+    let store = &shared.store;
+    // The answer is rendered under the shard lock, from the record in place: no copy of it.
+    let json = store.heartbeat_with(&id, &heartbeat, |record, now| {
+        serde_json::to_vec(&record.view(now, &store.thresholds)).expect("records always serialize")
+    });
+    Ok(json_bytes(StatusCode::OK, json))
 }
 
 /// Reads the body, refusing more than `MAX_BODY_BYTES` with a 413 (by `Content-Length` before
@@ -218,6 +260,29 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError>
 /// "cpuUsage":12.5,"memUsage":35.2}`. `uptime` is a JSON integer ≥ 0, the usages JSON numbers
 /// within 0–100, `version` a non-empty string. Fields beyond these four are ignored.
 pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
+    // The usual case, a well-formed object with the four fields, is read straight into a
+    // struct; anything else is read again as a generic value to say exactly what is wrong.
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Fields {
+        version: Option<Value>,
+        uptime: Option<Value>,
+        cpu_usage: Option<Value>,
+        mem_usage: Option<Value>,
+    }
+    if let Ok(Fields {
+        version: Some(version),
+        uptime: Some(uptime),
+        cpu_usage: Some(cpu_usage),
+        mem_usage: Some(mem_usage),
+    }) = serde_json::from_slice::<Fields>(bytes)
+    {
+        let fields = [version, uptime, cpu_usage, mem_usage];
+        return check_heartbeat(|name| {
+            let index = HEARTBEAT_FIELDS.iter().position(|f| *f == name);
+            Ok(&fields[index.expect("one of the four fields")])
+        });
+    }
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|err| ApiError::field("body", format!("the body is not valid JSON: {err}")))?;
     let Value::Object(object) = value else {
@@ -226,10 +291,21 @@ pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
             format!("the body must be a JSON object, not {}", json_kind(&value)),
         ));
     };
-    let field = |name: &str| match object.get(name) {
+    check_heartbeat(|name| match object.get(name) {
         None => Err(ApiError::field(name, format!("{name} is missing"))),
-        Some(Value::Null) => Err(ApiError::field(name, format!("{name} must not be null"))),
         Some(value) => Ok(value),
+    })
+}
+
+const HEARTBEAT_FIELDS: [&str; 4] = ["version", "uptime", "cpuUsage", "memUsage"];
+
+/// Checks the four fields in order, each looked up by `lookup` (which reports a missing one).
+fn check_heartbeat<'a>(
+    lookup: impl Fn(&str) -> Result<&'a Value, ApiError>,
+) -> Result<Heartbeat, ApiError> {
+    let field = |name: &str| match lookup(name)? {
+        Value::Null => Err(ApiError::field(name, format!("{name} must not be null"))),
+        value => Ok(value),
     };
     let wrong_type = |name: &str, expected: &str, value: &Value| {
         ApiError::field(
@@ -287,10 +363,12 @@ pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
 
 /// `GET /api/v1/agents/{uuid}`.
 async fn show_agent(
-    State(store): State<Arc<Store>>,
+    _: Authorized,
+    State(shared): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let id = agent_id(path)?;
+    let store = &shared.store;
     let now = store.now();
     match store.get(&id) {
         Some(record) => Ok(json_response(
@@ -310,9 +388,11 @@ async fn show_agent(
 /// `GET /api/v1/agents[?status=…&type=…&region=…]`: `{"items": [records sorted by uuid],
 /// "total": N}`. Unknown query parameters are ignored.
 async fn list_agents(
-    State(store): State<Arc<Store>>,
+    _: Authorized,
+    State(shared): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
+    let store = &shared.store;
     let filter = list_filter(query.as_deref().unwrap_or(""))?;
     let now = store.now();
     let records = store.list(&filter, now);

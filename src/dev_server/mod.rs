@@ -96,6 +96,9 @@ impl Thresholds {
     }
 }
 
+/// Where the dev server reports each request (method, path, status, time), e.g. `-v` lines.
+pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Everything the dev server needs to start.
 pub struct DevServerConfig {
     /// The bearer token every request must carry.
@@ -104,6 +107,8 @@ pub struct DevServerConfig {
     /// Records loaded before the first request (`--seed`).
     pub seed: Vec<AgentRecord>,
     pub clock: Clock,
+    /// A line per request, when set.
+    pub request_log: Option<RequestLog>,
 }
 
 impl DevServerConfig {
@@ -114,6 +119,7 @@ impl DevServerConfig {
             thresholds: Thresholds::default(),
             seed: Vec::new(),
             clock: system_clock(),
+            request_log: None,
         }
     }
 }
@@ -186,7 +192,7 @@ pub async fn start(
     for record in config.seed {
         store.insert(record);
     }
-    let router = handlers::router(store.clone(), config.token.clone());
+    let router = handlers::router(store.clone(), config.token.clone(), config.request_log);
     let (stop, mut stopped) = watch::channel(false);
     let listener = listener.tap_io(|stream| {
         // Small responses go out at once rather than waiting for Nagle's algorithm.

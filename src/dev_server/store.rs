@@ -238,6 +238,17 @@ impl Store {
     /// The clock is read under the shard lock, so a record's timestamps never go backwards
     /// between two heartbeats for the same agent.
     pub fn heartbeat(&self, id: &str, heartbeat: &Heartbeat) -> AgentRecord {
+        self.heartbeat_with(id, heartbeat, |record, _| record.clone())
+    }
+
+    /// `heartbeat`, handing the updated record and the time to `render` while the shard is
+    /// still locked (keep `render` short: it holds up that shard's other agents).
+    pub fn heartbeat_with<R>(
+        &self,
+        id: &str,
+        heartbeat: &Heartbeat,
+        render: impl FnOnce(&AgentRecord, SystemTime) -> R,
+    ) -> R {
         let mut shard = self.shard(id).write().unwrap_or_else(|e| e.into_inner());
         let now = self.now();
         let record = match shard.get_mut(id) {
@@ -247,7 +258,7 @@ impl Store {
                 .or_insert_with(|| AgentRecord::registered(id, now)),
         };
         record.apply(heartbeat, now);
-        record.clone()
+        render(record, now)
     }
 
     pub fn get(&self, id: &str) -> Option<AgentRecord> {

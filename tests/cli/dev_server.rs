@@ -716,7 +716,13 @@ fn wait_with_timeout(child: &mut Child, limit: Duration) -> std::process::ExitSt
 fn the_binary_announces_itself_serves_the_cli_and_stops_on_sigterm() {
     let world = World::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
-        .args(["dev-server", "--listen", "127.0.0.1:0", "--no-save-profile"])
+        .args([
+            "dev-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-save-profile",
+            "-v",
+        ])
         .env("AGENTCTL_CONFIG_DIR", world.config_dir())
         .env("HOME", world.home())
         .stdout(Stdio::piped())
