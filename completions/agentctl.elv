@@ -46,6 +46,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand watch 'Watch agents go online, delayed and offline'
             cand auth 'Log in and out, and see which host and token are used'
             cand config 'Read and edit the config file'
+            cand dev-server 'Run a local, in-memory Agents API to try commands and scripts on'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -530,6 +531,35 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         }
         &'agentctl;config;help;help'= {
         }
+        &'agentctl;dev-server'= {
+            cand --listen 'Address to listen on (port 0 picks a free one); anything but loopback is reachable from other machines'
+            cand --token 'Bearer token clients must send [default: a random one]'
+            cand --delayed-after 'An agent whose last heartbeat is at least this old is `delayed`'
+            cand --offline-after 'An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)'
+            cand --seed 'Load agent records from a JSON array (the API''s record fields; only uuid is required)'
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand --no-save-profile 'Do not save a `dev` profile with this server''s host and token'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'agentctl;completions'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
             cand --profile 'Profile from the config file [default: the current profile]'
@@ -583,6 +613,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand watch 'Watch agents go online, delayed and offline'
             cand auth 'Log in and out, and see which host and token are used'
             cand config 'Read and edit the config file'
+            cand dev-server 'Run a local, in-memory Agents API to try commands and scripts on'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -632,6 +663,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;help;config;set'= {
         }
         &'agentctl;help;config;use'= {
+        }
+        &'agentctl;help;dev-server'= {
         }
         &'agentctl;help;completions'= {
         }

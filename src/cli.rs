@@ -3,7 +3,9 @@
 
 use crate::api::AgentId;
 use crate::api::models::validate_percent;
-use crate::commands::{agent, auth, completions, config, generate_assets, heartbeat, watch};
+use crate::commands::{
+    agent, auth, completions, config, dev_server, generate_assets, heartbeat, watch,
+};
 use crate::output::OutputFormat;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -169,6 +171,8 @@ pub enum Command {
     /// Read and edit the config file
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Run a local, in-memory Agents API to try commands and scripts on
+    DevServer(dev_server::DevServerArgs),
     Completions(completions::CompletionsArgs),
     #[command(hide = true)]
     GenerateAssets(generate_assets::GenerateAssetsArgs),

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod dev_server;
 pub mod duration;
 pub mod error;
 pub mod jq;
@@ -58,7 +59,7 @@ where
 impl Invocation {
     /// Whether the command does enough concurrent work to want more than one thread.
     pub fn wants_multi_thread(&self) -> bool {
-        false
+        matches!(self.cli.command, Command::DevServer(_))
     }
 }
 

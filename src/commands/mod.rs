@@ -4,6 +4,7 @@ pub mod agent;
 pub mod auth;
 pub mod completions;
 pub mod config;
+pub mod dev_server;
 pub mod generate_assets;
 pub mod heartbeat;
 pub mod watch;
@@ -17,6 +18,7 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     match command {
         Command::Heartbeat(command) => heartbeat::run(ctx, command).await,
         Command::Agent(command) => agent::run(ctx, command).await,
+        Command::DevServer(args) => dev_server::run(ctx, args).await,
         Command::Watch(args) => watch::run(ctx, args).await,
         Command::Completions(args) => completions::run(ctx, args).await,
         Command::GenerateAssets(args) => generate_assets::run(ctx, args).await,
@@ -32,7 +34,8 @@ pub fn files_use(command: &Command) -> FilesUse {
         Command::Auth(AuthCommand::Login(_) | AuthCommand::Logout(_)) => FilesUse::Edit,
         Command::Config(ConfigCommand::Path(_))
         | Command::Completions(_)
-        | Command::GenerateAssets(_) => FilesUse::Skip,
+        | Command::GenerateAssets(_)
+        | Command::DevServer(_) => FilesUse::Skip,
         Command::Config(_) => FilesUse::Edit,
         _ => FilesUse::Read,
     }

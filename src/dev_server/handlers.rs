@@ -1,0 +1,557 @@
+//! The routes of the dev server, its bearer check, and the validation of heartbeat bodies.
+//! Every response, errors included, is JSON; errors are `{"message": …, "field": …}`.
+
+use super::store::{Heartbeat, ListFilter, Status, Store};
+use super::{MAX_BODY_BYTES, RequestLog};
+use crate::api::models::{json_kind, validate_percent, validate_version};
+use crate::secret::Secret;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// An error response: a status and `{"message": …, "field": …}` (`field` is `null` when the
+/// error is not about one field).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            message: &'a str,
+            field: Option<&'a str>,
+        }
+        let body = Body {
+            message: &self.message,
+            field: self.field.as_deref(),
+        };
+        json_response(self.status, &body)
+    }
+}
+
+fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    json_bytes(
+        status,
+        serde_json::to_vec(value).expect("responses always serialize"),
+    )
+}
+
+fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        bytes,
+    )
+        .into_response()
+}
+
+/// What every handler shares: the store and the token.
+pub struct Shared {
+    pub store: Arc<Store>,
+    token: Secret,
+}
+
+type AppState = Arc<Shared>;
+
+/// The dev server's routes, every one behind the bearer check, and each request logged when
+/// there is a log.
+pub fn router(store: Arc<Store>, token: Secret, log: Option<RequestLog>) -> Router {
+    let router = Router::new()
+        .route("/api/v1/agents", get(list_agents))
+        .route("/api/v1/agents/{uuid}", get(show_agent))
+        .route("/api/v1/agents/{uuid}/heartbeat", put(heartbeat))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(Arc::new(Shared { store, token }));
+    match log {
+        Some(log) => router.layer(middleware::from_fn_with_state(log, log_request)),
+        None => router,
+    }
+}
+
+/// `PUT /api/v1/agents/x/heartbeat 200 0.1 ms`; the path as received, sanitized.
+async fn log_request(State(log): State<RequestLog>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let line = format!(
+        "{} {}",
+        request.method(),
+        crate::sanitize::sanitize(request.uri().path())
+    );
+    let response = next.run(request).await;
+    log(&format!(
+        "{line} {} {:.1} ms",
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    response
+}
+
+/// Proof that the request carries `Authorization: Bearer <the server's token>`; every handler,
+/// the 404 and 405 ones included, takes it first, so nothing is answered without the token.
+/// (An extractor rather than a middleware layer: it costs no boxing per request.)
+struct Authorized;
+
+impl FromRequestParts<AppState> for Authorized {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let presented = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| bearer_token(value.as_bytes()));
+        match presented {
+            Some(presented) if constant_time_eq(presented, state.token.expose().as_bytes()) => {
+                Ok(Authorized)
+            }
+            Some(_) => Err(unauthorized(
+                "the bearer token is not valid for this server",
+                "Bearer realm=\"agentctl dev-server\", error=\"invalid_token\"",
+            )),
+            None => Err(unauthorized(
+                "a bearer token is required: send 'Authorization: Bearer <token>'",
+                "Bearer realm=\"agentctl dev-server\"",
+            )),
+        }
+    }
+}
+
+/// The token of an `Authorization` value whose scheme is `Bearer` (in any case).
+fn bearer_token(value: &[u8]) -> Option<&[u8]> {
+    let (scheme, rest) = value.split_at_checked(7)?;
+    if !scheme.eq_ignore_ascii_case(b"bearer ") {
+        return None;
+    }
+    let token = rest.trim_ascii();
+    (!token.is_empty()).then_some(token)
+}
+
+/// Compares without stopping at the first difference, so the time taken does not tell how
+/// much of a guess was right (only whether its length was).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let difference = a
+        .iter()
+        .zip(b)
+        .fold(0u8, |acc, (x, y)| acc | std::hint::black_box(x ^ y));
+    difference == 0
+}
+
+fn unauthorized(message: &str, challenge: &'static str) -> Response {
+    let mut response = ApiError::new(StatusCode::UNAUTHORIZED, message).into_response();
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response
+}
+
+async fn not_found(_: Authorized) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no such route; the API serves PUT /api/v1/agents/{uuid}/heartbeat, \
+         GET /api/v1/agents/{uuid} and GET /api/v1/agents",
+    )
+}
+
+async fn method_not_allowed(_: Authorized) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed on this route (see the Allow header)",
+    )
+}
+
+/// The agent id from the path, checked like the client checks it.
+fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    let Path(id) = path.map_err(|_| ApiError::field("uuid", "is not valid UTF-8"))?;
+    crate::api::AgentId::parse(&id).map_err(|err| ApiError::field("uuid", err))?;
+    Ok(id)
+}
+
+/// `PUT /api/v1/agents/{uuid}/heartbeat`: validates the whole body before touching the store,
+/// so a rejected request changes nothing.
+async fn heartbeat(
+    _: Authorized,
+    State(shared): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let id = agent_id(path)?;
+    let (parts, body) = request.into_parts();
+    let bytes = read_body(&parts.headers, body).await?;
+    let heartbeat = parse_heartbeat(&bytes)?;
+    let store = &shared.store;
+    // The answer is rendered under the shard lock, from the record in place: no copy of it.
+    let json = store.heartbeat_with(&id, &heartbeat, |record, now| {
+        serde_json::to_vec(&record.view(now, &store.thresholds)).expect("records always serialize")
+    });
+    Ok(json_bytes(StatusCode::OK, json))
+}
+
+/// Reads the body, refusing more than `MAX_BODY_BYTES` with a 413 (by `Content-Length` before
+/// reading, or while reading when the length is not declared).
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
+    let too_large = || ApiError {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message: format!(
+            "the body is larger than {} KiB; a heartbeat is a small JSON object",
+            MAX_BODY_BYTES / 1024
+        ),
+        field: Some("body".to_owned()),
+    };
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut stream = body.into_data_stream();
+    let mut collected = Vec::with_capacity(declared.unwrap_or(0) as usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|err| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("the body could not be read: {err}"),
+            )
+        })?;
+        if collected.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        collected.extend_from_slice(&chunk);
+    }
+    Ok(collected)
+}
+
+/// The seed's request example is the shape: `{"version":"1.2.3","uptime":86400,
+/// "cpuUsage":12.5,"memUsage":35.2}`. `uptime` is a JSON integer ≥ 0, the usages JSON numbers
+/// within 0–100, `version` a non-empty string. Fields beyond these four are ignored.
+pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
+    // The usual case, a well-formed object with the four fields, is read straight into a
+    // struct; anything else is read again as a generic value to say exactly what is wrong.
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Fields {
+        version: Option<Value>,
+        uptime: Option<Value>,
+        cpu_usage: Option<Value>,
+        mem_usage: Option<Value>,
+    }
+    if let Ok(Fields {
+        version: Some(version),
+        uptime: Some(uptime),
+        cpu_usage: Some(cpu_usage),
+        mem_usage: Some(mem_usage),
+    }) = serde_json::from_slice::<Fields>(bytes)
+    {
+        let fields = [version, uptime, cpu_usage, mem_usage];
+        return check_heartbeat(|name| {
+            let index = HEARTBEAT_FIELDS.iter().position(|f| *f == name);
+            Ok(&fields[index.expect("one of the four fields")])
+        });
+    }
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|err| ApiError::field("body", format!("the body is not valid JSON: {err}")))?;
+    let Value::Object(object) = value else {
+        return Err(ApiError::field(
+            "body",
+            format!("the body must be a JSON object, not {}", json_kind(&value)),
+        ));
+    };
+    check_heartbeat(|name| match object.get(name) {
+        None => Err(ApiError::field(name, format!("{name} is missing"))),
+        Some(value) => Ok(value),
+    })
+}
+
+const HEARTBEAT_FIELDS: [&str; 4] = ["version", "uptime", "cpuUsage", "memUsage"];
+
+/// Checks the four fields in order, each looked up by `lookup` (which reports a missing one).
+fn check_heartbeat<'a>(
+    lookup: impl Fn(&str) -> Result<&'a Value, ApiError>,
+) -> Result<Heartbeat, ApiError> {
+    let field = |name: &str| match lookup(name)? {
+        Value::Null => Err(ApiError::field(name, format!("{name} must not be null"))),
+        value => Ok(value),
+    };
+    let wrong_type = |name: &str, expected: &str, value: &Value| {
+        ApiError::field(
+            name,
+            format!("{name} must be {expected}, not {}", json_kind(value)),
+        )
+    };
+
+    let version = match field("version")? {
+        Value::String(version) => version,
+        other => return Err(wrong_type("version", "a string", other)),
+    };
+    validate_version(version)
+        .map_err(|err| ApiError::field("version", format!("version {err}")))?;
+
+    let uptime = match field("uptime")? {
+        Value::Number(number) => match number.as_u64() {
+            Some(uptime) => uptime,
+            None if number.as_f64().is_some_and(|n| n < 0.0) => {
+                return Err(ApiError::field(
+                    "uptime",
+                    format!("uptime must be 0 or more, not {number}"),
+                ));
+            }
+            None => {
+                return Err(ApiError::field(
+                    "uptime",
+                    format!("uptime must be a whole number of seconds, not {number}"),
+                ));
+            }
+        },
+        other => return Err(wrong_type("uptime", "an integer (seconds)", other)),
+    };
+
+    let percent = |name: &str| -> Result<f64, ApiError> {
+        match field(name)? {
+            Value::Number(number) => {
+                let value = number.as_f64().unwrap_or(f64::NAN);
+                validate_percent(value).map_err(|_| {
+                    ApiError::field(name, format!("{name} must be within 0–100, not {number}"))
+                })
+            }
+            other => Err(wrong_type(name, "a number (0–100)", other)),
+        }
+    };
+    let cpu_usage = percent("cpuUsage")?;
+    let mem_usage = percent("memUsage")?;
+    Ok(Heartbeat {
+        version: version.clone(),
+        uptime,
+        cpu_usage,
+        mem_usage,
+    })
+}
+
+/// `GET /api/v1/agents/{uuid}`.
+async fn show_agent(
+    _: Authorized,
+    State(shared): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = agent_id(path)?;
+    let store = &shared.store;
+    let now = store.now();
+    match store.get(&id) {
+        Some(record) => Ok(json_response(
+            StatusCode::OK,
+            &record.view(now, &store.thresholds),
+        )),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no agent '{}'; a heartbeat registers one",
+                crate::sanitize::sanitize(&id)
+            ),
+        )),
+    }
+}
+
+/// `GET /api/v1/agents[?status=…&type=…&region=…]`: `{"items": [records sorted by uuid],
+/// "total": N}`. Unknown query parameters are ignored.
+async fn list_agents(
+    _: Authorized,
+    State(shared): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let store = &shared.store;
+    let filter = list_filter(query.as_deref().unwrap_or(""))?;
+    let now = store.now();
+    let records = store.list(&filter, now);
+    #[derive(Serialize)]
+    struct Page<'a> {
+        items: Vec<super::store::AgentView<'a>>,
+        total: usize,
+    }
+    let page = Page {
+        items: records
+            .iter()
+            .map(|record| record.view(now, &store.thresholds))
+            .collect(),
+        total: records.len(),
+    };
+    Ok(json_response(StatusCode::OK, &page))
+}
+
+fn list_filter(query: &str) -> Result<ListFilter, ApiError> {
+    let mut filter = ListFilter::default();
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        match key.as_ref() {
+            "status" => {
+                filter.status = Some(Status::parse(&value).ok_or_else(|| {
+                    ApiError::field(
+                        "status",
+                        format!(
+                            "status must be online, delayed or offline, not '{}'",
+                            crate::sanitize::sanitize(&value)
+                        ),
+                    )
+                })?);
+            }
+            "type" => filter.agent_type = Some(value.into_owned()),
+            "region" => filter.region = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    Ok(filter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_example_is_a_valid_heartbeat() {
+        let beat = parse_heartbeat(
+            br#"{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            beat,
+            Heartbeat {
+                version: "1.2.3".into(),
+                uptime: 86400,
+                cpu_usage: 12.5,
+                mem_usage: 35.2
+            }
+        );
+        let extra = br#"{"version":"1","uptime":0,"cpuUsage":0,"memUsage":100,"host":"x"}"#;
+        assert!(parse_heartbeat(extra).is_ok());
+    }
+
+    #[test]
+    fn bad_bodies_name_the_field() {
+        let cases: [(&[u8], &str, &str); 14] = [
+            (b"nope", "body", "not valid JSON"),
+            (b"[1,2]", "body", "an array"),
+            (
+                br#"{"uptime":1,"cpuUsage":1,"memUsage":1}"#,
+                "version",
+                "missing",
+            ),
+            (
+                br#"{"version":"","uptime":1,"cpuUsage":1,"memUsage":1}"#,
+                "version",
+                "empty",
+            ),
+            (
+                br#"{"version":7,"uptime":1,"cpuUsage":1,"memUsage":1}"#,
+                "version",
+                "a number",
+            ),
+            (
+                br#"{"version":"1","cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "missing",
+            ),
+            (
+                br#"{"version":"1","uptime":"86400","cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "a string",
+            ),
+            (
+                br#"{"version":"1","uptime":-1,"cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "0 or more",
+            ),
+            (
+                br#"{"version":"1","uptime":1.5,"cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "whole",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":100.5,"memUsage":1}"#,
+                "cpuUsage",
+                "0–100",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":"5","memUsage":1}"#,
+                "cpuUsage",
+                "a string",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":1,"memUsage":-0.1}"#,
+                "memUsage",
+                "0–100",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":1,"memUsage":null}"#,
+                "memUsage",
+                "null",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":1}"#,
+                "memUsage",
+                "missing",
+            ),
+        ];
+        for (body, field, needle) in cases {
+            let err = parse_heartbeat(body).unwrap_err();
+            let shown = String::from_utf8_lossy(body);
+            assert_eq!(err.status, StatusCode::BAD_REQUEST, "{shown}");
+            assert_eq!(err.field.as_deref(), Some(field), "{shown}");
+            assert!(err.message.contains(needle), "{shown}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn bearer_parsing_and_comparison() {
+        assert_eq!(bearer_token(b"Bearer abc"), Some(&b"abc"[..]));
+        assert_eq!(bearer_token(b"bearer  abc "), Some(&b"abc"[..]));
+        assert_eq!(bearer_token(b"Basic abc"), None);
+        assert_eq!(bearer_token(b"Bearer "), None);
+        assert_eq!(bearer_token(b"Bear"), None);
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+
+    #[test]
+    fn list_filters_from_the_query() {
+        assert_eq!(list_filter("").unwrap(), ListFilter::default());
+        let filter = list_filter("status=delayed&type=log&region=us-east-1&page=2").unwrap();
+        assert_eq!(filter.status, Some(Status::Delayed));
+        assert_eq!(filter.agent_type.as_deref(), Some("log"));
+        assert_eq!(filter.region.as_deref(), Some("us-east-1"));
+        let err = list_filter("status=sleepy").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("status"));
+    }
+}

@@ -1,0 +1,215 @@
+//! The dev server: a local, in-memory implementation of the Agents API (contract §5), usable
+//! in-process (`demo`, tests) as well as from `agentctl dev-server`.
+//!
+//! ```no_run
+//! # async fn example() -> std::io::Result<()> {
+//! use agentctl::dev_server::{DevServerConfig, start};
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let server = start(listener, DevServerConfig::new("a-token")).await?;
+//! println!("{}", server.base_url());
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod handlers;
+pub mod store;
+
+use crate::secret::Secret;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use store::{AgentRecord, Store};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Where the dev server reads the time: the system clock, or a test clock that moves only
+/// when told, so status changes can be tested without sleeping.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(SystemTime::now)
+}
+
+/// A clock that stands still until advanced (tests, demos).
+#[derive(Clone)]
+pub struct ManualClock(Arc<Mutex<SystemTime>>);
+
+impl ManualClock {
+    pub fn new(start: SystemTime) -> ManualClock {
+        ManualClock(Arc::new(Mutex::new(start)))
+    }
+
+    pub fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *now += by;
+    }
+
+    /// The `Clock` to hand to the server.
+    pub fn clock(&self) -> Clock {
+        let this = self.clone();
+        Arc::new(move || this.now())
+    }
+}
+
+/// Default age after which an agent is `delayed`.
+pub const DEFAULT_DELAYED_AFTER: Duration = Duration::from_secs(20);
+/// Default age after which an agent is `offline`.
+pub const DEFAULT_OFFLINE_AFTER: Duration = Duration::from_secs(50);
+/// The largest heartbeat body accepted; larger gets a 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The ages at which an agent stops being `online` and then `delayed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thresholds {
+    pub delayed_after: Duration,
+    pub offline_after: Duration,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            delayed_after: DEFAULT_DELAYED_AFTER,
+            offline_after: DEFAULT_OFFLINE_AFTER,
+        }
+    }
+}
+
+impl Thresholds {
+    /// Refuses `offline_after` ≤ `delayed_after` (there would be no `delayed` state).
+    pub fn new(delayed_after: Duration, offline_after: Duration) -> Result<Thresholds, String> {
+        if offline_after <= delayed_after {
+            return Err(format!(
+                "--offline-after ({}) must be longer than --delayed-after ({})",
+                crate::duration::format_duration(offline_after),
+                crate::duration::format_duration(delayed_after)
+            ));
+        }
+        Ok(Thresholds {
+            delayed_after,
+            offline_after,
+        })
+    }
+}
+
+/// Where the dev server reports each request (method, path, status, time), e.g. `-v` lines.
+pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Everything the dev server needs to start.
+pub struct DevServerConfig {
+    /// The bearer token every request must carry.
+    pub token: Secret,
+    pub thresholds: Thresholds,
+    /// Records loaded before the first request (`--seed`).
+    pub seed: Vec<AgentRecord>,
+    pub clock: Clock,
+    /// A line per request, when set.
+    pub request_log: Option<RequestLog>,
+}
+
+impl DevServerConfig {
+    /// Default thresholds, no seed, the system clock.
+    pub fn new(token: impl Into<String>) -> DevServerConfig {
+        DevServerConfig {
+            token: Secret::new(token),
+            thresholds: Thresholds::default(),
+            seed: Vec::new(),
+            clock: system_clock(),
+            request_log: None,
+        }
+    }
+}
+
+/// A running dev server. `shutdown` stops it gracefully and waits until it is gone; dropping
+/// the handle starts the same graceful shutdown without waiting.
+pub struct DevServerHandle {
+    local_addr: SocketAddr,
+    token: Secret,
+    store: Arc<Store>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+/// How long a graceful shutdown waits for requests in flight before it drops them.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+impl DevServerHandle {
+    /// The address the server is bound to.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The base URL to give clients (`http://127.0.0.1:PORT`). An unspecified bind address
+    /// (`0.0.0.0`, `::`) is given as loopback, which is reachable from this machine.
+    pub fn base_url(&self) -> String {
+        let mut addr = self.local_addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(if addr.is_ipv4() {
+                std::net::Ipv4Addr::LOCALHOST.into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        format!("http://{addr}")
+    }
+
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// How many agents the server holds.
+    pub fn agent_count(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (up to `SHUTDOWN_GRACE`),
+    /// and returns once the server is gone.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let mut task = self.task;
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+    }
+}
+
+/// Starts serving on `listener` in a task of the current runtime and returns at once.
+pub async fn start(
+    listener: tokio::net::TcpListener,
+    config: DevServerConfig,
+) -> std::io::Result<DevServerHandle> {
+    use axum::serve::ListenerExt;
+
+    let local_addr = listener.local_addr()?;
+    let store = Arc::new(Store::new(config.thresholds, config.clock));
+    for record in config.seed {
+        store.insert(record);
+    }
+    let router = handlers::router(store.clone(), config.token.clone(), config.request_log);
+    let (stop, mut stopped) = watch::channel(false);
+    let listener = listener.tap_io(|stream| {
+        // Small responses go out at once rather than waiting for Nagle's algorithm.
+        let _ = stream.set_nodelay(true);
+    });
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    Ok(DevServerHandle {
+        local_addr,
+        token: config.token,
+        store,
+        stop,
+        task,
+    })
+}

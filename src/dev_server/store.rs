@@ -1,0 +1,545 @@
+//! The in-memory agent store: records by id in a fixed set of shards, each behind its own
+//! `RwLock` held only for a map operation (never across an await), so concurrent heartbeats
+//! for different agents rarely touch the same lock.
+
+use super::{Clock, Thresholds};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::sync::RwLock;
+use std::time::SystemTime;
+
+const SHARDS: usize = 16;
+
+/// A validated heartbeat body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heartbeat {
+    pub version: String,
+    pub uptime: u64,
+    pub cpu_usage: f64,
+    pub mem_usage: f64,
+}
+
+/// One agent as the dev server keeps it. `status` is not stored: it is computed from
+/// `last_heartbeat_at` whenever the record is read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentRecord {
+    pub uuid: String,
+    pub name: String,
+    pub agent_type: Option<String>,
+    pub version: Option<String>,
+    pub endpoint: Option<String>,
+    pub platform_id: Option<String>,
+    pub region: Option<String>,
+    /// A JSON string holding an object, as in the seed (`{"env":"prod","team":"ops"}`).
+    pub labels: String,
+    pub last_heartbeat_at: Option<SystemTime>,
+    pub create_date: SystemTime,
+    pub last_op_date: SystemTime,
+    pub uptime: Option<u64>,
+    pub cpu_usage: Option<f64>,
+    pub mem_usage: Option<f64>,
+}
+
+/// An agent's status, computed on read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Online,
+    Delayed,
+    Offline,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Online => "online",
+            Status::Delayed => "delayed",
+            Status::Offline => "offline",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        match text {
+            "online" => Some(Status::Online),
+            "delayed" => Some(Status::Delayed),
+            "offline" => Some(Status::Offline),
+            _ => None,
+        }
+    }
+}
+
+impl AgentRecord {
+    /// A record for an id first seen in a heartbeat: name = id, created now.
+    pub fn registered(uuid: &str, now: SystemTime) -> AgentRecord {
+        AgentRecord {
+            uuid: uuid.to_owned(),
+            name: uuid.to_owned(),
+            agent_type: None,
+            version: None,
+            endpoint: None,
+            platform_id: None,
+            region: None,
+            labels: "{}".to_owned(),
+            last_heartbeat_at: None,
+            create_date: now,
+            last_op_date: now,
+            uptime: None,
+            cpu_usage: None,
+            mem_usage: None,
+        }
+    }
+
+    /// `online` while the last heartbeat is younger than `delayed_after`, `delayed` until
+    /// `offline_after`, then `offline`; an agent that never sent one is `offline`. A heartbeat
+    /// stamped in the future (a clock moved back) counts as just now.
+    pub fn status(&self, now: SystemTime, thresholds: &Thresholds) -> Status {
+        let Some(last) = self.last_heartbeat_at else {
+            return Status::Offline;
+        };
+        let age = now.duration_since(last).unwrap_or_default();
+        if age < thresholds.delayed_after {
+            Status::Online
+        } else if age < thresholds.offline_after {
+            Status::Delayed
+        } else {
+            Status::Offline
+        }
+    }
+
+    fn apply(&mut self, heartbeat: &Heartbeat, now: SystemTime) {
+        if self.version.as_deref() != Some(heartbeat.version.as_str()) {
+            self.version = Some(heartbeat.version.clone());
+        }
+        self.uptime = Some(heartbeat.uptime);
+        self.cpu_usage = Some(heartbeat.cpu_usage);
+        self.mem_usage = Some(heartbeat.mem_usage);
+        self.last_heartbeat_at = Some(now);
+        self.last_op_date = now;
+    }
+
+    /// The record as the API returns it, with its status at `now`.
+    pub fn view(&self, now: SystemTime, thresholds: &Thresholds) -> AgentView<'_> {
+        AgentView {
+            uuid: &self.uuid,
+            name: &self.name,
+            agent_type: self.agent_type.as_deref(),
+            version: self.version.as_deref(),
+            status: self.status(now, thresholds).as_str(),
+            endpoint: self.endpoint.as_deref(),
+            platform_id: self.platform_id.as_deref(),
+            region: self.region.as_deref(),
+            labels: &self.labels,
+            last_heartbeat_at: self.last_heartbeat_at.map(Timestamp),
+            create_date: Timestamp(self.create_date),
+            last_op_date: Timestamp(self.last_op_date),
+            uptime: self.uptime,
+            cpu_usage: self.cpu_usage,
+            mem_usage: self.mem_usage,
+        }
+    }
+}
+
+/// The wire form of a record: the seed's response fields in the seed's order, then the
+/// heartbeat's metrics. Fields the server does not know are `null`, never left out.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentView<'a> {
+    pub uuid: &'a str,
+    pub name: &'a str,
+    #[serde(rename = "type")]
+    pub agent_type: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub status: &'static str,
+    pub endpoint: Option<&'a str>,
+    pub platform_id: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub labels: &'a str,
+    pub last_heartbeat_at: Option<Timestamp>,
+    pub create_date: Timestamp,
+    pub last_op_date: Timestamp,
+    pub uptime: Option<u64>,
+    pub cpu_usage: Option<f64>,
+    pub mem_usage: Option<f64>,
+}
+
+/// A time written as the seed writes it: RFC 3339 in UTC, whole seconds (`2026-01-15T08:00:00Z`).
+#[derive(Debug, Clone, Copy)]
+pub struct Timestamp(pub SystemTime);
+
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&humantime::format_rfc3339_seconds(self.0))
+    }
+}
+
+/// Filters of `GET /api/v1/agents`; `None` matches everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListFilter {
+    pub status: Option<Status>,
+    pub agent_type: Option<String>,
+    pub region: Option<String>,
+}
+
+impl ListFilter {
+    fn matches(&self, record: &AgentRecord, now: SystemTime, thresholds: &Thresholds) -> bool {
+        self.status
+            .is_none_or(|status| record.status(now, thresholds) == status)
+            && self
+                .agent_type
+                .as_deref()
+                .is_none_or(|t| record.agent_type.as_deref() == Some(t))
+            && self
+                .region
+                .as_deref()
+                .is_none_or(|r| record.region.as_deref() == Some(r))
+    }
+}
+
+/// All agents, by id.
+pub struct Store {
+    shards: Box<[RwLock<HashMap<String, AgentRecord>>]>,
+    hasher: RandomState,
+    pub thresholds: Thresholds,
+    clock: Clock,
+}
+
+impl Store {
+    pub fn new(thresholds: Thresholds, clock: Clock) -> Store {
+        Store {
+            shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
+            hasher: RandomState::new(),
+            thresholds,
+            clock,
+        }
+    }
+
+    /// The current time on the store's clock.
+    pub fn now(&self) -> SystemTime {
+        (self.clock)()
+    }
+
+    fn shard(&self, id: &str) -> &RwLock<HashMap<String, AgentRecord>> {
+        let index = self.hasher.hash_one(id) as usize % self.shards.len();
+        &self.shards[index]
+    }
+
+    /// Adds or replaces a record (seeding).
+    pub fn insert(&self, record: AgentRecord) {
+        let mut shard = self
+            .shard(&record.uuid)
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        shard.insert(record.uuid.clone(), record);
+    }
+
+    /// Applies a heartbeat, registering the agent if it is new; returns the updated record.
+    /// The clock is read under the shard lock, so a record's timestamps never go backwards
+    /// between two heartbeats for the same agent.
+    pub fn heartbeat(&self, id: &str, heartbeat: &Heartbeat) -> AgentRecord {
+        self.heartbeat_with(id, heartbeat, |record, _| record.clone())
+    }
+
+    /// `heartbeat`, handing the updated record and the time to `render` while the shard is
+    /// still locked (keep `render` short: it holds up that shard's other agents).
+    pub fn heartbeat_with<R>(
+        &self,
+        id: &str,
+        heartbeat: &Heartbeat,
+        render: impl FnOnce(&AgentRecord, SystemTime) -> R,
+    ) -> R {
+        let mut shard = self.shard(id).write().unwrap_or_else(|e| e.into_inner());
+        let now = self.now();
+        let record = match shard.get_mut(id) {
+            Some(record) => record,
+            None => shard
+                .entry(id.to_owned())
+                .or_insert_with(|| AgentRecord::registered(id, now)),
+        };
+        record.apply(heartbeat, now);
+        render(record, now)
+    }
+
+    pub fn get(&self, id: &str) -> Option<AgentRecord> {
+        let shard = self.shard(id).read().unwrap_or_else(|e| e.into_inner());
+        shard.get(id).cloned()
+    }
+
+    /// The agents that match `filter` at `now`, sorted by id.
+    pub fn list(&self, filter: &ListFilter, now: SystemTime) -> Vec<AgentRecord> {
+        let mut records = Vec::new();
+        for shard in self.shards.iter() {
+            let shard = shard.read().unwrap_or_else(|e| e.into_inner());
+            records.extend(
+                shard
+                    .values()
+                    .filter(|record| filter.matches(record, now, &self.thresholds))
+                    .cloned(),
+            );
+        }
+        records.sort_by(|a, b| a.uuid.cmp(&b.uuid));
+        records
+    }
+
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|shard| shard.read().unwrap_or_else(|e| e.into_inner()).len())
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Reads a seed file's text: a JSON array of records with the seed's response fields. Only
+/// `uuid` is required; `name` defaults to the id, `createDate` to `now`, `lastOpDate` to
+/// `createDate`, `labels` to `{}` (a string holding an object, or an object). `status` is
+/// ignored: it is computed from `lastHeartbeatAt`. The error names the record and field.
+pub fn parse_seed(text: &[u8], now: SystemTime) -> Result<Vec<AgentRecord>, String> {
+    let value: Value =
+        serde_json::from_slice(text).map_err(|err| format!("not valid JSON: {err}"))?;
+    let Value::Array(items) = value else {
+        return Err(format!(
+            "expected a JSON array of agent records, got {}",
+            crate::api::models::json_kind(&value)
+        ));
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut records = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let Value::Object(object) = item else {
+            return Err(format!("record {index}: expected an object"));
+        };
+        let record = seed_record(&object, now).map_err(|err| format!("record {index}: {err}"))?;
+        if !seen.insert(record.uuid.clone()) {
+            return Err(format!(
+                "record {index}: uuid '{}' appears twice",
+                crate::sanitize::sanitize(&record.uuid)
+            ));
+        }
+        records.push(record);
+    }
+    Ok(records)
+}
+
+fn seed_record(object: &Map<String, Value>, now: SystemTime) -> Result<AgentRecord, String> {
+    let text = |field: &str| -> Result<Option<String>, String> {
+        match object.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("{field} must be a string")),
+        }
+    };
+    let time = |field: &str| -> Result<Option<SystemTime>, String> {
+        match object.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => crate::api::models::parse_timestamp(value)
+                .map(Some)
+                .ok_or_else(|| format!("{field} is not an RFC 3339 time")),
+        }
+    };
+    let number = |field: &str| -> Result<Option<f64>, String> {
+        match object.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => value
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| format!("{field} must be a number")),
+        }
+    };
+    let uuid = text("uuid")?.ok_or("uuid is missing")?;
+    crate::api::AgentId::parse(&uuid).map_err(|err| format!("uuid: {err}"))?;
+    let labels = match object.get("labels") {
+        None | Some(Value::Null) => "{}".to_owned(),
+        Some(Value::Object(labels)) => Value::Object(labels.clone()).to_string(),
+        Some(Value::String(labels)) => match serde_json::from_str::<Value>(labels) {
+            Ok(Value::Object(_)) => labels.clone(),
+            _ => return Err("labels must be a JSON object, or a string holding one".into()),
+        },
+        Some(_) => return Err("labels must be a JSON object, or a string holding one".into()),
+    };
+    let uptime = match object.get("uptime") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(
+            value
+                .as_u64()
+                .ok_or("uptime must be a whole number of seconds, 0 or more")?,
+        ),
+    };
+    let create_date = time("createDate")?.unwrap_or(now);
+    Ok(AgentRecord {
+        name: text("name")?.unwrap_or_else(|| uuid.clone()),
+        agent_type: text("type")?,
+        version: text("version")?,
+        endpoint: text("endpoint")?,
+        platform_id: text("platformId")?,
+        region: text("region")?,
+        labels,
+        last_heartbeat_at: time("lastHeartbeatAt")?,
+        create_date,
+        last_op_date: time("lastOpDate")?.unwrap_or(create_date),
+        uptime,
+        cpu_usage: number("cpuUsage")?,
+        mem_usage: number("memUsage")?,
+        uuid,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dev_server::ManualClock;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn beat() -> Heartbeat {
+        Heartbeat {
+            version: "1.2.3".into(),
+            uptime: 86400,
+            cpu_usage: 12.5,
+            mem_usage: 35.2,
+        }
+    }
+
+    #[test]
+    fn status_boundaries_are_half_open() {
+        let thresholds = Thresholds::default();
+        let mut record = AgentRecord::registered("a", at(1000));
+        assert_eq!(record.status(at(1000), &thresholds), Status::Offline);
+        record.last_heartbeat_at = Some(at(1000));
+        for (secs, status) in [
+            (999, Status::Online),
+            (1000, Status::Online),
+            (1019, Status::Online),
+            (1020, Status::Delayed),
+            (1049, Status::Delayed),
+            (1050, Status::Offline),
+            (9999, Status::Offline),
+        ] {
+            assert_eq!(record.status(at(secs), &thresholds), status, "{secs}");
+        }
+    }
+
+    #[test]
+    fn heartbeats_register_then_update() {
+        let clock = ManualClock::new(at(1_768_464_000));
+        let store = Store::new(Thresholds::default(), clock.clock());
+        let first = store.heartbeat("agent-1", &beat());
+        assert_eq!(first.name, "agent-1");
+        assert_eq!(first.create_date, at(1_768_464_000));
+        clock.advance(Duration::from_secs(30));
+        let second = store.heartbeat(
+            "agent-1",
+            &Heartbeat {
+                version: "1.2.4".into(),
+                ..beat()
+            },
+        );
+        assert_eq!(second.create_date, first.create_date);
+        assert_eq!(second.last_heartbeat_at, Some(at(1_768_464_030)));
+        assert_eq!(second.version.as_deref(), Some("1.2.4"));
+        assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn the_view_has_every_seed_field_in_order() {
+        let record = AgentRecord::registered("a", at(1_768_464_000));
+        let json =
+            serde_json::to_value(record.view(at(1_768_464_000), &Thresholds::default())).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "uuid",
+                "name",
+                "type",
+                "version",
+                "status",
+                "endpoint",
+                "platformId",
+                "region",
+                "labels",
+                "lastHeartbeatAt",
+                "createDate",
+                "lastOpDate",
+                "uptime",
+                "cpuUsage",
+                "memUsage"
+            ]
+        );
+        assert_eq!(json["createDate"], "2026-01-15T08:00:00Z");
+        assert_eq!(json["labels"], "{}");
+    }
+
+    #[test]
+    fn seeds_are_checked_record_by_record() {
+        let now = at(1_768_464_000);
+        let records = parse_seed(
+            br#"[{"uuid":"agent-abc123-def456","name":"prod-agent-01","type":"log",
+                 "labels":{"env":"prod"},"lastHeartbeatAt":"2026-01-15T08:00:00Z","status":"online"},
+                {"uuid":"b","labels":"{\"team\":\"ops\"}"}]"#,
+            now,
+        )
+        .unwrap();
+        assert_eq!(records[0].labels, r#"{"env":"prod"}"#);
+        assert_eq!(records[0].last_heartbeat_at, Some(now));
+        assert_eq!(records[1].name, "b");
+        assert_eq!(records[1].create_date, now);
+        for (text, needle) in [
+            (&b"{}"[..], "array"),
+            (b"[1]", "record 0"),
+            (b"[{}]", "uuid is missing"),
+            (br#"[{"uuid":"a"},{"uuid":"a"}]"#, "twice"),
+            (br#"[{"uuid":"a/b"}]"#, "uuid"),
+            (br#"[{"uuid":"a","labels":"x"}]"#, "labels"),
+            (br#"[{"uuid":"a","createDate":"soon"}]"#, "createDate"),
+            (br#"[{"uuid":"a","uptime":-1}]"#, "uptime"),
+            (b"[", "JSON"),
+        ] {
+            let err = parse_seed(text, now).unwrap_err();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn filters() {
+        let clock = ManualClock::new(at(1_768_464_000));
+        let store = Store::new(Thresholds::default(), clock.clock());
+        let mut seeded = AgentRecord::registered("s", at(0));
+        seeded.agent_type = Some("log".into());
+        seeded.region = Some("eu".into());
+        store.insert(seeded);
+        store.heartbeat("h", &beat());
+        let now = store.now();
+        let ids = |filter: ListFilter| -> Vec<String> {
+            store
+                .list(&filter, now)
+                .into_iter()
+                .map(|r| r.uuid)
+                .collect()
+        };
+        assert_eq!(ids(ListFilter::default()), ["h", "s"]);
+        let online = ListFilter {
+            status: Some(Status::Online),
+            ..Default::default()
+        };
+        assert_eq!(ids(online), ["h"]);
+        let log_in_eu = ListFilter {
+            agent_type: Some("log".into()),
+            region: Some("eu".into()),
+            ..Default::default()
+        };
+        assert_eq!(ids(log_in_eu), ["s"]);
+    }
+}
