@@ -28,6 +28,9 @@ _agentctl() {
             agentctl,config)
                 cmd="agentctl__subcmd__config"
                 ;;
+            agentctl,demo)
+                cmd="agentctl__subcmd__demo"
+                ;;
             agentctl,dev-server)
                 cmd="agentctl__subcmd__dev__subcmd__server"
                 ;;
@@ -151,6 +154,9 @@ _agentctl() {
             agentctl__subcmd__help,config)
                 cmd="agentctl__subcmd__help__subcmd__config"
                 ;;
+            agentctl__subcmd__help,demo)
+                cmd="agentctl__subcmd__help__subcmd__demo"
+                ;;
             agentctl__subcmd__help,dev-server)
                 cmd="agentctl__subcmd__help__subcmd__dev__subcmd__server"
                 ;;
@@ -209,7 +215,7 @@ _agentctl() {
 
     case "${cmd}" in
         agentctl)
-            opts="-o -r -v -q -h -V --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help --version heartbeat agent watch auth config dev-server completions generate-assets help"
+            opts="-o -r -v -q -h -V --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help --version heartbeat agent watch auth config dev-server demo completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1254,6 +1260,56 @@ _agentctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agentctl__subcmd__demo)
+            opts="-o -r -v -q -h --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agentctl__subcmd__dev__subcmd__server)
             opts="-o -r -v -q -h --listen --token --delayed-after --offline-after --seed --no-save-profile --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1553,7 +1609,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__help)
-            opts="heartbeat agent watch auth config dev-server completions generate-assets help"
+            opts="heartbeat agent watch auth config dev-server demo completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1765,6 +1821,20 @@ _agentctl() {
         agentctl__subcmd__help__subcmd__config__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentctl__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -47,6 +47,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand auth 'Log in and out, and see which host and token are used'
             cand config 'Read and edit the config file'
             cand dev-server 'Run a local, in-memory Agents API to try commands and scripts on'
+            cand demo 'A self-contained tour: a dev server in-process, and the main commands run against it'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -560,6 +561,29 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'agentctl;demo'= {
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'agentctl;completions'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
             cand --profile 'Profile from the config file [default: the current profile]'
@@ -614,6 +638,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand auth 'Log in and out, and see which host and token are used'
             cand config 'Read and edit the config file'
             cand dev-server 'Run a local, in-memory Agents API to try commands and scripts on'
+            cand demo 'A self-contained tour: a dev server in-process, and the main commands run against it'
             cand completions 'Print a shell completion script'
             cand generate-assets 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -665,6 +690,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;help;config;use'= {
         }
         &'agentctl;help;dev-server'= {
+        }
+        &'agentctl;help;demo'= {
         }
         &'agentctl;help;completions'= {
         }

@@ -50,6 +50,7 @@ complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "watch" -d 'Watch 
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "auth" -d 'Log in and out, and see which host and token are used'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "config" -d 'Read and edit the config file'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "dev-server" -d 'Run a local, in-memory Agents API to try commands and scripts on'
+complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "demo" -d 'A self-contained tour: a dev server in-process, and the main commands run against it'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -449,6 +450,25 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l no-inpu
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
@@ -488,15 +508,16 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l no
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "heartbeat" -d 'Send heartbeats'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "agent" -d 'Look at agents'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "watch" -d 'Watch agents go online, delayed and offline'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "auth" -d 'Log in and out, and see which host and token are used'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "config" -d 'Read and edit the config file'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "dev-server" -d 'Run a local, in-memory Agents API to try commands and scripts on'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "heartbeat" -d 'Send heartbeats'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "agent" -d 'Look at agents'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "watch" -d 'Watch agents go online, delayed and offline'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "auth" -d 'Log in and out, and see which host and token are used'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "config" -d 'Read and edit the config file'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "dev-server" -d 'Run a local, in-memory Agents API to try commands and scripts on'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "demo" -d 'A self-contained tour: a dev server in-process, and the main commands run against it'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "send" -d 'Send one heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one or more agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List agents'

@@ -4,7 +4,7 @@
 use crate::api::AgentId;
 use crate::api::models::validate_percent;
 use crate::commands::{
-    agent, auth, completions, config, dev_server, generate_assets, heartbeat, watch,
+    agent, auth, completions, config, demo, dev_server, generate_assets, heartbeat, watch,
 };
 use crate::output::OutputFormat;
 use clap::{ArgAction, Args, Parser, Subcommand};
@@ -173,6 +173,7 @@ pub enum Command {
     Config(ConfigCommand),
     /// Run a local, in-memory Agents API to try commands and scripts on
     DevServer(dev_server::DevServerArgs),
+    Demo(demo::DemoArgs),
     Completions(completions::CompletionsArgs),
     #[command(hide = true)]
     GenerateAssets(generate_assets::GenerateAssetsArgs),

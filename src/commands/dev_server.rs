@@ -67,7 +67,8 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
     let seeded = seed.len();
     let token = match args.token {
         Some(token) => token,
-        None => random_token()?,
+        None => crate::dev_server::random_token()
+            .map_err(|err| Error::other(format!("could not generate a token: {err}")))?,
     };
     // Signal handlers go in before the address is printed: a parent that reads the first line
     // and sends SIGTERM at once must get a clean shutdown, not the default kill.
@@ -169,15 +170,6 @@ fn load_seed(path: &Path, now: SystemTime) -> Result<Vec<crate::dev_server::stor
     })
 }
 
-/// 32 random bytes as hex.
-fn random_token() -> Result<Secret> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|err| Error::other(format!("could not generate a token: {err}")))?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Secret::new(format!("dev_{hex}")))
-}
-
 /// `--listen`: `IP:PORT`, `localhost:PORT`, or a bare port (on 127.0.0.1).
 pub fn parse_listen(text: &str) -> std::result::Result<SocketAddr, String> {
     let text = text.trim();
@@ -207,8 +199,8 @@ pub fn parse_token(text: &str) -> std::result::Result<Secret, String> {
 }
 
 /// Quotes a value for a POSIX shell when it holds anything beyond a safe set.
-fn shell_quote(value: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:/@%+=,[]".contains(c);
+pub(crate) fn shell_quote(value: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:/@%+=,".contains(c);
     if !value.is_empty() && value.chars().all(safe) {
         value.to_owned()
     } else {
@@ -298,8 +290,8 @@ mod tests {
         );
         assert_eq!(shell_quote("a$b"), "'a$b'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        let token = random_token().unwrap();
+        let token = crate::dev_server::random_token().unwrap();
         assert_eq!(token.expose().len(), 4 + 64);
-        assert_ne!(token, random_token().unwrap());
+        assert_ne!(token, crate::dev_server::random_token().unwrap());
     }
 }

@@ -4,6 +4,7 @@ pub mod agent;
 pub mod auth;
 pub mod completions;
 pub mod config;
+pub mod demo;
 pub mod dev_server;
 pub mod generate_assets;
 pub mod heartbeat;
@@ -19,6 +20,7 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Heartbeat(command) => heartbeat::run(ctx, command).await,
         Command::Agent(command) => agent::run(ctx, command).await,
         Command::DevServer(args) => dev_server::run(ctx, args).await,
+        Command::Demo(args) => demo::run(ctx, args).await,
         Command::Watch(args) => watch::run(ctx, args).await,
         Command::Completions(args) => completions::run(ctx, args).await,
         Command::GenerateAssets(args) => generate_assets::run(ctx, args).await,
@@ -35,7 +37,8 @@ pub fn files_use(command: &Command) -> FilesUse {
         Command::Config(ConfigCommand::Path(_))
         | Command::Completions(_)
         | Command::GenerateAssets(_)
-        | Command::DevServer(_) => FilesUse::Skip,
+        | Command::DevServer(_)
+        | Command::Demo(_) => FilesUse::Skip,
         Command::Config(_) => FilesUse::Edit,
         _ => FilesUse::Read,
     }

@@ -58,7 +58,16 @@ impl IntoResponse for ApiError {
             message: &self.message,
             field: self.field.as_deref(),
         };
-        json_response(self.status, &body)
+        let mut response = json_response(self.status, &body);
+        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+            // The rest of the body is never read, so the connection cannot carry another
+            // request: say so, or a client's pool reuses it and its next request fails.
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                HeaderValue::from_static("close"),
+            );
+        }
+        response
     }
 }
 

@@ -57,6 +57,14 @@ impl ManualClock {
 }
 
 /// Default age after which an agent is `delayed`.
+/// A fresh random token, `dev_` and 64 hex digits, from the operating system's CSPRNG.
+pub fn random_token() -> Result<crate::secret::Secret, getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(crate::secret::Secret::new(format!("dev_{hex}")))
+}
+
 pub const DEFAULT_DELAYED_AFTER: Duration = Duration::from_secs(20);
 /// Default age after which an agent is `offline`.
 pub const DEFAULT_OFFLINE_AFTER: Duration = Duration::from_secs(50);

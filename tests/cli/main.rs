@@ -7,6 +7,7 @@ mod agent_show;
 mod assets;
 mod auth;
 mod config;
+mod demo;
 mod dev_server;
 mod errors;
 mod heartbeat_send;
