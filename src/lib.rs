@@ -13,6 +13,7 @@ pub mod config;
 pub mod context;
 pub mod duration;
 pub mod error;
+pub mod host_metrics;
 pub mod output;
 pub mod sanitize;
 pub mod secret;

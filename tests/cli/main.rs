@@ -4,4 +4,5 @@ mod common;
 
 mod agent_show;
 mod errors;
+mod heartbeat_every;
 mod heartbeat_send;
