@@ -17,6 +17,7 @@ pub mod host_metrics;
 pub mod output;
 pub mod sanitize;
 pub mod secret;
+pub mod simulate;
 pub mod ui;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -55,7 +56,10 @@ where
 impl Invocation {
     /// Whether the command does enough concurrent work to want more than one thread.
     pub fn wants_multi_thread(&self) -> bool {
-        false
+        matches!(
+            self.cli.command,
+            Command::Heartbeat(cli::HeartbeatCommand::Simulate(_))
+        )
     }
 }
 

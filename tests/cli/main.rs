@@ -6,3 +6,4 @@ mod agent_show;
 mod errors;
 mod heartbeat_every;
 mod heartbeat_send;
+mod simulate;
