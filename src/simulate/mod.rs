@@ -188,9 +188,9 @@ impl Simulation {
             let body = lock(&self.walks[agent]).next_beat(self.started.elapsed());
             serde_json::to_vec(&body).expect("a heartbeat always serializes")
         };
-        let outcome = self.client.heartbeat_raw(&self.ids[agent], payload).await;
+        let outcome = self.client.heartbeat_ack(&self.ids[agent], payload).await;
         let latency = due.elapsed();
-        lock(&self.stats).record(latency, outcome.map(|_| ()), late);
+        lock(&self.stats).record(latency, outcome, late);
     }
 }
 
