@@ -39,6 +39,13 @@ pub struct ClientOptions {
     pub allow_insecure_http: bool,
 }
 
+/// See [`ApiClient::heartbeat_target`].
+#[derive(Debug, Clone)]
+pub struct HeartbeatTarget {
+    url: Url,
+    what: String,
+}
+
 pub struct ApiClient {
     http: reqwest::Client,
     base_url: Url,
@@ -139,15 +146,25 @@ impl ApiClient {
         read_agent(&body, &what)
     }
 
+    /// The URL and error wording of one agent's heartbeat, built once for a sender that
+    /// beats the same agent many times (building a URL re-parses it).
+    pub fn heartbeat_target(&self, id: &AgentId) -> HeartbeatTarget {
+        HeartbeatTarget {
+            url: self.heartbeat_url(id),
+            what: format!("heartbeat for {}", sanitize(id.as_str())),
+        }
+    }
+
     /// The heartbeat PUT for load generation: succeeds on a 2xx whose body is a JSON object,
     /// without building the agent record (that costs more than the rest of the call).
-    pub async fn heartbeat_ack(&self, id: &AgentId, payload: Vec<u8>) -> Result<()> {
-        let url = self.heartbeat_url(id);
-        let what = format!("heartbeat for {}", sanitize(id.as_str()));
-        let body = self.call(Method::PUT, url, Some(payload), &what).await?;
+    pub async fn heartbeat_ack(&self, target: &HeartbeatTarget, payload: Vec<u8>) -> Result<()> {
+        let what = target.what.as_str();
+        let body = self
+            .call(Method::PUT, target.url.clone(), Some(payload), what)
+            .await?;
         let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         if !is_object || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-            return Err(malformed(&what, "expected a JSON object", &body));
+            return Err(malformed(what, "expected a JSON object", &body));
         }
         Ok(())
     }
@@ -295,7 +312,8 @@ impl ApiClient {
         }
         let mut response = request.send().await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: the body is read without them.
+        let headers = std::mem::take(response.headers_mut());
         let declared = headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())

@@ -6,6 +6,6 @@ mod errors;
 pub mod ids;
 pub mod models;
 
-pub use client::{ApiClient, ClientOptions, USER_AGENT, agents_url};
+pub use client::{ApiClient, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
 pub use ids::AgentId;
 pub use models::{Agent, HeartbeatRequest};

@@ -13,7 +13,7 @@
 pub mod stats;
 pub mod walk;
 
-use crate::api::{AgentId, ApiClient};
+use crate::api::{AgentId, ApiClient, HeartbeatTarget};
 use stats::{Stats, Summary};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -56,7 +56,7 @@ impl Plan {
 pub struct Simulation {
     plan: Plan,
     client: ApiClient,
-    ids: Vec<AgentId>,
+    targets: Vec<HeartbeatTarget>,
     walks: Vec<Mutex<AgentWalk>>,
     stats: Mutex<Stats>,
     started: Instant,
@@ -65,7 +65,11 @@ pub struct Simulation {
 
 impl Simulation {
     pub fn new(plan: Plan, client: ApiClient) -> Result<Arc<Simulation>, String> {
-        let ids = plan.agent_ids()?;
+        let targets = plan
+            .agent_ids()?
+            .iter()
+            .map(|id| client.heartbeat_target(id))
+            .collect();
         let seed = fastrand::u64(..);
         let walks = (0..plan.agents)
             .map(|n| Mutex::new(AgentWalk::new(seed.wrapping_add(n))))
@@ -73,7 +77,7 @@ impl Simulation {
         Ok(Arc::new(Simulation {
             plan,
             client,
-            ids,
+            targets,
             walks,
             stats: Mutex::new(Stats::default()),
             started: Instant::now(),
@@ -188,7 +192,10 @@ impl Simulation {
             let body = lock(&self.walks[agent]).next_beat(self.started.elapsed());
             serde_json::to_vec(&body).expect("a heartbeat always serializes")
         };
-        let outcome = self.client.heartbeat_ack(&self.ids[agent], payload).await;
+        let outcome = self
+            .client
+            .heartbeat_ack(&self.targets[agent], payload)
+            .await;
         let latency = due.elapsed();
         lock(&self.stats).record(latency, outcome, late);
     }
