@@ -272,3 +272,47 @@ fn explicit_flags_win_over_measured_values() {
     assert_eq!(ran.code, 2);
     mock.assert_calls(1);
 }
+
+#[test]
+fn quiet_reports_only_failed_beats() {
+    let server = MockServer::start();
+    let (ok, _) = recording_mock(&server, "web-01", 200);
+    let (failing, _) = recording_mock(&server, "web-02", 503);
+    let world = World::new();
+    let args = |id: &'static str| {
+        [
+            "heartbeat",
+            "send",
+            id,
+            "--version",
+            "1",
+            "--uptime",
+            "1",
+            "--cpu",
+            "1",
+            "--mem",
+            "1",
+            "--every",
+            "100ms",
+            "--count",
+            "2",
+            "-q",
+        ]
+    };
+    let ran = run(world.cmd_at(&server.base_url()).args(args("web-01")));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+        (0, "", "")
+    );
+    ok.assert_calls(2);
+    let ran = run(world.cmd_at(&server.base_url()).args(args("web-02")));
+    assert_eq!(ran.code, 5);
+    assert_eq!(ran.stdout, "");
+    failing.assert_calls(2);
+    let warnings = ran
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .count();
+    assert_eq!(warnings, 2, "{}", ran.stderr);
+}

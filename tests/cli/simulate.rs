@@ -300,3 +300,29 @@ fn a_2xx_that_is_not_a_json_object_is_a_malformed_failure() {
     assert_eq!(summary["failed"], serde_json::json!({"malformed": 4}));
     assert!(ran.stderr.contains("began: OK"), "{}", ran.stderr);
 }
+
+#[test]
+fn quiet_prints_no_summary() {
+    let server = MockServer::start();
+    let ids = ids("sim-", 2);
+    let (mocks, _) = fleet_mocks(&server, &ids, |_| 200);
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "2",
+        "--interval",
+        "100ms",
+        "--beats",
+        "1",
+        "-q",
+    ]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+        (0, "", "")
+    );
+    for mock in &mocks {
+        mock.assert_calls(1);
+    }
+}

@@ -136,7 +136,8 @@ fn heartbeat_body(
     })
 }
 
-/// `--every`: beat on schedule until `--count` or Ctrl-C.
+/// `--every`: beat on schedule until `--count` or Ctrl-C. With `-q`, only failed beats are
+/// reported (as warnings on stderr).
 async fn beat_every(
     ctx: &Context,
     args: &HeartbeatSendArgs,
@@ -209,13 +210,15 @@ async fn beat_every(
             }
         };
         let last = args.count.is_some_and(|count| beats >= count) || interrupted;
-        ctx.ui.data(&beat_line(
-            &time,
-            &outcome,
-            latency,
-            retry_in.filter(|_| !last),
-            json,
-        ))?;
+        let retry_in = retry_in.filter(|_| !last);
+        if !ctx.ui.quiet {
+            ctx.ui
+                .data(&beat_line(&time, &outcome, latency, retry_in, json))?;
+        } else if outcome.is_err() {
+            // -q: nothing for a beat that worked, but a failure is still worth a word.
+            ctx.ui
+                .warn(beat_line(&time, &outcome, latency, retry_in, false).trim_end());
+        }
         last_outcome = outcome.map(|_| ());
         if last {
             break;

@@ -156,7 +156,11 @@ fn progress_message(simulation: &Simulation) -> String {
     )
 }
 
+/// The summary on stdout; with `-q` nothing (the exit code tells), like every other command.
 fn print_summary(ctx: &Context, summary: &Summary) -> Result<()> {
+    if ctx.ui.quiet {
+        return Ok(());
+    }
     let format = ctx.settings.output.value;
     if format.is_json() {
         let text = if format == OutputFormat::Ndjson {
