@@ -139,7 +139,11 @@ impl Simulation {
                 biased;
                 _ = stop.wait_for(|stop| *stop) => break,
                 permit = async {
-                    tokio::time::sleep_until(due.into()).await;
+                    // Behind schedule (a burst of beats due within one timer tick, or a full
+                    // --concurrency): send at once rather than round-trip through the timer.
+                    if due > Instant::now() {
+                        tokio::time::sleep_until(due.into()).await;
+                    }
                     in_flight.clone().acquire_owned().await
                 } => permit.expect("the semaphore is never closed"),
             };
