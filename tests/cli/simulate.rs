@@ -253,6 +253,11 @@ fn when_nothing_succeeds_the_exit_code_says_why() {
         "{}",
         ran.stderr
     );
+    assert!(
+        ran.stderr.contains("hint: is the host right"),
+        "{}",
+        ran.stderr
+    );
 }
 
 #[test]

@@ -114,13 +114,21 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
     }
     if summary.sent > 0 && summary.ok == 0 {
         let last = simulation.with_stats(|stats| stats.last_error().cloned());
-        let (kind, detail) = last.map_or((ErrorKind::Api, String::new()), |err| {
-            (err.kind, format!("; the last error: {}", err.message))
+        let (kind, detail, hint) = last.map_or((ErrorKind::Api, String::new(), None), |err| {
+            (
+                err.kind,
+                format!("; the last error: {}", err.message),
+                err.hint,
+            )
         });
-        return Err(Error::new(
+        let error = Error::new(
             kind,
             format!("none of the {} heartbeats succeeded{detail}", summary.sent),
-        ));
+        );
+        return Err(match hint {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        });
     }
     Ok(())
 }
