@@ -78,19 +78,22 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send one heartbeat for an agent, as the agent itself would')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a heartbeat for an agent, as the agent itself would')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Simulate a fleet of agents sending heartbeats, and measure how the server copes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'agentctl;heartbeat;send' {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Version of the agent binary, e.g. 1.2.3')
             [CompletionResult]::new('--agent-version', '--agent-version', [CompletionResultType]::ParameterName, 'Version of the agent binary, e.g. 1.2.3')
-            [CompletionResult]::new('--uptime', '--uptime', [CompletionResultType]::ParameterName, 'How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d')
+            [CompletionResult]::new('--uptime', '--uptime', [CompletionResultType]::ParameterName, 'How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d (with --every it grows by the time elapsed, as a running agent''s would)')
             [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU utilization percentage, 0–100')
             [CompletionResult]::new('--cpu-usage', '--cpu-usage', [CompletionResultType]::ParameterName, 'CPU utilization percentage, 0–100')
             [CompletionResult]::new('--mem', '--mem', [CompletionResultType]::ParameterName, 'Memory utilization percentage, 0–100')
             [CompletionResult]::new('--mem-usage', '--mem-usage', [CompletionResultType]::ParameterName, 'Memory utilization percentage, 0–100')
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Send a JSON body read from a file, or from stdin with ''-'' (validated like the flags)')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Keep sending, one beat per DUR (±10% jitter), until Ctrl-C or --count beats')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'With --every: stop after N beats (failed beats count)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config file [default: the current profile]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -100,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Add a PEM CA certificate to the trusted roots')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Configuration directory [default: ~/.config/agentctl on Linux]')
+            [CompletionResult]::new('--from-host', '--from-host', [CompletionResultType]::ParameterName, 'Fill uptime, CPU % (sampled over 250 ms) and memory % (used, as `free` counts it) from this machine; --uptime, --cpu or --mem given as well win over the measured value')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request (method, URL, headers, body) and send nothing')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
             [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
@@ -115,12 +119,46 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'agentctl;heartbeat;simulate' {
+            [CompletionResult]::new('--agents', '--agents', [CompletionResultType]::ParameterName, 'Number of simulated agents')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two beats of one agent; 0 sends back to back (closed-loop stress)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Stop scheduling beats after this long (beats in flight are awaited)')
+            [CompletionResult]::new('--beats', '--beats', [CompletionResultType]::ParameterName, 'Stop after N beats per agent')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix of the simulated agent ids')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Most requests in flight at once [default: the number of agents, at most 256]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config file [default: the current profile]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time limit per request [default: 10s]')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Add a PEM CA certificate to the trusted roots')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Configuration directory [default: ~/.config/agentctl on Linux]')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
+            [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without the header row, for awk and cut')
+            [CompletionResult]::new('--allow-insecure-http', '--allow-insecure-http', [CompletionResultType]::ParameterName, 'Allow sending the token over plain http:// to a host that is not loopback')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with a usage error where input is missing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'agentctl;heartbeat;help' {
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send one heartbeat for an agent, as the agent itself would')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a heartbeat for an agent, as the agent itself would')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Simulate a fleet of agents sending heartbeats, and measure how the server copes')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'agentctl;heartbeat;help;send' {
+            break
+        }
+        'agentctl;heartbeat;help;simulate' {
             break
         }
         'agentctl;heartbeat;help;help' {
@@ -690,10 +728,14 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             break
         }
         'agentctl;help;heartbeat' {
-            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send one heartbeat for an agent, as the agent itself would')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send a heartbeat for an agent, as the agent itself would')
+            [CompletionResult]::new('simulate', 'simulate', [CompletionResultType]::ParameterValue, 'Simulate a fleet of agents sending heartbeats, and measure how the server copes')
             break
         }
         'agentctl;help;heartbeat;send' {
+            break
+        }
+        'agentctl;help;heartbeat;simulate' {
             break
         }
         'agentctl;help;agent' {

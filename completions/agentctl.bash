@@ -136,11 +136,17 @@ _agentctl() {
             agentctl__subcmd__heartbeat,send)
                 cmd="agentctl__subcmd__heartbeat__subcmd__send"
                 ;;
+            agentctl__subcmd__heartbeat,simulate)
+                cmd="agentctl__subcmd__heartbeat__subcmd__simulate"
+                ;;
             agentctl__subcmd__heartbeat__subcmd__help,help)
                 cmd="agentctl__subcmd__heartbeat__subcmd__help__subcmd__help"
                 ;;
             agentctl__subcmd__heartbeat__subcmd__help,send)
                 cmd="agentctl__subcmd__heartbeat__subcmd__help__subcmd__send"
+                ;;
+            agentctl__subcmd__heartbeat__subcmd__help,simulate)
+                cmd="agentctl__subcmd__heartbeat__subcmd__help__subcmd__simulate"
                 ;;
             agentctl__subcmd__help,agent)
                 cmd="agentctl__subcmd__help__subcmd__agent"
@@ -207,6 +213,9 @@ _agentctl() {
                 ;;
             agentctl__subcmd__help__subcmd__heartbeat,send)
                 cmd="agentctl__subcmd__help__subcmd__heartbeat__subcmd__send"
+                ;;
+            agentctl__subcmd__help__subcmd__heartbeat,simulate)
+                cmd="agentctl__subcmd__help__subcmd__heartbeat__subcmd__simulate"
                 ;;
             *)
                 ;;
@@ -1435,7 +1444,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__heartbeat)
-            opts="-o -r -v -q -h --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help send help"
+            opts="-o -r -v -q -h --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help send simulate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,7 +1494,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__heartbeat__subcmd__help)
-            opts="send help"
+            opts="send simulate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1526,8 +1535,22 @@ _agentctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        agentctl__subcmd__heartbeat__subcmd__help__subcmd__simulate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         agentctl__subcmd__heartbeat__subcmd__send)
-            opts="-o -r -v -q -h --agent-version --version --uptime --cpu-usage --cpu --mem-usage --mem --body --dry-run --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            opts="-o -r -v -q -h --agent-version --version --uptime --cpu-usage --cpu --mem-usage --mem --from-host --body --every --count --dry-run --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1562,6 +1585,88 @@ _agentctl() {
                     return 0
                     ;;
                 --body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --every)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentctl__subcmd__heartbeat__subcmd__simulate)
+            opts="-o -r -v -q -h --agents --interval --duration --beats --prefix --concurrency --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --agents)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --beats)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1875,7 +1980,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__help__subcmd__heartbeat)
-            opts="send"
+            opts="send simulate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1889,6 +1994,20 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__help__subcmd__heartbeat__subcmd__send)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentctl__subcmd__help__subcmd__heartbeat__subcmd__simulate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

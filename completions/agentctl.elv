@@ -74,18 +74,21 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --quiet 'Print nothing on success'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand send 'Send one heartbeat for an agent, as the agent itself would'
+            cand send 'Send a heartbeat for an agent, as the agent itself would'
+            cand simulate 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;heartbeat;send'= {
             cand --version 'Version of the agent binary, e.g. 1.2.3'
             cand --agent-version 'Version of the agent binary, e.g. 1.2.3'
-            cand --uptime 'How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d'
+            cand --uptime 'How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d (with --every it grows by the time elapsed, as a running agent''s would)'
             cand --cpu 'CPU utilization percentage, 0–100'
             cand --cpu-usage 'CPU utilization percentage, 0–100'
             cand --mem 'Memory utilization percentage, 0–100'
             cand --mem-usage 'Memory utilization percentage, 0–100'
             cand --body 'Send a JSON body read from a file, or from stdin with ''-'' (validated like the flags)'
+            cand --every 'Keep sending, one beat per DUR (±10% jitter), until Ctrl-C or --count beats'
+            cand --count 'With --every: stop after N beats (failed beats count)'
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
             cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
@@ -95,6 +98,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
             cand --cacert 'Add a PEM CA certificate to the trusted roots'
             cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand --from-host 'Fill uptime, CPU % (sampled over 250 ms) and memory % (used, as `free` counts it) from this machine; --uptime, --cpu or --mem given as well win over the measured value'
             cand --dry-run 'Print the request (method, URL, headers, body) and send nothing'
             cand -r 'With --jq: print strings without quotes, like jq -r'
             cand --raw-output 'With --jq: print strings without quotes, like jq -r'
@@ -109,11 +113,43 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'agentctl;heartbeat;simulate'= {
+            cand --agents 'Number of simulated agents'
+            cand --interval 'Time between two beats of one agent; 0 sends back to back (closed-loop stress)'
+            cand --duration 'Stop scheduling beats after this long (beats in flight are awaited)'
+            cand --beats 'Stop after N beats per agent'
+            cand --prefix 'Prefix of the simulated agent ids'
+            cand --concurrency 'Most requests in flight at once [default: the number of agents, at most 256]'
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'agentctl;heartbeat;help'= {
-            cand send 'Send one heartbeat for an agent, as the agent itself would'
+            cand send 'Send a heartbeat for an agent, as the agent itself would'
+            cand simulate 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;heartbeat;help;send'= {
+        }
+        &'agentctl;heartbeat;help;simulate'= {
         }
         &'agentctl;heartbeat;help;help'= {
         }
@@ -644,9 +680,12 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;help;heartbeat'= {
-            cand send 'Send one heartbeat for an agent, as the agent itself would'
+            cand send 'Send a heartbeat for an agent, as the agent itself would'
+            cand simulate 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
         }
         &'agentctl;help;heartbeat;send'= {
+        }
+        &'agentctl;help;heartbeat;simulate'= {
         }
         &'agentctl;help;agent'= {
             cand show 'Show one or more agents'

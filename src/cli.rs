@@ -182,6 +182,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum HeartbeatCommand {
     Send(heartbeat::send::HeartbeatSendArgs),
+    Simulate(heartbeat::simulate::HeartbeatSimulateArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,6 +48,9 @@ pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
+    /// A short, stable label of what failed, for counting failures by kind: the HTTP status
+    /// (`"503"`), `"timeout"`, `"network"` or `"malformed"`; `None` for errors outside HTTP.
+    pub class: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -58,6 +61,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            class: None,
         }
     }
 
@@ -71,6 +75,11 @@ impl Error {
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_class(mut self, class: impl Into<String>) -> Self {
+        self.class = Some(class.into());
         self
     }
 

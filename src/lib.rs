@@ -15,10 +15,12 @@ pub mod context;
 pub mod dev_server;
 pub mod duration;
 pub mod error;
+pub mod host_metrics;
 pub mod jq;
 pub mod output;
 pub mod sanitize;
 pub mod secret;
+pub mod simulate;
 pub mod ui;
 pub mod watch;
 
@@ -59,7 +61,10 @@ where
 impl Invocation {
     /// Whether the command does enough concurrent work to want more than one thread.
     pub fn wants_multi_thread(&self) -> bool {
-        matches!(self.cli.command, Command::DevServer(_))
+        matches!(
+            self.cli.command,
+            Command::DevServer(_) | Command::Heartbeat(cli::HeartbeatCommand::Simulate(_))
+        )
     }
 }
 

@@ -24,7 +24,7 @@ pub fn status_error(status: StatusCode, body: &[u8], what: &str) -> Error {
         message.push_str(": ");
         message.push_str(&said);
     }
-    let error = Error::new(kind, message);
+    let error = Error::new(kind, message).with_class(status.as_u16().to_string());
     match status.as_u16() {
         401 => error.with_hint(
             "check the token: run `agentctl auth login`, or set AGENTCTL_TOKEN",
@@ -69,7 +69,7 @@ pub fn malformed(what: &str, problem: &str, body: &[u8]) -> Error {
     } else {
         message.push_str(&format!("; it began: {snippet}"));
     }
-    Error::new(ErrorKind::Api, message)
+    Error::new(ErrorKind::Api, message).with_class("malformed")
 }
 
 /// A transport failure: connect, DNS, TLS, timeout, a connection cut mid-body.
@@ -82,9 +82,8 @@ pub fn network_error(err: &reqwest::Error, what: &str, timeout: std::time::Durat
                 crate::duration::format_duration(timeout)
             ),
         )
-        .with_hint(
-            "the server is slow or unreachable; raise --request-timeout if it is just slow",
-        );
+        .with_hint("the server is slow or unreachable; raise --request-timeout if it is just slow")
+        .with_class("timeout");
     }
     let chain = error_chain(err);
     if let Some((cause, hint)) = tls_cause(&chain, err.url().and_then(|u| u.host_str())) {
@@ -92,9 +91,11 @@ pub fn network_error(err: &reqwest::Error, what: &str, timeout: std::time::Durat
             ErrorKind::Network,
             format!("{what}: TLS failed: {cause} ({chain})"),
         )
+        .with_class("tls")
         .with_hint(hint);
     }
-    let mut error = Error::new(ErrorKind::Network, format!("{what}: {chain}"));
+    let mut error =
+        Error::new(ErrorKind::Network, format!("{what}: {chain}")).with_class("network");
     if err.is_connect() {
         error = error
             .with_hint("is the host right and the server running? Check --host / AGENTCTL_HOST");

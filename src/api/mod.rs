@@ -6,6 +6,8 @@ mod errors;
 pub mod ids;
 pub mod models;
 
-pub use client::{ApiClient, ClientOptions, USER_AGENT, agents_url, read_agent, read_agent_list};
+pub use client::{
+    ApiClient, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url, read_agent, read_agent_list,
+};
 pub use ids::AgentId;
 pub use models::{Agent, HeartbeatRequest};

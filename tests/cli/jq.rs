@@ -116,3 +116,61 @@ fn jq_applies_to_watch_events() {
         ran.stderr
     );
 }
+
+#[test]
+fn jq_applies_to_beats_and_simulation_summaries() {
+    let server = MockServer::start();
+    let beats = server.mock(|when, then| {
+        when.method(PUT);
+        then.status(200)
+            .json_body(serde_json::json!({"uuid": "x", "status": "online"}));
+    });
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "heartbeat",
+        "send",
+        "a1",
+        "--version",
+        "1",
+        "--uptime",
+        "1",
+        "--cpu",
+        "1",
+        "--mem",
+        "1",
+        "--every",
+        "100ms",
+        "--count",
+        "2",
+        "-o",
+        "ndjson",
+        "-r",
+        "--jq",
+        ".status",
+    ]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "online\nonline\n"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "3",
+        "--interval",
+        "1s",
+        "--beats",
+        "1",
+        "--jq",
+        ".ok",
+    ]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "3\n"),
+        "{}",
+        ran.stderr
+    );
+    beats.assert_calls(5);
+}

@@ -214,11 +214,17 @@ fn a_failing_agent_turns_unreachable_and_the_others_go_on() {
             .filter(|e| e["to"] != "unreachable")
             .all(|e| e.get("reason").is_none())
     );
-    // The good agent kept its pace (~15 polls in 3 s) while the bad one backed off.
+    // The good agent kept its pace (~15 polls in 3 s) while the bad one backed off: after its
+    // second failure it waited two intervals (400 ms ± jitter), not one.
     let good = server.received_at("/api/v1/agents/good").len();
-    let bad = server.received_at("/api/v1/agents/bad").len();
     assert!(good >= 8, "good polled {good} times");
-    assert!(bad < good, "bad polled {bad} times, good {good}");
+    let bad = server.received_at("/api/v1/agents/bad");
+    assert!(bad.len() >= 3, "bad polled {} times", bad.len());
+    let after_second_failure = bad[2].at - bad[1].at;
+    assert!(
+        after_second_failure >= std::time::Duration::from_millis(340),
+        "bad was polled again {after_second_failure:?} after its second failure"
+    );
     assert_agent_get(&server, "good");
     assert_agent_get(&server, "bad");
 }

@@ -1,20 +1,30 @@
-use crate::api::{AgentId, HeartbeatRequest, USER_AGENT, agents_url};
+use crate::api::{Agent, AgentId, ApiClient, HeartbeatRequest, USER_AGENT, agents_url};
 use crate::cli::{parse_agent_id, parse_duration_arg, parse_percent, parse_version};
 use crate::context::Context;
-use crate::error::{Error, Result};
-use crate::output::{Shape, print_agents, print_json};
+use crate::error::{Error, ErrorKind, Result};
+use crate::host_metrics::{self, HostMetrics};
+use crate::output::{OutputFormat, OutputOptions, Shape, json_text, print_agents, print_json};
+use crate::sanitize::sanitize;
 use clap::Args;
+use serde_json::Value;
 use std::io::Read;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
-/// Send one heartbeat for an agent, as the agent itself would
+/// Send a heartbeat for an agent, as the agent itself would
 ///
-/// Prints the agent record the server answers with.
+/// Prints the agent record the server answers with. With --every, keeps sending on that
+/// schedule (±10% jitter, like a fleet of real agents that do not beat in lockstep) and prints
+/// one line per beat: time, result, latency (one JSON object per beat with -o json/ndjson).
+/// A failed beat is retried after a full-jitter exponential backoff (500 ms doubling up to
+/// 8 s), then the schedule resumes; --retries does not apply, the schedule is the retry
+/// policy. Ctrl-C stops after the beat in flight (exit 130); otherwise the exit status is the
+/// last beat's.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
   agentctl heartbeat send agent-abc123-def456 --version 1.2.3 --uptime 1d --cpu 12.5 --mem 35.2
+  agentctl heartbeat send web-01 --version 1.2.3 --from-host --every 30s
   agentctl heartbeat send web-01 --version 1.2.3 --uptime 90 --cpu 3 --mem 41 --dry-run
   echo '{\"version\":\"1.2.3\",\"uptime\":86400,\"cpuUsage\":12.5,\"memUsage\":35.2}' | agentctl heartbeat send web-01 --body -")]
 pub struct HeartbeatSendArgs {
@@ -27,42 +37,78 @@ pub struct HeartbeatSendArgs {
           required_unless_present = "body")]
     pub agent_version: Option<String>,
 
-    /// How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d
+    /// How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d (with --every it
+    /// grows by the time elapsed, as a running agent's would)
     #[arg(long, value_name = "DUR", value_parser = parse_duration_arg, allow_hyphen_values = true,
-          required_unless_present = "body")]
+          required_unless_present_any = ["body", "from_host"])]
     pub uptime: Option<Duration>,
 
     /// CPU utilization percentage, 0–100
     #[arg(long, visible_alias = "cpu-usage", value_name = "PCT", value_parser = parse_percent,
-          allow_hyphen_values = true, required_unless_present = "body")]
+          allow_hyphen_values = true, required_unless_present_any = ["body", "from_host"])]
     pub cpu: Option<f64>,
 
     /// Memory utilization percentage, 0–100
     #[arg(long, visible_alias = "mem-usage", value_name = "PCT", value_parser = parse_percent,
-          allow_hyphen_values = true, required_unless_present = "body")]
+          allow_hyphen_values = true, required_unless_present_any = ["body", "from_host"])]
     pub mem: Option<f64>,
 
+    /// Fill uptime, CPU % (sampled over 250 ms) and memory % (used, as `free` counts it) from
+    /// this machine; --uptime, --cpu or --mem given as well win over the measured value
+    #[arg(long)]
+    pub from_host: bool,
+
     /// Send a JSON body read from a file, or from stdin with '-' (validated like the flags)
-    #[arg(long, value_name = "FILE|-", conflicts_with_all = ["agent_version", "uptime", "cpu", "mem"])]
+    #[arg(long, value_name = "FILE|-", conflicts_with_all = ["agent_version", "uptime", "cpu", "mem", "from_host"])]
     pub body: Option<PathBuf>,
 
+    /// Keep sending, one beat per DUR (±10% jitter), until Ctrl-C or --count beats
+    #[arg(long, value_name = "DUR", value_parser = parse_every)]
+    pub every: Option<Duration>,
+
+    /// With --every: stop after N beats (failed beats count)
+    #[arg(long, value_name = "N", requires = "every", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
     /// Print the request (method, URL, headers, body) and send nothing
-    #[arg(long)]
+    #[arg(long, conflicts_with = "every")]
     pub dry_run: bool,
 }
 
 pub async fn run(ctx: &Context, args: HeartbeatSendArgs) -> Result<()> {
-    let body = heartbeat_body(&args)?;
+    let host = if args.from_host {
+        Some(host_metrics::measure().await)
+    } else {
+        None
+    };
+    let body = heartbeat_body(&args, host.as_ref())?;
     if args.dry_run {
         return print_dry_run(ctx, &args.uuid, &body);
+    }
+    if let Some(every) = args.every {
+        return beat_every(ctx, &args, body, every).await;
     }
     let client = ctx.client()?;
     let agent = client.heartbeat(&args.uuid, &body).await?;
     print_agents(&ctx.ui, &ctx.output_options(), &[agent], Shape::One)
 }
 
-/// The body to send: from `--body`, or from the four flags.
-fn heartbeat_body(args: &HeartbeatSendArgs) -> Result<HeartbeatRequest> {
+fn parse_every(text: &str) -> std::result::Result<Duration, String> {
+    let every = parse_duration_arg(text)?;
+    if every < Duration::from_millis(100) {
+        return Err(format!(
+            "'{text}' is too short; beat at most every 100ms (use `heartbeat simulate` for load)"
+        ));
+    }
+    Ok(every)
+}
+
+/// The body to send: from `--body`, or from the four flags, the measured host filling in for
+/// the ones not given.
+fn heartbeat_body(
+    args: &HeartbeatSendArgs,
+    host: Option<&HostMetrics>,
+) -> Result<HeartbeatRequest> {
     if let Some(path) = &args.body {
         let (name, text) = read_body_source(path)?;
         return HeartbeatRequest::from_json(&text)
@@ -74,10 +120,208 @@ fn heartbeat_body(args: &HeartbeatSendArgs) -> Result<HeartbeatRequest> {
             .agent_version
             .clone()
             .ok_or_else(|| missing("--version"))?,
-        uptime: args.uptime.ok_or_else(|| missing("--uptime"))?.as_secs(),
-        cpu_usage: args.cpu.ok_or_else(|| missing("--cpu"))?,
-        mem_usage: args.mem.ok_or_else(|| missing("--mem"))?,
+        uptime: args
+            .uptime
+            .or(host.map(|h| h.uptime))
+            .ok_or_else(|| missing("--uptime"))?
+            .as_secs(),
+        cpu_usage: args
+            .cpu
+            .or(host.map(|h| h.cpu_percent))
+            .ok_or_else(|| missing("--cpu"))?,
+        mem_usage: args
+            .mem
+            .or(host.map(|h| h.mem_percent))
+            .ok_or_else(|| missing("--mem"))?,
     })
+}
+
+/// `--every`: beat on schedule until `--count` or Ctrl-C. With `-q`, only failed beats are
+/// reported (as warnings on stderr).
+async fn beat_every(
+    ctx: &Context,
+    args: &HeartbeatSendArgs,
+    first_body: HeartbeatRequest,
+    every: Duration,
+) -> Result<()> {
+    // The schedule is the retry policy: a beat is one attempt, reported on its own line, and a
+    // failure is followed by a backoff of its own. Retries inside the client would stack a
+    // second backoff on top and hide failed attempts from the operator.
+    let mut options = ctx.client_options()?;
+    options.retries = 0;
+    let client = ApiClient::new(options, ctx.ui.clone())?;
+    let json = ctx.settings.output.value.is_json();
+    // Beats are a stream: one compact line each, whatever -o json/ndjson says.
+    let beat_options = OutputOptions {
+        format: OutputFormat::Ndjson,
+        ..ctx.output_options()
+    };
+    let started = Instant::now();
+    let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
+    let mut interrupted = false;
+    let mut next_beat = started;
+    let mut failures_in_a_row: u32 = 0;
+    let mut last_outcome: Result<()> = Ok(());
+    let mut beats: u64 = 0;
+    loop {
+        // Measuring the host takes a CPU sample: start it that much early, to send on time.
+        let wake = if args.from_host && beats > 0 {
+            next_beat
+                .checked_sub(host_metrics::CPU_SAMPLE)
+                .unwrap_or(next_beat)
+        } else {
+            next_beat
+        };
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake.into()) => {}
+            _ = &mut ctrl_c => break,
+        }
+        let body = if beats == 0 {
+            first_body.clone()
+        } else {
+            let host = if args.from_host {
+                Some(host_metrics::measure().await)
+            } else {
+                None
+            };
+            let mut body = heartbeat_body(args, host.as_ref())?;
+            if args.uptime.is_some() {
+                body.uptime = body.uptime.saturating_add(started.elapsed().as_secs());
+            }
+            body
+        };
+        let beat_started = Instant::now();
+        let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+        let request = client.heartbeat(&args.uuid, &body);
+        let mut request = std::pin::pin!(request);
+        // Ctrl-C during a beat lets the beat finish, so its outcome is reported.
+        let outcome = tokio::select! {
+            outcome = &mut request => outcome,
+            _ = &mut ctrl_c => {
+                interrupted = true;
+                request.await
+            }
+        };
+        let latency = beat_started.elapsed();
+        beats += 1;
+        let retry_in = match &outcome {
+            Ok(_) => {
+                failures_in_a_row = 0;
+                None
+            }
+            Err(_) => {
+                failures_in_a_row += 1;
+                Some(failure_backoff(failures_in_a_row - 1))
+            }
+        };
+        let last = args.count.is_some_and(|count| beats >= count) || interrupted;
+        let retry_in = retry_in.filter(|_| !last);
+        if !ctx.ui.quiet && json {
+            // Through the one JSON path, so --jq filters the beats too.
+            let value = beat_json(&time, &outcome, latency, retry_in);
+            ctx.ui.data(&json_text(&beat_options, &value)?)?;
+        } else if !ctx.ui.quiet {
+            ctx.ui
+                .data(&beat_line(&time, &outcome, latency, retry_in, false))?;
+        } else if outcome.is_err() {
+            // -q: nothing for a beat that worked, but a failure is still worth a word.
+            ctx.ui
+                .warn(beat_line(&time, &outcome, latency, retry_in, false).trim_end());
+        }
+        last_outcome = outcome.map(|_| ());
+        if last {
+            break;
+        }
+        next_beat = match retry_in {
+            Some(wait) => Instant::now() + wait,
+            None => beat_started + jittered(every),
+        };
+    }
+    if interrupted || beats == 0 || args.count.is_none_or(|count| beats < count) {
+        return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
+    }
+    last_outcome.map_err(|err| {
+        // The failure was already reported on its beat's line; the exit code still tells.
+        Error::new(
+            err.kind,
+            format!("the last heartbeat failed: {}", err.message),
+        )
+    })
+}
+
+/// One line per beat: `2026-01-15T08:00:00.123Z ok 12ms` or the failure and the retry.
+fn beat_line(
+    time: &str,
+    outcome: &Result<Agent>,
+    latency: Duration,
+    retry_in: Option<Duration>,
+    json: bool,
+) -> String {
+    if json {
+        return format!("{}\n", beat_json(time, outcome, latency, retry_in));
+    }
+    let latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3;
+    match outcome {
+        Ok(agent) => {
+            let status = agent
+                .status()
+                .map(|status| format!("  status {}", sanitize(&status)))
+                .unwrap_or_default();
+            format!("{time}  ok      {latency_ms:>8.1} ms{status}\n")
+        }
+        Err(err) => {
+            let retry = retry_in
+                .map(|wait| format!(" (retry in {:.1}s)", wait.as_secs_f64()))
+                .unwrap_or_default();
+            format!(
+                "{time}  failed  {latency_ms:>8.1} ms  {}{retry}\n",
+                err.message
+            )
+        }
+    }
+}
+
+/// A beat as JSON: `{"time","ok","latency_ms"}` plus `status`, or `error`, `class` and
+/// `retry_in_ms` for a failure.
+fn beat_json(
+    time: &str,
+    outcome: &Result<Agent>,
+    latency: Duration,
+    retry_in: Option<Duration>,
+) -> Value {
+    let latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3;
+    let mut line = serde_json::json!({
+        "time": time,
+        "ok": outcome.is_ok(),
+        "latency_ms": latency_ms,
+    });
+    match outcome {
+        Ok(agent) => line["status"] = agent.status().map_or(Value::Null, Value::from),
+        Err(err) => {
+            line["error"] = Value::from(err.message.as_str());
+            line["class"] = err.class.as_deref().map_or(Value::Null, Value::from);
+            if let Some(wait) = retry_in {
+                line["retry_in_ms"] = Value::from(wait.as_millis() as u64);
+            }
+        }
+    }
+    line
+}
+
+/// The next interval, ±10%: agents started together drift apart instead of beating in lockstep.
+fn jittered(every: Duration) -> Duration {
+    every.mul_f64(0.9 + 0.2 * fastrand::f64())
+}
+
+/// Full-jitter exponential backoff after the `attempt`-th failure in a row (0-based): uniform
+/// in 0..min(8 s, 500 ms · 2^attempt).
+fn failure_backoff(attempt: u32) -> Duration {
+    const BASE: Duration = Duration::from_millis(500);
+    const CAP: Duration = Duration::from_secs(8);
+    let ceiling = BASE
+        .saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX))
+        .min(CAP);
+    ceiling.mul_f64(fastrand::f64())
 }
 
 /// Reads `--body`: a file, or stdin for `-`. At most 1 MiB: a heartbeat is a few dozen bytes.
@@ -126,4 +370,67 @@ fn print_dry_run(ctx: &Context, id: &AgentId, body: &HeartbeatRequest) -> Result
         serde_json::to_string(body).expect("a heartbeat always serializes")
     ));
     ctx.ui.data(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_ten_percent() {
+        for _ in 0..1000 {
+            let wait = jittered(Duration::from_secs(10));
+            assert!(wait >= Duration::from_secs(9) && wait <= Duration::from_secs(11));
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_from_half_a_second_up_to_eight() {
+        for _ in 0..200 {
+            assert!(failure_backoff(0) <= Duration::from_millis(500));
+            assert!(failure_backoff(2) <= Duration::from_secs(2));
+            assert!(failure_backoff(10) <= Duration::from_secs(8));
+            assert!(failure_backoff(40) <= Duration::from_secs(8));
+        }
+        let spread: Vec<Duration> = (0..50).map(|_| failure_backoff(4)).collect();
+        assert!(
+            spread.iter().any(|w| *w > Duration::from_secs(4)),
+            "full jitter spans the range"
+        );
+        assert!(spread.iter().any(|w| *w < Duration::from_secs(4)));
+    }
+
+    #[test]
+    fn a_beat_line_per_outcome() {
+        let ok = Agent::from_value(serde_json::json!({"uuid":"a","status":"online"})).unwrap();
+        let line = beat_line(
+            "T",
+            &Ok(ok.clone()),
+            Duration::from_micros(12_345),
+            None,
+            false,
+        );
+        assert_eq!(line, "T  ok          12.3 ms  status online\n");
+        let json = beat_line("T", &Ok(ok), Duration::from_micros(12_345), None, true);
+        assert_eq!(
+            json,
+            "{\"time\":\"T\",\"ok\":true,\"latency_ms\":12.345,\"status\":\"online\"}\n"
+        );
+        let err = Error::new(ErrorKind::Api, "heartbeat for a: HTTP 503").with_class("503");
+        let line = beat_line(
+            "T",
+            &Err(err.clone()),
+            Duration::from_millis(2),
+            Some(Duration::from_millis(400)),
+            false,
+        );
+        assert_eq!(
+            line,
+            "T  failed       2.0 ms  heartbeat for a: HTTP 503 (retry in 0.4s)\n"
+        );
+        let json: Value =
+            serde_json::from_str(&beat_line("T", &Err(err), Duration::ZERO, None, true)).unwrap();
+        assert_eq!(json["ok"], false);
+        assert_eq!(json["class"], "503");
+    }
 }
