@@ -346,6 +346,17 @@ mod tests {
     }
 
     #[test]
+    fn long_decimals_survive_a_round_trip() {
+        // Found by fuzzing the --body validator: without serde_json's float_roundtrip,
+        // 12.5333…3 read as 12.533333333333331, and the body sent was not the body given.
+        let text = br#"{"version":"1","uptime":1,"cpuUsage":12.533333333333333333333333333333333333,"memUsage":35.2}"#;
+        let body = HeartbeatRequest::from_json(text).unwrap();
+        assert_eq!(body.cpu_usage, 12.533333333333333);
+        let again = HeartbeatRequest::from_json(heartbeat_json(&body).as_bytes()).unwrap();
+        assert_eq!(again, body);
+    }
+
+    #[test]
     fn records_are_read_tolerantly() {
         let agent = Agent::from_value(json!({
             "uuid": 42, "cpuUsage": "12.5", "labels": "{\"env\":\"prod\",\"n\":1}", "extra": [1]

@@ -187,3 +187,76 @@ fn closed_stdout_is_not_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn dash_reads_ids_from_stdin_one_get_per_line() {
+    let server = MockServer::start();
+    let mocks: Vec<_> = ["s1", "s2", "s3"]
+        .iter()
+        .map(|id| {
+            server.mock(|when, then| {
+                when.method(GET)
+                    .path(format!("/api/v1/agents/{id}"))
+                    .header("authorization", format!("Bearer {TOKEN}"));
+                then.status(200)
+                    .json_body(json!({"uuid": id, "status": "offline"}));
+            })
+        })
+        .collect();
+    let list = server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents").query_param("status", "offline");
+        then.status(200).json_body(json!({"items": [{"uuid": "s1", "status": "offline"}, {"uuid": "s2", "status": "offline"}]}));
+    });
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "-", "-o", "ndjson"])
+        .write_stdin("s1\n\ns3\n"));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ids: Vec<String> = ran
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["uuid"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids, ["s1", "s3"]);
+    mocks[0].assert_calls(1);
+    mocks[1].assert_calls(0);
+    mocks[2].assert_calls(1);
+
+    // The pipeline of the help text, through a real shell pipe.
+    let bin = env!("CARGO_BIN_EXE_agentctl");
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("set -o pipefail; '{bin}' agent list --status offline -o ndjson -r --jq .uuid | '{bin}' agent show - --no-headers"))
+        .env("AGENTCTL_HOST", server.base_url())
+        .env("AGENTCTL_TOKEN", TOKEN)
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+        .env("HOME", world.home())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(rows, ["s1", "s2"]);
+    list.assert_calls(1);
+    mocks[1].assert_calls(1);
+
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "-"])
+        .write_stdin("ok\n../x\n"));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("stdin line 2"), "{}", ran.stderr);
+}
