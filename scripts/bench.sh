@@ -61,8 +61,9 @@ a=$(median "$work/version.json" 0); c=$(median "$work/version.json" 1)
 printf '1. --version median:     agentctl %s, curl %s  -> %sx (target <= 0.6x)\n' "$(ms "$a")" "$(ms "$c")" "$(ratio "$a" "$c")"
 
 # 2. one heartbeat
+quoted() { printf '%q ' "$@"; } # one word per argument, for hyperfine's own splitting
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/send.json" \
-  "${send[*]}" "${curl_put[*]}" >/dev/null 2>&1
+  "$(quoted "${send[@]}")" "$(quoted "${curl_put[@]}")" >/dev/null 2>&1
 a=$(median "$work/send.json" 0); c=$(median "$work/send.json" 1)
 printf '2. one heartbeat median: agentctl %s, curl %s  -> %sx (target <= 1.0x)\n' "$(ms "$a")" "$(ms "$c")" "$(ratio "$a" "$c")"
 
@@ -90,13 +91,24 @@ sim_rps=$("$bin" heartbeat simulate --agents 32 --interval 0 --duration "${secon
 printf '4. load, %ss at 32 connections: simulate %.0f req/s, wrk %.0f req/s  -> %sx (target >= 0.7x)\n' \
   "$seconds" "$sim_rps" "$wrk_rps" "$(ratio "$sim_rps" "$wrk_rps")"
 
-# 5. watch: CPU per 1000 polls over 1000 agents at --interval 1s
-"$bin" heartbeat simulate --agents 1000 --prefix watch- --interval 1s --beats 1 -q >/dev/null 2>&1 || true
+# 5. watch: CPU per 1000 polls over 1000 agents at --interval 1s. A second dev server logs
+#    each request (-v), so the polls are counted where they arrive, not estimated.
+"$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile -v \
+  --delayed-after 1h --offline-after 2h >"$work/watch-server.out" 2>"$work/watch-server.log" &
+watch_server_pid=$!
+for _ in $(seq 100); do
+  [[ -s $work/watch-server.out ]] && break
+  sleep 0.05
+done
+watch_host=$(head -n1 "$work/watch-server.out" | sed 's/^listening on //')
+AGENTCTL_HOST=$watch_host "$bin" heartbeat simulate --agents 1000 --prefix watch- --interval 1s \
+  --beats 1 -q >/dev/null
 ids=$(seq -f 'watch-%04g' 1 1000)
-before=$(curl -sS -H "Authorization: Bearer $token" "$host/api/v1/agents" >/dev/null; echo ok)
-/usr/bin/time -f '%U %S' -o "$work/watch.time" timeout -s INT "${seconds}s" \
-  "$bin" watch $ids --interval 1s -o ndjson >"$work/watch.out" 2>/dev/null || true
-read -r user sys <"$work/watch.time" || true
-polls=$((1000 * seconds))
-printf '5. watch, 1000 agents at 1s for %ss: %.2f CPU-s, ~%d polls  -> %.3f CPU-s per 1000 polls (target <= 0.15)\n' \
-  "$seconds" "$(python3 -c "print($user+$sys)")" "$polls" "$(python3 -c "print(($user+$sys)/$polls*1000)")"
+# shellcheck disable=SC2086 # one argument per id
+AGENTCTL_HOST=$watch_host /usr/bin/time -f '%U %S' -o "$work/watch.time" \
+  timeout -s INT "${seconds}s" "$bin" watch $ids --interval 1s -o ndjson >/dev/null 2>&1 || true
+kill "$watch_server_pid" 2>/dev/null && wait "$watch_server_pid" 2>/dev/null || true
+read -r user sys < <(tail -n1 "$work/watch.time")
+polls=$(grep -c '^GET /api/v1/agents/watch-' "$work/watch-server.log" || true)
+printf '5. watch, 1000 agents at 1s for %ss: %.2f CPU-s for %d polls  -> %.3f CPU-s per 1000 polls (target <= 0.15)\n' \
+  "$seconds" "$(python3 -c "print($user+$sys)")" "$polls" "$(python3 -c "print(($user+$sys)/max($polls,1)*1000)")"
