@@ -187,21 +187,7 @@ impl ConfigDoc {
 
     /// A profile's settings, created empty if needed.
     pub fn profile_mut(&mut self, name: &str) -> &mut toml::Table {
-        let profiles = self
-            .table
-            .entry("profiles")
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if !profiles.is_table() {
-            *profiles = toml::Value::Table(toml::Table::new());
-        }
-        let profiles = profiles.as_table_mut().expect("a table was just put there");
-        let profile = profiles
-            .entry(name)
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if !profile.is_table() {
-            *profile = toml::Value::Table(toml::Table::new());
-        }
-        profile.as_table_mut().expect("a table was just put there")
+        subtable(subtable(&mut self.table, "profiles"), name)
     }
 
     fn profiles(&self) -> Option<&toml::Table> {
@@ -262,27 +248,10 @@ impl Credentials {
     }
 
     pub fn set_token(&mut self, profile: &str, token: &Secret) {
-        let profiles = self
-            .table
-            .entry("profiles")
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if !profiles.is_table() {
-            *profiles = toml::Value::Table(toml::Table::new());
-        }
-        let profiles = profiles.as_table_mut().expect("a table was just put there");
-        let entry = profiles
-            .entry(profile)
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        if !entry.is_table() {
-            *entry = toml::Value::Table(toml::Table::new());
-        }
-        entry
-            .as_table_mut()
-            .expect("a table was just put there")
-            .insert(
-                "token".into(),
-                toml::Value::String(token.expose().to_owned()),
-            );
+        subtable(subtable(&mut self.table, "profiles"), profile).insert(
+            "token".into(),
+            toml::Value::String(token.expose().to_owned()),
+        );
     }
 
     /// Removes a profile's token (and its entry when nothing else is left in it). Returns
@@ -470,6 +439,17 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 
 fn io_error(what: &str, path: &Path, err: &io::Error) -> Error {
     Error::other(format!("{what} {}: {err}", path.display()))
+}
+
+/// The table under `key`, created (or put in place of a value that is not a table) if needed.
+fn subtable<'a>(table: &'a mut toml::Table, key: &str) -> &'a mut toml::Table {
+    let entry = table
+        .entry(key)
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if !entry.is_table() {
+        *entry = toml::Value::Table(toml::Table::new());
+    }
+    entry.as_table_mut().expect("a table was just put there")
 }
 
 #[cfg(test)]
