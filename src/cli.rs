@@ -103,7 +103,7 @@ pub struct GlobalArgs {
     pub no_headers: bool,
 
     /// Time limit per request [default: 10s]
-    #[arg(long, global = true, value_name = "DUR", value_parser = parse_duration_arg, help_heading = "Global options")]
+    #[arg(long, global = true, value_name = "DUR", value_parser = parse_positive_duration, help_heading = "Global options")]
     pub request_timeout: Option<Duration>,
 
     /// Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]

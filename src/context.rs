@@ -64,6 +64,7 @@ impl Context {
             now: SystemTime::now(),
             jq: self.settings.jq.clone(),
             raw: self.settings.raw_output,
+            terminal: self.ui.stdout_is_terminal,
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct OutputOptions {
     pub jq: Option<JqFilter>,
     /// `-r` with `--jq`.
     pub raw: bool,
+    /// stdout is a terminal: raw `--jq` strings are sanitized like every other server string.
+    pub terminal: bool,
 }
 
 impl OutputOptions {
@@ -63,6 +65,7 @@ impl OutputOptions {
             now: SystemTime::now(),
             jq: None,
             raw: false,
+            terminal: false,
         }
     }
 }
@@ -125,7 +128,13 @@ pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<S
     if let Some(jq) = &options.jq {
         let mut text = String::new();
         for line in jq.apply(value, options.raw)? {
-            text.push_str(&line);
+            // Raw strings are the server's own bytes: escaped before they reach a terminal
+            // (JSON results are escaped by JSON itself).
+            if options.raw && options.terminal {
+                text.push_str(&sanitize(&line));
+            } else {
+                text.push_str(&line);
+            }
             text.push('\n');
         }
         return Ok(text);
@@ -284,6 +293,28 @@ mod tests {
             "lastOpDate": "2026-01-15T08:00:00Z"
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn raw_jq_strings_are_sanitized_only_for_a_terminal() {
+        let value = json!({"name": "x\u{1b}]0;pwned\u{7}"});
+        let mut options = OutputOptions::new(OutputFormat::Json);
+        options.jq = Some(JqFilter::compile(".name").unwrap());
+        options.raw = true;
+        assert_eq!(
+            json_text(&options, &value).unwrap(),
+            "x\u{1b}]0;pwned\u{7}\n"
+        );
+        options.terminal = true;
+        assert_eq!(
+            json_text(&options, &value).unwrap(),
+            "x\\x1b]0;pwned\\x07\n"
+        );
+        options.raw = false;
+        assert_eq!(
+            json_text(&options, &value).unwrap(),
+            "\"x\\u001b]0;pwned\\u0007\"\n"
+        );
     }
 
     #[test]

@@ -16,10 +16,11 @@ impl Secret {
     }
 
     /// `abcd…wxyz`: enough to tell two tokens apart, not enough to use one.
-    /// Short tokens are fully masked.
+    /// Tokens under 20 characters are fully masked: 8 known characters of a short token
+    /// would leave too little to guess.
     pub fn masked(&self) -> String {
         let chars: Vec<char> = self.0.chars().collect();
-        if chars.len() < 12 {
+        if chars.len() < 20 {
             return "****".into();
         }
         let head: String = chars[..4].iter().collect();
@@ -47,6 +48,7 @@ mod tests {
     #[test]
     fn never_formats_the_value() {
         let token = Secret::new("tok_supersecret_value_123");
+        assert_eq!(Secret::new("tok-abcdefghijk").masked(), "****");
         assert_eq!(format!("{token:?} {token}"), "[REDACTED] [REDACTED]");
         assert_eq!(token.masked(), "tok_…_123");
         assert_eq!(Secret::new("short").masked(), "****");

@@ -107,12 +107,22 @@ impl ApiClient {
         let http = builder.build().map_err(|err| {
             Error::new(ErrorKind::Network, format!("could not set up HTTPS: {err}"))
         })?;
-        let authorization = options.token.as_ref().map(|token| {
-            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                .unwrap_or_else(|_| HeaderValue::from_static("Bearer invalid"));
-            value.set_sensitive(true);
-            value
-        });
+        let authorization = match options.token.as_ref() {
+            Some(token) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| {
+                        // Never quote it: the token is a secret even when it is malformed.
+                        Error::usage(
+                            "the token holds a character that cannot go into an HTTP header \
+                             (a control character or non-ASCII)",
+                        )
+                        .with_hint("check AGENTCTL_TOKEN, or run `agentctl auth login` again")
+                    })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            None => None,
+        };
         Ok(ApiClient {
             http,
             base_url,
@@ -143,7 +153,7 @@ impl ApiClient {
         let url = self.heartbeat_url(id);
         let what = format!("heartbeat for {}", sanitize(id.as_str()));
         let body = self.call(Method::PUT, url, Some(payload), &what).await?;
-        read_agent(&body, &what)
+        read_agent(&body, &what).map_err(|err| self.scrub(err))
     }
 
     /// The URL and error wording of one agent's heartbeat, built once for a sender that
@@ -164,7 +174,7 @@ impl ApiClient {
             .await?;
         let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         if !is_object || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-            return Err(malformed(what, "expected a JSON object", &body));
+            return Err(self.scrub(malformed(what, "expected a JSON object", &body)));
         }
         Ok(())
     }
@@ -175,7 +185,7 @@ impl ApiClient {
         let body = self
             .call(Method::GET, self.agents_url(Some(id), None), None, &what)
             .await?;
-        read_agent(&body, &what)
+        read_agent(&body, &what).map_err(|err| self.scrub(err))
     }
 
     /// `GET /api/v1/agents?…`: a bare array, or an object holding it under `items`, `data`,
@@ -187,11 +197,39 @@ impl ApiClient {
         }
         let what = "agent list";
         let body = self.call(Method::GET, url, None, what).await?;
-        read_agent_list(&body, what)
+        read_agent_list(&body, what).map_err(|err| self.scrub(err))
+    }
+
+    /// A server that echoes the token back (in an error body, a header) must not get it
+    /// printed: every text built from a response passes through here.
+    fn scrub(&self, mut err: Error) -> Error {
+        err.message = self.scrub_text(&err.message).into_owned();
+        err
+    }
+
+    fn scrub_text<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        match &self.token {
+            Some(token) if !token.expose().is_empty() && text.contains(token.expose()) => {
+                std::borrow::Cow::Owned(text.replace(token.expose(), "[REDACTED]"))
+            }
+            _ => std::borrow::Cow::Borrowed(text),
+        }
     }
 
     /// Sends a request with retries; returns the body of a 2xx response, or the error.
     async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        what: &str,
+    ) -> Result<Vec<u8>> {
+        self.call_unscrubbed(method, url, body, what)
+            .await
+            .map_err(|err| self.scrub(err))
+    }
+
+    async fn call_unscrubbed(
         &self,
         method: Method,
         url: Url,
@@ -210,8 +248,9 @@ impl ApiClient {
                         self.ui.verbose(
                             1,
                             &format!(
-                                "< {} {} ({} ms)",
+                                "< {} {} {} ({} ms)",
                                 method,
+                                display_url(&url),
                                 status_line(*status),
                                 elapsed.as_millis()
                             ),
@@ -220,6 +259,7 @@ impl ApiClient {
                     if self.ui.verbosity >= 2 {
                         for (name, value) in headers {
                             let value = String::from_utf8_lossy(value.as_bytes());
+                            let value = self.scrub_text(&value);
                             self.ui
                                 .verbose(2, &format!("< {name}: {}", sanitize(&value)));
                         }
@@ -230,7 +270,8 @@ impl ApiClient {
                     self.ui.verbose(
                         1,
                         &format!(
-                            "< {method} failed after {} ms: {}",
+                            "< {method} {} failed after {} ms: {}",
+                            display_url(&url),
                             elapsed.as_millis(),
                             sanitize(&err.to_string())
                         ),
@@ -425,10 +466,8 @@ fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => {
-            name.eq_ignore_ascii_case("localhost")
-                || name.to_ascii_lowercase().ends_with(".localhost")
-        }
+        // Only the name itself: `*.localhost` goes through DNS, which may answer anything.
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
     }
 }

@@ -260,3 +260,23 @@ fn dash_reads_ids_from_stdin_one_get_per_line() {
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("stdin line 2"), "{}", ran.stderr);
 }
+
+#[test]
+fn json_output_keeps_numbers_exactly_as_sent() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents/n1");
+        then.status(200).body(r#"{"uuid":"n1","big":123456789012345678901234567890,"neg0":-0,"exp":1e2,"cpuUsage":12.50}"#);
+    });
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "n1", "-o", "ndjson"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    // Digits are kept as sent (no rounding to f64, no 12.5 for 12.50, no -0.0); serde_json
+    // only writes an exponent with its sign (1e+2), which is the same number.
+    assert_eq!(
+        ran.stdout,
+        "{\"uuid\":\"n1\",\"big\":123456789012345678901234567890,\"neg0\":-0,\"exp\":1e+2,\"cpuUsage\":12.50}\n"
+    );
+}

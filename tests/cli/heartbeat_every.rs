@@ -316,3 +316,39 @@ fn quiet_reports_only_failed_beats() {
         .count();
     assert_eq!(warnings, 2, "{}", ran.stderr);
 }
+
+#[test]
+fn a_body_from_stdin_is_read_once_and_sent_every_beat() {
+    let server = MockServer::start();
+    let beats = server.mock(|when, then| {
+        when.method(PUT)
+            .path("/api/v1/agents/b1/heartbeat")
+            .is_true(|req| {
+                let body: serde_json::Value = serde_json::from_slice(req.body_ref()).unwrap();
+                body["version"] == "9.9.9"
+                    && body["uptime"]
+                        .as_u64()
+                        .is_some_and(|u| (100..=110).contains(&u))
+            });
+        then.status(200)
+            .json_body(serde_json::json!({"uuid": "b1", "status": "online"}));
+    });
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args([
+            "heartbeat",
+            "send",
+            "b1",
+            "--body",
+            "-",
+            "--every",
+            "200ms",
+            "--count",
+            "3",
+        ])
+        .write_stdin(r#"{"version":"9.9.9","uptime":100,"cpuUsage":1,"memUsage":2}"#));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout.lines().count(), 3, "{}", ran.stdout);
+    beats.assert_calls(3);
+}

@@ -342,7 +342,11 @@ fn quiet_prints_nothing_and_very_verbose_never_shows_the_token() {
     let ran = run(world.cmd_at(&server.base_url()).args(&args));
     assert_eq!(ran.code, 0);
     assert!(ran.stderr.contains("> PUT http://"), "{}", ran.stderr);
-    assert!(ran.stderr.contains("< PUT 200 OK"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("< PUT http://") && ran.stderr.contains("/heartbeat 200 OK"),
+        "{}",
+        ran.stderr
+    );
     assert!(
         ran.stderr.contains("authorization: Bearer [REDACTED]"),
         "{}",

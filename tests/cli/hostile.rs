@@ -240,3 +240,62 @@ fn plain_http_with_a_token_to_a_remote_host_is_refused_before_connecting() {
     ]));
     assert_eq!(ran.code, 6, "{}", ran.stderr);
 }
+
+#[test]
+fn a_server_that_echoes_the_token_does_not_get_it_printed() {
+    // Echoes the Authorization header back in an error body and in a header.
+    let stub = Stub::start(|req| {
+        let auth = req.header("authorization").unwrap_or_default().to_owned();
+        let body = serde_json::json!({"message": format!("bad credentials: {auth}")}).to_string();
+        Reply::Raw(response(
+            401,
+            body.as_bytes(),
+            &format!("x-echo: {auth}\r\n"),
+        ))
+    });
+    let world = World::new();
+    // `run` fails the test if the token appears anywhere in stdout or stderr.
+    let ran = run(world
+        .cmd_at(&stub.url())
+        .args(["agent", "show", "nope", "-vv"]));
+    assert_eq!(ran.code, 3);
+    assert!(
+        ran.stderr.contains("bad credentials: Bearer [REDACTED]"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("x-echo: Bearer [REDACTED]"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "watch",
+        "nope",
+        "--interval",
+        "1s",
+        "--timeout",
+        "1s",
+        "-o",
+        "ndjson",
+    ]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "heartbeat",
+        "send",
+        "nope",
+        "--version",
+        "1",
+        "--uptime",
+        "1",
+        "--cpu",
+        "1",
+        "--mem",
+        "1",
+        "--every",
+        "1s",
+        "--count",
+        "1",
+    ]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+}

@@ -174,3 +174,37 @@ fn jq_applies_to_beats_and_simulation_summaries() {
     );
     beats.assert_calls(5);
 }
+
+#[test]
+fn jq_applies_to_auth_status_and_config_list() {
+    let world = World::new();
+    let ran = run(world
+        .cmd()
+        .args([
+            "auth",
+            "login",
+            "--host",
+            "https://agents.example.com",
+            "--with-token",
+        ])
+        .write_stdin("tok-abcdefghijklmnopqrstuvwxyz"));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = run(world
+        .cmd()
+        .args(["auth", "status", "-r", "--jq", ".host.value"]));
+    assert!(
+        ran.stdout.starts_with("https://agents.example.com"),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(ran.stdout.lines().count(), 1, "{}", ran.stdout);
+    let ran = run(world
+        .cmd()
+        .args(["config", "list", "-r", "--jq", ".current_profile"]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "default\n"),
+        "{}",
+        ran.stderr
+    );
+}

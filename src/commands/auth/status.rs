@@ -23,14 +23,7 @@ pub async fn run(ctx: &Context, _args: AuthStatusArgs) -> Result<()> {
     let report = Report::new(settings);
     if !ctx.ui.quiet {
         if settings.output.value.is_json() {
-            let json = report.to_json();
-            let text = if settings.output.value == crate::output::OutputFormat::Ndjson {
-                serde_json::to_string(&json)
-            } else {
-                serde_json::to_string_pretty(&json)
-            }
-            .expect("JSON values always serialize");
-            ctx.ui.data(&format!("{text}\n"))?;
+            crate::output::print_json(&ctx.ui, &ctx.output_options(), &report.to_json())?;
         } else {
             ctx.ui.data(&report.to_text())?;
         }
@@ -46,7 +39,10 @@ pub async fn run(ctx: &Context, _args: AuthStatusArgs) -> Result<()> {
         ErrorKind::Auth,
         format!("not logged in: {missing} for profile '{profile}'"),
     )
-    .with_hint("run `agentctl auth login` (or set AGENTCTL_HOST and AGENTCTL_TOKEN)"))
+    .with_hint(
+        "run `agentctl auth login` (or set AGENTCTL_HOST and AGENTCTL_TOKEN); \
+         for a local server to try things on, run `agentctl dev-server`",
+    ))
 }
 
 /// One line of the report: a value (already safe to print) and where it came from.

@@ -33,8 +33,7 @@ pub async fn run(ctx: &Context, _args: ConfigListArgs) -> Result<()> {
             "current_profile": config.current_profile(),
             "profiles": profiles,
         });
-        let text = serde_json::to_string_pretty(&json).expect("JSON values always serialize");
-        return ctx.ui.data(&format!("{text}\n"));
+        return crate::output::print_json(&ctx.ui, &ctx.output_options(), &json);
     }
     if names.is_empty() {
         ctx.ui

@@ -178,6 +178,11 @@ async fn beat_every(
         }
         let body = if beats == 0 {
             first_body.clone()
+        } else if args.body.is_some() {
+            // --body is read once (stdin cannot be read twice); its uptime grows like a flag's.
+            let mut body = first_body.clone();
+            body.uptime = body.uptime.saturating_add(started.elapsed().as_secs());
+            body
         } else {
             let host = if args.from_host {
                 Some(host_metrics::measure().await)
@@ -222,11 +227,11 @@ async fn beat_every(
             ctx.ui.data(&json_text(&beat_options, &value)?)?;
         } else if !ctx.ui.quiet {
             ctx.ui
-                .data(&beat_line(&time, &outcome, latency, retry_in, false))?;
+                .data(&beat_line(&time, &outcome, latency, retry_in))?;
         } else if outcome.is_err() {
             // -q: nothing for a beat that worked, but a failure is still worth a word.
             ctx.ui
-                .warn(beat_line(&time, &outcome, latency, retry_in, false).trim_end());
+                .warn(beat_line(&time, &outcome, latency, retry_in).trim_end());
         }
         last_outcome = outcome.map(|_| ());
         if last {
@@ -255,11 +260,7 @@ fn beat_line(
     outcome: &Result<Agent>,
     latency: Duration,
     retry_in: Option<Duration>,
-    json: bool,
 ) -> String {
-    if json {
-        return format!("{}\n", beat_json(time, outcome, latency, retry_in));
-    }
     let latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3;
     match outcome {
         Ok(agent) => {
@@ -403,18 +404,12 @@ mod tests {
     #[test]
     fn a_beat_line_per_outcome() {
         let ok = Agent::from_value(serde_json::json!({"uuid":"a","status":"online"})).unwrap();
-        let line = beat_line(
-            "T",
-            &Ok(ok.clone()),
-            Duration::from_micros(12_345),
-            None,
-            false,
-        );
+        let line = beat_line("T", &Ok(ok.clone()), Duration::from_micros(12_345), None);
         assert_eq!(line, "T  ok          12.3 ms  status online\n");
-        let json = beat_line("T", &Ok(ok), Duration::from_micros(12_345), None, true);
+        let json = beat_json("T", &Ok(ok), Duration::from_micros(12_345), None);
         assert_eq!(
-            json,
-            "{\"time\":\"T\",\"ok\":true,\"latency_ms\":12.345,\"status\":\"online\"}\n"
+            json.to_string(),
+            "{\"time\":\"T\",\"ok\":true,\"latency_ms\":12.345,\"status\":\"online\"}"
         );
         let err = Error::new(ErrorKind::Api, "heartbeat for a: HTTP 503").with_class("503");
         let line = beat_line(
@@ -422,14 +417,12 @@ mod tests {
             &Err(err.clone()),
             Duration::from_millis(2),
             Some(Duration::from_millis(400)),
-            false,
         );
         assert_eq!(
             line,
             "T  failed       2.0 ms  heartbeat for a: HTTP 503 (retry in 0.4s)\n"
         );
-        let json: Value =
-            serde_json::from_str(&beat_line("T", &Err(err), Duration::ZERO, None, true)).unwrap();
+        let json = beat_json("T", &Err(err), Duration::ZERO, None);
         assert_eq!(json["ok"], false);
         assert_eq!(json["class"], "503");
     }
