@@ -144,7 +144,7 @@ impl ApiClient {
 
     /// `PUT /api/v1/agents/{uuid}/heartbeat`; returns the agent record the server answers with.
     pub async fn heartbeat(&self, id: &AgentId, body: &HeartbeatRequest) -> Result<Agent> {
-        let payload = serde_json::to_vec(body).expect("a heartbeat always serializes");
+        let payload = body.to_json_bytes();
         self.heartbeat_raw(id, payload).await
     }
 

@@ -30,6 +30,11 @@ fn whole_as_integer<S: serde::Serializer>(value: &f64, serializer: S) -> Result<
 }
 
 impl HeartbeatRequest {
+    /// The body as it goes over the wire (the one place a heartbeat is serialized).
+    pub fn to_json_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("a heartbeat always serializes")
+    }
+
     /// Checks every field; the error names the field and what is allowed.
     pub fn validate(&self) -> Result<(), FieldError> {
         validate_version(&self.version).map_err(|msg| FieldError::new("version", msg))?;
@@ -89,7 +94,7 @@ impl HeartbeatRequest {
 
 /// The JSON text of a heartbeat body, as it goes over the wire.
 pub fn heartbeat_json(body: &HeartbeatRequest) -> String {
-    serde_json::to_string(body).expect("a heartbeat always serializes")
+    String::from_utf8(body.to_json_bytes()).expect("JSON is UTF-8")
 }
 
 /// A field of a heartbeat that is not acceptable, and why.

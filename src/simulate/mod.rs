@@ -194,7 +194,7 @@ impl Simulation {
     async fn beat(&self, agent: usize, due: Instant, late: bool) {
         let payload = {
             let body = lock(&self.walks[agent]).next_beat(self.started.elapsed());
-            serde_json::to_vec(&body).expect("a heartbeat always serializes")
+            body.to_json_bytes()
         };
         let outcome = self
             .client

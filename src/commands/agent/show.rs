@@ -12,7 +12,7 @@ const CONCURRENCY: usize = 16;
 ///
 /// Several ids are fetched concurrently; the ones found print in argument order, each failure
 /// goes to stderr, and the exit code is the first failure's. `-` reads ids from stdin, one per
-/// line.
+/// line; JSON output is then always an array, however many lines there were.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:

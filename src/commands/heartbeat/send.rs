@@ -368,7 +368,7 @@ fn print_dry_run(ctx: &Context, id: &AgentId, body: &HeartbeatRequest) -> Result
     }
     text.push_str(&format!(
         "Content-Type: application/json\nUser-Agent: {USER_AGENT}\n\n{}\n",
-        serde_json::to_string(body).expect("a heartbeat always serializes")
+        crate::api::models::heartbeat_json(body)
     ));
     ctx.ui.data(&text)
 }
