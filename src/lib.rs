@@ -46,7 +46,20 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut command = Cli::command();
+    // `export AGENTCTL_OUTPUT=` means "not set", as it does for NO_COLOR: an empty variable
+    // must not become an empty --output, --host, --profile or --config-dir.
+    for (id, var) in [
+        ("host", "AGENTCTL_HOST"),
+        ("output", "AGENTCTL_OUTPUT"),
+        ("profile", "AGENTCTL_PROFILE"),
+        ("config_dir", "AGENTCTL_CONFIG_DIR"),
+    ] {
+        if std::env::var_os(var).is_some_and(|value| value.is_empty()) {
+            command = command.mut_arg(id, |arg| arg.env(None::<&str>));
+        }
+    }
+    let matches = command.try_get_matches_from(args)?;
     let cli = Cli::from_arg_matches(&matches)?;
     let source = |id: &str| Source::from_clap(matches.value_source(id));
     let sources = ArgSources {

@@ -185,3 +185,33 @@ fn a_bad_host_is_a_usage_error_naming_its_source() {
         ran.stderr
     );
 }
+
+#[test]
+fn empty_environment_variables_count_as_unset() {
+    let world = World::new();
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_HOST", "")
+        .env("AGENTCTL_OUTPUT", "")
+        .env("AGENTCTL_PROFILE", "")
+        .env("AGENTCTL_TOKEN", "")
+        .args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("no host configured"), "{}", ran.stderr);
+
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents/a1");
+        then.status(200).body(r#"{"uuid":"a1","status":"online"}"#);
+    });
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .env("AGENTCTL_OUTPUT", "")
+        .args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout.starts_with("UUID"),
+        "the default table: {}",
+        ran.stdout
+    );
+}
