@@ -44,7 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Send heartbeats')
+            [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Send and simulate heartbeats')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Look at agents')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch agents go online, delayed and offline')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Log in and out, and see which host and token are used')
@@ -715,7 +715,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             break
         }
         'agentctl;help' {
-            [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Send heartbeats')
+            [CompletionResult]::new('heartbeat', 'heartbeat', [CompletionResultType]::ParameterValue, 'Send and simulate heartbeats')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Look at agents')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Watch agents go online, delayed and offline')
             [CompletionResult]::new('auth', 'auth', [CompletionResultType]::ParameterValue, 'Log in and out, and see which host and token are used')

@@ -41,7 +41,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand heartbeat 'Send heartbeats'
+            cand heartbeat 'Send and simulate heartbeats'
             cand agent 'Look at agents'
             cand watch 'Watch agents go online, delayed and offline'
             cand auth 'Log in and out, and see which host and token are used'
@@ -668,7 +668,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'agentctl;help'= {
-            cand heartbeat 'Send heartbeats'
+            cand heartbeat 'Send and simulate heartbeats'
             cand agent 'Look at agents'
             cand watch 'Watch agents go online, delayed and offline'
             cand auth 'Log in and out, and see which host and token are used'

@@ -158,7 +158,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Send heartbeats
+    /// Send and simulate heartbeats
     #[command(subcommand)]
     Heartbeat(HeartbeatCommand),
     /// Look at agents
