@@ -908,21 +908,11 @@ fn the_dev_profile_is_saved_and_made_current_only_when_none_is() {
     let (child, host) = start_saving(&world, "dev-token-one-123456");
     // The profile is written before the banner's second line: the CLI finds the server with
     // no host or token in the environment.
-    let ran = run(world.cmd().args([
-        "heartbeat",
-        "send",
-        "w1",
-        "--version",
-        "1",
-        "--uptime",
-        "1",
-        "--cpu",
-        "1",
-        "--mem",
-        "1",
-        "-o",
-        "json",
-    ]));
+    let ran = run(world
+        .cmd()
+        .args(["heartbeat", "send", "w1"])
+        .args(MINIMAL_BEAT)
+        .args(["-o", "json"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let ran = run(world.cmd().args(["auth", "status"]));
     assert!(

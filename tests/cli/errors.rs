@@ -52,19 +52,10 @@ fn not_found_exits_4_and_server_errors_5_without_retrying_500() {
         then.status(500)
             .json_body(serde_json::json!({"error": "database on fire"}));
     });
-    let ran = run(world.cmd_at(&server.base_url()).args([
-        "heartbeat",
-        "send",
-        "a1",
-        "--version",
-        "1",
-        "--uptime",
-        "1",
-        "--cpu",
-        "1",
-        "--mem",
-        "1",
-    ]));
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["heartbeat", "send", "a1"])
+        .args(MINIMAL_BEAT));
     assert_eq!(ran.code, 5);
     assert!(
         ran.stderr.contains("HTTP 500") && ran.stderr.contains("database on fire"),
@@ -121,19 +112,10 @@ fn retry_after_is_honored_then_success() {
     });
     let world = World::new();
     let started = Instant::now();
-    let ran = run(world.cmd_at(&server.base_url()).args([
-        "heartbeat",
-        "send",
-        "a1",
-        "--version",
-        "1",
-        "--uptime",
-        "1",
-        "--cpu",
-        "1",
-        "--mem",
-        "1",
-    ]));
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["heartbeat", "send", "a1"])
+        .args(MINIMAL_BEAT));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(
         started.elapsed() >= Duration::from_secs(1),

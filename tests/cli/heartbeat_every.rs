@@ -147,34 +147,24 @@ fn failures_back_off_and_the_exit_code_is_the_last_beats() {
 #[test]
 fn count_needs_every_and_every_has_a_floor() {
     let world = World::new();
-    let base = [
-        "heartbeat",
-        "send",
-        "a",
-        "--version",
-        "1",
-        "--uptime",
-        "1",
-        "--cpu",
-        "1",
-        "--mem",
-        "1",
-    ];
     let ran = run(world
         .cmd_at(&closed_port_url())
-        .args(base)
+        .args(["heartbeat", "send", "a"])
+        .args(MINIMAL_BEAT)
         .args(["--count", "2"]));
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("--every"), "{}", ran.stderr);
     let ran = run(world
         .cmd_at(&closed_port_url())
-        .args(base)
+        .args(["heartbeat", "send", "a"])
+        .args(MINIMAL_BEAT)
         .args(["--every", "10ms"]));
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("too short"), "{}", ran.stderr);
     let ran = run(world
         .cmd_at(&closed_port_url())
-        .args(base)
+        .args(["heartbeat", "send", "a"])
+        .args(MINIMAL_BEAT)
         .args(["--every", "1s", "--count", "0"]));
     assert_eq!(ran.code, 2);
 }

@@ -280,22 +280,10 @@ fn a_server_that_echoes_the_token_does_not_get_it_printed() {
         "ndjson",
     ]));
     assert_eq!(ran.code, 3, "{}", ran.stderr);
-    let ran = run(world.cmd_at(&stub.url()).args([
-        "heartbeat",
-        "send",
-        "nope",
-        "--version",
-        "1",
-        "--uptime",
-        "1",
-        "--cpu",
-        "1",
-        "--mem",
-        "1",
-        "--every",
-        "1s",
-        "--count",
-        "1",
-    ]));
+    let ran = run(world
+        .cmd_at(&stub.url())
+        .args(["heartbeat", "send", "nope"])
+        .args(MINIMAL_BEAT)
+        .args(["--every", "1s", "--count", "1"]));
     assert_eq!(ran.code, 3, "{}", ran.stderr);
 }

@@ -126,28 +126,13 @@ fn jq_applies_to_beats_and_simulation_summaries() {
             .json_body(serde_json::json!({"uuid": "x", "status": "online"}));
     });
     let world = World::new();
-    let ran = run(world.cmd_at(&server.base_url()).args([
-        "heartbeat",
-        "send",
-        "a1",
-        "--version",
-        "1",
-        "--uptime",
-        "1",
-        "--cpu",
-        "1",
-        "--mem",
-        "1",
-        "--every",
-        "100ms",
-        "--count",
-        "2",
-        "-o",
-        "ndjson",
-        "-r",
-        "--jq",
-        ".status",
-    ]));
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["heartbeat", "send", "a1"])
+        .args(MINIMAL_BEAT)
+        .args([
+            "--every", "100ms", "--count", "2", "-o", "ndjson", "-r", "--jq", ".status",
+        ]));
     assert_eq!(
         (ran.code, ran.stdout.as_str()),
         (0, "online\nonline\n"),

@@ -16,6 +16,18 @@ pub mod tls_stub;
 /// The token every test sends; no output may ever contain it.
 pub const TOKEN: &str = "tok-5ecr3t-9f8e7d6c5b4a";
 
+/// The smallest valid set of heartbeat flags, for tests about something else.
+pub const MINIMAL_BEAT: [&str; 8] = [
+    "--version",
+    "1",
+    "--uptime",
+    "1",
+    "--cpu",
+    "1",
+    "--mem",
+    "1",
+];
+
 /// The seed's request example, byte for byte.
 pub const SEED_BODY: &str = r#"{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}"#;
 
