@@ -161,15 +161,7 @@ const WIDE_COLUMNS: [&str; 5] = ["ENDPOINT", "PLATFORM", "LABELS", "CREATED", "L
 /// The table for `table` and `wide`: plain columns, every server string sanitized, trailing
 /// blanks trimmed so rows are stable for `awk` and `cut`.
 pub fn agents_table(agents: &[Agent], wide: bool, options: &OutputOptions) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(comfy_table::presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    if options.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
+    let mut table = plain_table(options.color);
     if options.headers {
         let mut header: Vec<&str> = COLUMNS.to_vec();
         if wide {
@@ -211,6 +203,27 @@ pub fn agents_table(agents: &[Agent], wide: bool, options: &OutputOptions) -> St
         }
         table.add_row(row);
     }
+    render_table(&mut table)
+}
+
+/// The one table style of agentctl, kubectl-like: no borders, no wrapping, ANSI styling only
+/// when color is on.
+pub fn plain_table(color: bool) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(comfy_table::presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+/// A `plain_table` as text: columns three spaces apart, trailing blanks trimmed so rows are
+/// stable for `awk` and `cut`, a newline after every row.
+pub fn render_table(table: &mut Table) -> String {
     for column in table.column_iter_mut() {
         column.set_padding((0, 3));
     }

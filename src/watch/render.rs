@@ -5,10 +5,12 @@ use super::poller::{Sink, View};
 use super::state::{Change, UNREACHABLE};
 use crate::duration::format_duration;
 use crate::error::Result;
-use crate::output::{OutputFormat, OutputOptions, json_text, relative_time, status_cell};
+use crate::output::{
+    OutputFormat, OutputOptions, json_text, plain_table, relative_time, render_table, status_cell,
+};
 use crate::sanitize::sanitize;
 use crate::ui::Ui;
-use comfy_table::{Cell, ContentArrangement, Table};
+use comfy_table::Cell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -216,15 +218,7 @@ fn summary(view: &View<'_>) -> String {
 }
 
 fn table_text(view: &View<'_>, wide: bool, headers: bool, color: bool) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(comfy_table::presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled);
-    if color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
+    let mut table = plain_table(color);
     if headers {
         let mut header = vec![
             "UUID",
@@ -281,15 +275,7 @@ fn table_text(view: &View<'_>, wide: bool, headers: bool, color: bool) -> String
         row.push(Cell::new(note));
         table.add_row(row);
     }
-    for column in table.column_iter_mut() {
-        column.set_padding((0, 3));
-    }
-    let mut out = String::new();
-    for line in table.lines() {
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    render_table(&mut table)
 }
 
 fn cut(text: &str, max: usize) -> String {

@@ -1,11 +1,10 @@
 use crate::cli::parse_duration_arg;
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::print_json;
+use crate::output::{plain_table, print_json, render_table};
 use crate::simulate::stats::Summary;
 use crate::simulate::{Plan, Simulation};
 use clap::Args;
-use comfy_table::{ContentArrangement, Table};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 use std::time::Duration;
@@ -189,11 +188,7 @@ fn summary_table(summary: &Summary, headers: bool) -> String {
         format!("{} ({})", summary.failed_total(), classes.join(", "))
     };
     let ms = |value: f64| format!("{value:.1} ms");
-    let mut table = Table::new();
-    table
-        .load_preset(comfy_table::presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .force_no_tty();
+    let mut table = plain_table(false);
     if headers {
         table.set_header(["METRIC", "VALUE"]);
     }
@@ -213,13 +208,7 @@ fn summary_table(summary: &Summary, headers: bool) -> String {
     for (name, value) in rows {
         table.add_row([name.to_owned(), value]);
     }
-    for column in table.column_iter_mut() {
-        column.set_padding((0, 3));
-    }
-    table
-        .lines()
-        .map(|line| format!("{}\n", line.trim_end()))
-        .collect()
+    render_table(&mut table)
 }
 
 #[cfg(test)]
