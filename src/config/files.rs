@@ -168,12 +168,7 @@ impl ConfigDoc {
 
     /// The profile names, sorted.
     pub fn profile_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .profiles()
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        names.sort();
-        names
+        sorted_keys(self.profiles())
     }
 
     pub fn has_profile(&self, name: &str) -> bool {
@@ -275,12 +270,7 @@ impl Credentials {
     }
 
     pub fn profile_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .profiles()
-            .map(|p| p.keys().cloned().collect())
-            .unwrap_or_default();
-        names.sort();
-        names
+        sorted_keys(self.profiles())
     }
 
     fn profiles(&self) -> Option<&toml::Table> {
@@ -439,6 +429,15 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 
 fn io_error(what: &str, path: &Path, err: &io::Error) -> Error {
     Error::other(format!("{what} {}: {err}", path.display()))
+}
+
+/// A table's keys, sorted (none for no table).
+fn sorted_keys(table: Option<&toml::Table>) -> Vec<String> {
+    let mut keys: Vec<String> = table
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
 }
 
 /// The table under `key`, created (or put in place of a value that is not a table) if needed.
