@@ -308,9 +308,9 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on success')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: store a host and a token in a profile')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: check a token with the server, then store it and the host in a profile')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: remove the stored token of a profile')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile, host and token in use, and where each came from')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile, host and token in use, where each came from, and whether the server accepts the token')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token, alone, for scripts')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -326,6 +326,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Add a PEM CA certificate to the trusted roots')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Configuration directory [default: ~/.config/agentctl on Linux]')
             [CompletionResult]::new('--with-token', '--with-token', [CompletionResultType]::ParameterName, 'Read the token from standard input (surrounding whitespace is trimmed)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Save the token without checking it with the server first')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
             [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
             [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without the header row, for awk and cut')
@@ -374,6 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Add a PEM CA certificate to the trusted roots')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Configuration directory [default: ~/.config/agentctl on Linux]')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Do not ask the server whether it accepts the token')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
             [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
             [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without the header row, for awk and cut')
@@ -413,9 +415,9 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             break
         }
         'agentctl;auth;help' {
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: store a host and a token in a profile')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: check a token with the server, then store it and the host in a profile')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: remove the stored token of a profile')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile, host and token in use, and where each came from')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile, host and token in use, where each came from, and whether the server accepts the token')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token, alone, for scripts')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -753,9 +755,9 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             break
         }
         'agentctl;help;auth' {
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: store a host and a token in a profile')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: check a token with the server, then store it and the host in a profile')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Log out: remove the stored token of a profile')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile, host and token in use, and where each came from')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the profile, host and token in use, where each came from, and whether the server accepts the token')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the token, alone, for scripts')
             break
         }

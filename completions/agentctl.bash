@@ -626,7 +626,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__auth__subcmd__login)
-            opts="-o -r -v -q -h --with-token --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            opts="-o -r -v -q -h --with-token --no-verify --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,7 +726,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__auth__subcmd__status)
-            opts="-o -r -v -q -h --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            opts="-o -r -v -q -h --offline --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

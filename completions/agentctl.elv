@@ -289,9 +289,9 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --quiet 'Print nothing on success'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand login 'Log in: store a host and a token in a profile'
+            cand login 'Log in: check a token with the server, then store it and the host in a profile'
             cand logout 'Log out: remove the stored token of a profile'
-            cand status 'Show the profile, host and token in use, and where each came from'
+            cand status 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
             cand token 'Print the token, alone, for scripts'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -306,6 +306,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --cacert 'Add a PEM CA certificate to the trusted roots'
             cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
             cand --with-token 'Read the token from standard input (surrounding whitespace is trimmed)'
+            cand --no-verify 'Save the token without checking it with the server first'
             cand -r 'With --jq: print strings without quotes, like jq -r'
             cand --raw-output 'With --jq: print strings without quotes, like jq -r'
             cand --no-headers 'Tables without the header row, for awk and cut'
@@ -352,6 +353,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
             cand --cacert 'Add a PEM CA certificate to the trusted roots'
             cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand --offline 'Do not ask the server whether it accepts the token'
             cand -r 'With --jq: print strings without quotes, like jq -r'
             cand --raw-output 'With --jq: print strings without quotes, like jq -r'
             cand --no-headers 'Tables without the header row, for awk and cut'
@@ -389,9 +391,9 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'agentctl;auth;help'= {
-            cand login 'Log in: store a host and a token in a profile'
+            cand login 'Log in: check a token with the server, then store it and the host in a profile'
             cand logout 'Log out: remove the stored token of a profile'
-            cand status 'Show the profile, host and token in use, and where each came from'
+            cand status 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
             cand token 'Print the token, alone, for scripts'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -698,9 +700,9 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;help;watch'= {
         }
         &'agentctl;help;auth'= {
-            cand login 'Log in: store a host and a token in a profile'
+            cand login 'Log in: check a token with the server, then store it and the host in a profile'
             cand logout 'Log out: remove the stored token of a profile'
-            cand status 'Show the profile, host and token in use, and where each came from'
+            cand status 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
             cand token 'Print the token, alone, for scripts'
         }
         &'agentctl;help;auth;login'= {

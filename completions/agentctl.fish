@@ -243,9 +243,9 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_s
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "login" -d 'Log in: store a host and a token in a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "login" -d 'Log in: check a token with the server, then store it and the host in a profile'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "logout" -d 'Log out: remove the stored token of a profile'
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "status" -d 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "token" -d 'Print the token, alone, for scripts'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
@@ -260,6 +260,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l with-token -d 'Read the token from standard input (surrounding whitespace is trimmed)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-verify -d 'Save the token without checking it with the server first'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-headers -d 'Tables without the header row, for awk and cut'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
@@ -298,6 +299,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l offline -d 'Do not ask the server whether it accepts the token'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-headers -d 'Tables without the header row, for awk and cut'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
@@ -325,9 +327,9 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in: store a host and a token in a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Log in: check a token with the server, then store it and the host in a profile'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Log out: remove the stored token of a profile'
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "token" -d 'Print the token, alone, for scripts'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
@@ -552,9 +554,9 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "simulate" -d 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one or more agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List agents'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Log in: store a host and a token in a profile'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Log in: check a token with the server, then store it and the host in a profile'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Log out: remove the stored token of a profile'
-complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "token" -d 'Print the token, alone, for scripts'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the path of the config file'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "list" -d 'List the profiles and their settings'

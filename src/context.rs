@@ -176,6 +176,22 @@ impl Context {
         ApiClient::new(options, self.ui.clone())
     }
 
+    /// A client for a host and a token that are not the settings' own yet: `auth login` checks
+    /// the token it is about to save. The other options (timeout, retries, `--cacert`, the
+    /// insecure-http rule) are the settings'; no withheld-token warning, since the settings'
+    /// token is not the one sent.
+    pub fn api_for(&self, base_url: Url, token: crate::secret::Secret) -> Result<ApiClient> {
+        let options = ClientOptions {
+            base_url,
+            token: Some(token),
+            request_timeout: self.settings.request_timeout,
+            retries: self.settings.retries,
+            cacert: self.settings.cacert.clone(),
+            allow_insecure_http: self.settings.allow_insecure_http,
+        };
+        ApiClient::new(options, self.ui.clone())
+    }
+
     /// The output options of this invocation, resolved once; commands hand them to `output`
     /// with their data.
     pub fn output_options(&self) -> OutputOptions {

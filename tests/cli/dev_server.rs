@@ -935,6 +935,7 @@ fn the_dev_profile_is_saved_and_made_current_only_when_none_is() {
             "--host",
             "https://agents.example.com",
             "--with-token",
+            "--no-verify",
         ])
         .write_stdin("prod-token-abcdefgh"));
     assert_eq!(ran.code, 0, "{}", ran.stderr);

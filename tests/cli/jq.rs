@@ -171,12 +171,13 @@ fn jq_applies_to_auth_status_and_config_list() {
             "--host",
             "https://agents.example.com",
             "--with-token",
+            "--no-verify",
         ])
         .write_stdin("tok-abcdefghijklmnopqrstuvwxyz"));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let ran = run(world
         .cmd()
-        .args(["auth", "status", "-r", "--jq", ".host.value"]));
+        .args(["auth", "status", "--offline", "-r", "--jq", ".host.value"]));
     assert!(
         ran.stdout.starts_with("https://agents.example.com"),
         "{}",

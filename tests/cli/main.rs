@@ -6,6 +6,8 @@ mod agent_list;
 mod agent_show;
 mod assets;
 mod auth;
+mod auth_login;
+mod auth_terminal;
 mod config;
 mod demo;
 mod dev_server;

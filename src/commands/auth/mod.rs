@@ -1,3 +1,4 @@
+pub mod check;
 pub mod login;
 pub mod logout;
 pub mod status;

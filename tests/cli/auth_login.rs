@@ -1,0 +1,392 @@
+//! `auth login` checks the token with the server before saving it, saves only to the profile
+//! it was pointed at, and `auth status` asks the server whether it accepts the token in use.
+
+use crate::common::stub::{Recorded, Reply, Stub};
+use crate::common::*;
+use std::fs;
+use std::path::Path;
+
+const LISTING: &str = r#"{"items":[],"total":0}"#;
+
+/// A server that answers every request with `status` and `body`.
+fn answering(status: u16, body: &'static str) -> Stub {
+    Stub::start(move |_| Reply::Json(status, body.to_owned()))
+}
+
+/// `printf TOKEN | agentctl auth login --with-token …`.
+fn login(world: &World, token: &str, extra: &[&str]) -> Ran {
+    run(world
+        .cmd()
+        .args(["auth", "login", "--with-token"])
+        .args(extra)
+        .write_stdin(token.to_owned()))
+}
+
+/// The one check the client makes: the first page of the listing, one record, with the token.
+fn assert_one_check(requests: &[Recorded], token: &str) {
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let request = &requests[0];
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.path, "/api/v1/agents?page=1&pageSize=1");
+    let expected = format!("Bearer {token}");
+    assert_eq!(request.header("authorization"), Some(expected.as_str()));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert!(request.body.is_empty());
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+fn toml_file(path: &Path) -> toml::Table {
+    read(path).parse().unwrap()
+}
+
+/// A config dir as the dev server leaves it since it stopped making its profile current: one
+/// profile, `dev`, marked as the dev server's, and no current profile.
+fn dev_server_leftovers(world: &World) -> (String, String) {
+    let dir = world.config_dir();
+    fs::create_dir_all(&dir).unwrap();
+    let config = "[profiles.dev]\nhost = \"http://127.0.0.1:7878\"\ncreated_by = \"dev-server\"\n";
+    let credentials = "[profiles.dev]\ntoken = \"dev_0123456789abcdef\"\n";
+    fs::write(dir.join("config.toml"), config).unwrap();
+    fs::write(dir.join("credentials.toml"), credentials).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).unwrap();
+        fs::set_permissions(
+            dir.join("credentials.toml"),
+            fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    (config.to_owned(), credentials.to_owned())
+}
+
+fn profile<'a>(table: &'a toml::Table, name: &str) -> &'a toml::Table {
+    table["profiles"][name]
+        .as_table()
+        .unwrap_or_else(|| panic!("no profile {name}: {table:?}"))
+}
+
+#[test]
+fn a_login_with_no_current_profile_writes_default_and_leaves_the_dev_profile_alone() {
+    // The scenario that lost production credentials: `dev` exists (not current), and a login
+    // to production names no profile. The literal command of the report, whose host cannot be
+    // reached from a test, with --no-verify; then the same with the check, against loopback.
+    let world = World::new();
+    let (dev_config, dev_credentials) = dev_server_leftovers(&world);
+    let dev_config: toml::Table = dev_config.parse().unwrap();
+    let dev_credentials: toml::Table = dev_credentials.parse().unwrap();
+    let dir = world.config_dir();
+
+    let ran = login(
+        &world,
+        TOKEN,
+        &["--host", "https://agents.example.com", "--no-verify"],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "Logged in to https://agents.example.com as profile 'default' (now the current profile)."
+        ),
+        "{}",
+        ran.stderr
+    );
+    let config = toml_file(&dir.join("config.toml"));
+    assert_eq!(config["current_profile"].as_str(), Some("default"));
+    assert_eq!(
+        profile(&config, "default")["host"].as_str(),
+        Some("https://agents.example.com")
+    );
+    assert_eq!(profile(&config, "dev"), profile(&dev_config, "dev"));
+    let credentials = toml_file(&dir.join("credentials.toml"));
+    assert_eq!(
+        profile(&credentials, "default")["token"].as_str(),
+        Some(TOKEN)
+    );
+    assert_eq!(
+        profile(&credentials, "dev"),
+        profile(&dev_credentials, "dev")
+    );
+
+    // Checked against a server this time: `default` is current now and gets the new host and
+    // token; `dev` still has its own.
+    let server = answering(200, LISTING);
+    let second = "tok-second-login-0123456";
+    let ran = login(&world, second, &["--host", &server.url()]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_one_check(&server.requests(), second);
+    assert!(
+        ran.stderr.contains("as profile 'default'.\nToken saved to"),
+        "{}",
+        ran.stderr
+    );
+    let config = toml_file(&dir.join("config.toml"));
+    assert_eq!(
+        profile(&config, "default")["host"].as_str(),
+        Some(server.url().as_str())
+    );
+    assert_eq!(profile(&config, "dev"), profile(&dev_config, "dev"));
+    let credentials = toml_file(&dir.join("credentials.toml"));
+    assert_eq!(
+        profile(&credentials, "default")["token"].as_str(),
+        Some(second)
+    );
+    assert_eq!(
+        profile(&credentials, "dev"),
+        profile(&dev_credentials, "dev")
+    );
+
+    // `config set` and `auth logout` change the profile they are pointed at, and no other.
+    let ran = run(world.cmd().args(["config", "set", "output", "json"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = run(world.cmd().args(["auth", "logout"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let config = toml_file(&dir.join("config.toml"));
+    assert_eq!(profile(&config, "default")["output"].as_str(), Some("json"));
+    assert_eq!(profile(&config, "dev"), profile(&dev_config, "dev"));
+    let credentials = toml_file(&dir.join("credentials.toml"));
+    assert!(credentials["profiles"].get("default").is_none());
+    assert_eq!(
+        profile(&credentials, "dev"),
+        profile(&dev_credentials, "dev")
+    );
+}
+
+#[test]
+fn a_login_checks_the_token_with_one_listing_request_before_saving() {
+    let server = answering(
+        200,
+        r#"{"items":[{"uuid":"a1","status":"online"}],"total":7}"#,
+    );
+    let world = World::new();
+    let ran = login(&world, &format!("  {TOKEN}\n"), &["--host", &server.url()]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
+    assert!(!ran.stderr.contains("warning"), "{}", ran.stderr);
+    assert_one_check(&server.requests(), TOKEN);
+    let credentials = read(&world.config_dir().join("credentials.toml"));
+    assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
+}
+
+#[test]
+fn a_refused_token_is_not_saved_and_exits_3() {
+    for status in [401, 403] {
+        // The server echoes the token back: it is not printed (the harness checks every run).
+        let body: &'static str = Box::leak(
+            format!(r#"{{"message":"token {TOKEN} is not valid here"}}"#).into_boxed_str(),
+        );
+        let server = answering(status, body);
+        let world = World::new();
+        let ran = login(&world, TOKEN, &["--host", &server.url()]);
+        assert_eq!(ran.code, 3, "{status}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains(&format!(
+                "{} refused the token (HTTP {status}",
+                server.url()
+            )),
+            "{}",
+            ran.stderr
+        );
+        assert!(ran.stderr.contains("nothing was saved"), "{}", ran.stderr);
+        assert!(ran.stderr.contains("[REDACTED]"), "{}", ran.stderr);
+        assert_one_check(&server.requests(), TOKEN);
+        assert!(!world.config_dir().exists(), "nothing was written");
+    }
+
+    // Over an existing login, the refused token leaves the stored one in place, byte for byte.
+    let good = answering(200, LISTING);
+    let world = World::new();
+    assert_eq!(login(&world, TOKEN, &["--host", &good.url()]).code, 0);
+    let dir = world.config_dir();
+    let before = (
+        fs::read(dir.join("config.toml")).unwrap(),
+        fs::read(dir.join("credentials.toml")).unwrap(),
+    );
+    let refusing = answering(401, r#"{"message":"expired"}"#);
+    let ran = login(
+        &world,
+        "tok-expired-000000000",
+        &["--host", &refusing.url()],
+    );
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert!(ran.stderr.contains("expired"), "{}", ran.stderr);
+    let after = (
+        fs::read(dir.join("config.toml")).unwrap(),
+        fs::read(dir.join("credentials.toml")).unwrap(),
+    );
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_server_without_a_listing_gets_the_token_saved_with_a_warning() {
+    for status in [404, 405] {
+        let server = answering(status, r#"{"message":"no such route"}"#);
+        let world = World::new();
+        let ran = login(&world, TOKEN, &["--host", &server.url()]);
+        assert_eq!(ran.code, 0, "{status}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains(&format!(
+                "warning: could not check the token: the server has no agent listing to check \
+                 the token with (HTTP {status}"
+            )),
+            "{}",
+            ran.stderr
+        );
+        assert!(ran.stderr.contains("saving it unchecked"), "{}", ran.stderr);
+        assert_one_check(&server.requests(), TOKEN);
+        let credentials = read(&world.config_dir().join("credentials.toml"));
+        assert!(credentials.contains(TOKEN));
+    }
+}
+
+#[test]
+fn an_unreachable_server_is_exit_6_unless_no_verify() {
+    let world = World::new();
+    let closed = closed_port_url();
+    let ran = login(&world, TOKEN, &["--host", &closed, "--retries", "0"]);
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains(&format!("could not check the token with {closed}")),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("nothing was saved"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("--no-verify"), "{}", ran.stderr);
+    assert!(!world.config_dir().exists());
+
+    // --no-verify: saved without a request.
+    let ran = login(&world, TOKEN, &["--host", &closed, "--no-verify"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stderr.contains("(--no-verify)"), "{}", ran.stderr);
+    let config = read(&world.config_dir().join("config.toml"));
+    assert!(config.contains(&format!("host = \"{closed}\"")), "{config}");
+    let server = answering(200, LISTING);
+    let ran = login(
+        &world,
+        TOKEN,
+        &["--host", &server.url(), "--no-verify", "--profile", "other"],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(server.requests().is_empty());
+
+    // A server error is not an answer about the token either: nothing saved, exit 5.
+    let failing = answering(500, r#"{"message":"db down"}"#);
+    let world = World::new();
+    let ran = login(&world, TOKEN, &["--host", &failing.url(), "--retries", "0"]);
+    assert_eq!(ran.code, 5, "{}", ran.stderr);
+    assert!(ran.stderr.contains("db down"), "{}", ran.stderr);
+    assert!(!world.config_dir().exists());
+}
+
+#[test]
+fn auth_status_asks_the_server_whether_it_accepts_the_token() {
+    let world = World::new();
+    let accepting = answering(200, LISTING);
+    let ran = run(world.cmd_at(&accepting.url()).args(["auth", "status"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout
+            .contains("Server:       token accepted by the server\n"),
+        "{}",
+        ran.stdout
+    );
+    assert_one_check(&accepting.requests(), TOKEN);
+
+    let ran = run(world
+        .cmd_at(&accepting.url())
+        .args(["auth", "status", "-o", "json"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        json["token_check"],
+        serde_json::json!({"result": "accepted", "accepted": true, "detail": "accepted by the server"})
+    );
+
+    let refusing = answering(401, r#"{"message":"token revoked"}"#);
+    let ran = run(world.cmd_at(&refusing.url()).args(["auth", "status"]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains(
+            "Server:       token refused by the server (HTTP 401 Unauthorized: token revoked)"
+        ),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stderr.contains(&format!(
+            "error: {} refused the token (HTTP 401 Unauthorized: token revoked)",
+            refusing.url()
+        )),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("AGENTCTL_TOKEN"), "{}", ran.stderr);
+    assert_one_check(&refusing.requests(), TOKEN);
+    let ran = run(world
+        .cmd_at(&refusing.url())
+        .args(["auth", "status", "-o", "json"]));
+    assert_eq!(ran.code, 3);
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["token_check"]["result"], "refused");
+    assert_eq!(json["token_check"]["accepted"], false);
+
+    // --offline: no request, the report alone.
+    let ran = run(world
+        .cmd_at(&refusing.url())
+        .args(["auth", "status", "--offline"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("Server:       not asked (--offline)\n"),
+        "{}",
+        ran.stdout
+    );
+    let ran =
+        run(world
+            .cmd_at(&refusing.url())
+            .args(["auth", "status", "--offline", "-o", "json"]));
+    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        json["token_check"],
+        serde_json::json!({"result": "skipped", "accepted": null, "detail": "--offline"})
+    );
+    assert_eq!(refusing.requests().len(), 2);
+
+    // A server that cannot tell (no listing) is reported, and is not a failure.
+    let unlisted = answering(404, r#"{"message":"no route"}"#);
+    let ran = run(world.cmd_at(&unlisted.url()).args(["auth", "status"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout
+            .contains("Server:       token not checked: the server has no agent listing"),
+        "{}",
+        ran.stdout
+    );
+
+    // No server at all: the report, then exit 6.
+    let closed = closed_port_url();
+    let ran = run(world
+        .cmd_at(&closed)
+        .args(["auth", "status", "--retries", "0"]));
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(ran.stdout.contains("Profile:"), "{}", ran.stdout);
+    assert!(
+        ran.stderr
+            .contains(&format!("could not check the token with {closed}")),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.stderr.contains("--offline"), "{}", ran.stderr);
+
+    // Not logged in: no request, exit 3 as before.
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_HOST", accepting.url())
+        .args(["auth", "status"]));
+    assert_eq!(ran.code, 3, "{}", ran.stderr);
+    assert!(!ran.stdout.contains("Server:"), "{}", ran.stdout);
+    assert_eq!(accepting.requests().len(), 2);
+}

@@ -1,0 +1,142 @@
+//! `auth login` at a real terminal (a pseudo-terminal): the token is never echoed, and the
+//! terminal is left as it was found.
+
+#![cfg(unix)]
+
+use crate::common::stub::{Reply, Stub};
+use crate::common::*;
+use expectrl::process::Termios;
+use expectrl::session::OsSession;
+use expectrl::{Eof, Expect, Session};
+use std::fs;
+use std::time::{Duration, Instant};
+
+const LISTING: &str = r#"{"items":[],"total":0}"#;
+
+fn accepting() -> Stub {
+    Stub::start(|_| Reply::Json(200, LISTING.to_owned()))
+}
+
+/// A command with a clean environment around a private world.
+fn command(world: &World, program: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .env("HOME", world.home())
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir());
+    command
+}
+
+/// `agentctl ARGS` run by `sh` in a pseudo-terminal with echo on (a new pseudo-terminal starts
+/// with it off), then in the same terminal `echo exit=$?`, whether the terminal's settings are
+/// the ones agentctl started with (`terminal=same`), and `stty -a`. The shell lets Ctrl-C pass
+/// (the trap), as an interactive shell does, so it outlives agentctl.
+fn in_shell(world: &World, args: &[&str]) -> OsSession {
+    let mut command = command(world, "/bin/sh");
+    command
+        .arg("-c")
+        .arg(
+            r#"stty echo; before=$(stty -g); trap : INT; "$0" "$@"; echo "exit=$?"
+               if [ "$(stty -g)" = "$before" ]; then echo terminal=same; else echo terminal=changed; fi
+               stty -a"#,
+        )
+        .arg(env!("CARGO_BIN_EXE_agentctl"))
+        .args(args);
+    let mut session = Session::spawn(command).expect("a pseudo-terminal");
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    session
+}
+
+/// Everything the terminal showed so far, kept by the test.
+#[derive(Default)]
+struct Screen(Vec<u8>);
+
+impl Screen {
+    fn keep(&mut self, captures: &expectrl::Captures) {
+        self.0.extend_from_slice(captures.before());
+        for matched in captures.matches() {
+            self.0.extend_from_slice(matched);
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+}
+
+/// The prompt turns echo off right after drawing itself (and flushes pending input when it
+/// does): type only once the terminal says echo is off.
+fn wait_for_echo_off<S: Termios>(session: &S) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while session.is_echo().unwrap() {
+        assert!(Instant::now() < deadline, "echo was never turned off");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn interactive_login_hides_the_token_and_checks_it_before_saving() {
+    let server = accepting();
+    let world = World::new();
+    let mut session = in_shell(&world, &["auth", "login"]);
+    let mut screen = Screen::default();
+
+    screen.keep(&session.expect("Host").unwrap());
+    session.send_line(server.url()).unwrap();
+    screen.keep(
+        &session
+            .expect(format!("Token for {}", server.url()).as_str())
+            .unwrap(),
+    );
+    wait_for_echo_off(&session);
+    session.send_line(TOKEN).unwrap();
+    screen.keep(&session.expect(Eof).unwrap());
+    let seen = screen.text();
+
+    assert!(!seen.contains(TOKEN), "the token was echoed:\n{seen}");
+    assert!(
+        seen.contains(&format!("Logged in to {}", server.url())),
+        "{seen}"
+    );
+    assert!(seen.contains("exit=0"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].method, "GET");
+    assert_eq!(requests[0].path, "/api/v1/agents?page=1&pageSize=1");
+    let bearer = format!("Bearer {TOKEN}");
+    assert_eq!(requests[0].header("authorization"), Some(bearer.as_str()));
+
+    let dir = world.config_dir();
+    let credentials = fs::read_to_string(dir.join("credentials.toml")).unwrap();
+    assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
+    let config = fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert!(
+        config.contains(&format!("host = \"{}\"", server.url())),
+        "{config}"
+    );
+}
+
+#[test]
+fn with_token_at_a_terminal_the_token_is_not_echoed() {
+    let server = accepting();
+    let world = World::new();
+    let mut session = in_shell(
+        &world,
+        &["auth", "login", "--with-token", "--host", &server.url()],
+    );
+    let mut screen = Screen::default();
+    screen.keep(&session.expect("Token for").unwrap());
+    wait_for_echo_off(&session);
+    session.send_line(TOKEN).unwrap();
+    screen.keep(&session.expect(Eof).unwrap());
+    let seen = screen.text();
+    assert!(!seen.contains(TOKEN), "the token was echoed:\n{seen}");
+    assert!(seen.contains("exit=0"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+    assert_eq!(server.requests().len(), 1);
+    let credentials = fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
+    assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
+}
