@@ -33,7 +33,7 @@ use cli::Cli;
 use commands::Command;
 use config::{ArgSources, Settings, Source};
 use context::{Context, Stdin};
-use error::Result;
+use error::{ErrorKind, Result};
 use prompt::{Prompter, TerminalPrompter};
 use shutdown::Shutdown;
 use std::ffi::OsString;
@@ -103,7 +103,7 @@ impl Io {
     pub fn from_process() -> Io {
         Io {
             stdin: Stdin::from_process(),
-            prompter: Arc::new(TerminalPrompter),
+            prompter: Arc::new(TerminalPrompter::new()),
             shutdown: Shutdown::from_process(),
         }
     }
@@ -128,6 +128,8 @@ pub async fn run_with(
     let settings = Settings::resolve_with(&cli.global, &sources, env, files_use)?;
     let handles_signals = commands::handles_signals(&cli.command);
     let shutdown = io.shutdown.clone();
+    let prompter = io.prompter.clone();
+    let ui_for_signal = ui.clone();
     let ctx = Context {
         settings,
         ui,
@@ -136,13 +138,26 @@ pub async fn run_with(
         shutdown: io.shutdown,
     };
     let command = commands::dispatch(&ctx, cli.command);
-    if handles_signals {
-        return command.await;
+    let outcome = if handles_signals {
+        command.await
+    } else {
+        // A command that does not wait on the shutdown signal itself is stopped here: the
+        // request in flight is abandoned, and the exit code says which signal ended it. The
+        // signal goes first when both are ready (a prompt cut short by Ctrl-C fails too).
+        tokio::select! {
+            biased;
+            signal = shutdown.wait() => Err(signal.into()),
+            outcome = command => outcome,
+        }
+    };
+    if let Err(err) = &outcome
+        && matches!(err.kind, ErrorKind::Signal(_))
+    {
+        // Every command ends alike on a signal: the terminal as it was found. A prompt that
+        // was waiting left echo off (or the terminal raw) and its line open.
+        if prompter.restore_terminal() {
+            ui_for_signal.stderr_raw("\n");
+        }
     }
-    // A command that does not wait on the shutdown signal itself is stopped here: the request
-    // in flight is abandoned, and the exit code says which signal ended it.
-    tokio::select! {
-        outcome = command => outcome,
-        signal = shutdown.wait() => Err(signal.into()),
-    }
+    outcome
 }

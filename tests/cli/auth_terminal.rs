@@ -1,5 +1,6 @@
-//! `auth login` at a real terminal (a pseudo-terminal): the token is never echoed, and the
-//! terminal is left as it was found.
+//! `auth login` at a real terminal (a pseudo-terminal): the token is never echoed, and a signal
+//! at a prompt leaves the terminal as it was found (echo on, not raw, the line ended) with exit
+//! 128 + the signal.
 
 #![cfg(unix)]
 
@@ -76,6 +77,40 @@ fn wait_for_echo_off<S: Termios>(session: &S) {
     }
 }
 
+/// The local flags `stty -a` printed (`echo`, `-echo`, `icanon`, …).
+fn stty_flags(screen: &str) -> Vec<String> {
+    let stty = screen
+        .rsplit_once("exit=")
+        .map_or("", |(_, rest)| rest)
+        .to_owned();
+    stty.split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The pid of the only child of `parent` (agentctl under the shell).
+fn child_of(parent: u32) -> u32 {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let children = fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
+            .unwrap_or_default();
+        if let Some(pid) = children.split_whitespace().next() {
+            return pid.parse().unwrap();
+        }
+        assert!(Instant::now() < deadline, "the shell started no child");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn kill(signal: &str, pid: u32) {
+    let killed = std::process::Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+}
+
 #[test]
 fn interactive_login_hides_the_token_and_checks_it_before_saving() {
     let server = accepting();
@@ -139,4 +174,95 @@ fn with_token_at_a_terminal_the_token_is_not_echoed() {
     assert_eq!(server.requests().len(), 1);
     let credentials = fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
     assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
+}
+
+#[test]
+fn ctrl_c_at_the_hidden_prompt_leaves_echo_on_and_exits_130() {
+    let server = accepting();
+    let world = World::new();
+    let mut session = in_shell(&world, &["auth", "login", "--host", &server.url()]);
+    let mut screen = Screen::default();
+    screen.keep(&session.expect("Token for").unwrap());
+    wait_for_echo_off(&session);
+    session.send("typed-but-not-sent").unwrap();
+    session.send("\x03").unwrap();
+    screen.keep(&session.expect("exit=").unwrap());
+    screen.keep(&session.expect(Eof).unwrap());
+    let seen = screen.text();
+
+    assert!(seen.contains("exit=130"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+    let flags = stty_flags(&seen);
+    assert!(flags.iter().any(|f| f == "echo"), "echo is off:\n{seen}");
+    assert!(flags.iter().any(|f| f == "icanon"), "{seen}");
+    assert!(!seen.contains("typed-but-not-sent"), "{seen}");
+    // The prompt's line is ended before the error is written.
+    let (prompt, after) = seen.split_once("Token for").unwrap();
+    assert!(!prompt.contains("error"), "{seen}");
+    let (before_error, error) = after.split_once("error:").unwrap();
+    assert!(error.starts_with("\x1b[0m interrupted"), "{seen:?}");
+    assert!(
+        before_error.contains('\n'),
+        "the error follows the prompt on its line:\n{seen:?}"
+    );
+    assert!(server.requests().is_empty());
+    assert!(!world.config_dir().exists(), "nothing was saved");
+}
+
+#[test]
+fn ctrl_c_at_the_host_prompt_leaves_the_terminal_cooked_and_exits_130() {
+    let world = World::new();
+    let mut session = in_shell(&world, &["auth", "login"]);
+    let mut screen = Screen::default();
+    screen.keep(&session.expect("Host").unwrap());
+    session.send("https://half-typ").unwrap();
+    session.send("\x03").unwrap();
+    screen.keep(&session.expect("exit=").unwrap());
+    screen.keep(&session.expect(Eof).unwrap());
+    let seen = screen.text();
+    assert!(seen.contains("exit=130"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+    let flags = stty_flags(&seen);
+    for flag in ["echo", "icanon", "isig"] {
+        assert!(flags.iter().any(|f| f == flag), "{flag} is off:\n{seen}");
+    }
+    let after = seen.rsplit_once("half-typ").unwrap().1;
+    let (before_error, error) = after.split_once("error:").unwrap();
+    assert!(error.starts_with("\x1b[0m interrupted"), "{seen:?}");
+    assert!(before_error.contains('\n'), "{seen:?}");
+    assert!(!world.config_dir().exists());
+}
+
+#[test]
+fn sigterm_and_sighup_at_the_hidden_prompt_leave_echo_on() {
+    for (signal, code, message) in [
+        ("-TERM", 143, "stopped by SIGTERM"),
+        ("-HUP", 129, "stopped by SIGHUP"),
+    ] {
+        let server = accepting();
+        let world = World::new();
+        let mut session = in_shell(&world, &["auth", "login", "--host", &server.url()]);
+        let mut screen = Screen::default();
+        screen.keep(&session.expect("Token for").unwrap());
+        wait_for_echo_off(&session);
+        let agentctl = child_of(session.get_process().pid().as_raw() as u32);
+        kill(signal, agentctl);
+        screen.keep(&session.expect("exit=").unwrap());
+        screen.keep(&session.expect(Eof).unwrap());
+        let seen = screen.text();
+        assert!(seen.contains(&format!("exit={code}")), "{signal}: {seen}");
+        assert!(seen.contains(message), "{seen}");
+        let after = seen.split_once("Token for").unwrap().1;
+        assert!(
+            after.split_once("error:").unwrap().0.contains('\n'),
+            "{seen:?}"
+        );
+        assert!(seen.contains("terminal=same"), "{signal}: {seen}");
+        let flags = stty_flags(&seen);
+        assert!(
+            flags.iter().any(|f| f == "echo"),
+            "{signal}: echo is off:\n{seen}"
+        );
+        assert!(!world.config_dir().exists());
+    }
 }
