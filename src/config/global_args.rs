@@ -37,6 +37,7 @@ pub struct GlobalArgs {
         global = true,
         env = "AGENTCTL_OUTPUT",
         value_enum,
+        ignore_case = true,
         value_name = "FMT",
         help_heading = "Global options"
     )]
@@ -71,7 +72,7 @@ pub struct GlobalArgs {
     pub request_timeout: Option<Duration>,
 
     /// Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]
-    #[arg(long, global = true, value_name = "N", help_heading = "Global options")]
+    #[arg(long, global = true, value_name = "N", value_parser = parse_retries, help_heading = "Global options")]
     pub retries: Option<u32>,
 
     /// Add a PEM CA certificate to the trusted roots
@@ -118,4 +119,10 @@ pub struct GlobalArgs {
         help_heading = "Global options"
     )]
     pub quiet: bool,
+}
+
+/// `--retries`, and `config set retries`: a whole number, 0 or more.
+pub fn parse_retries(text: &str) -> Result<u32, String> {
+    text.parse::<u32>()
+        .map_err(|_| format!("'{text}' is not a whole number of retries (e.g. 0, 2, 5)"))
 }

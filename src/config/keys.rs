@@ -1,9 +1,12 @@
 //! The settings a profile can hold: their names, how a typed value is checked before it is
-//! stored, and how a stored value is read back. `config set` and settings resolution share
-//! these, so a value that `config set` accepts is one resolution understands.
+//! stored, and how a stored value is read back. A value typed to `config set` is checked by the
+//! parser of the global flag that sets the same thing (contract §3: `config set` validates a
+//! value exactly as the matching flag does), and settings resolution reads stored values with
+//! the same rules, so a value `config set` accepts is one the flag and resolution accept.
 
+use super::global_args::parse_retries;
 use super::settings::{DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, parse_host};
-use crate::duration::{format_duration, parse_duration};
+use crate::duration::{format_duration, parse_positive_duration};
 use crate::error::{Error, Result};
 use crate::output::OutputFormat;
 use clap::ValueEnum;
@@ -77,44 +80,63 @@ impl ConfigKey {
         }
     }
 
-    /// Checks a value typed by the operator and returns what to store. A bad value is a usage
-    /// error naming the key.
+    /// The global flag that sets the same value, whose parser checks what `config set` is given.
+    pub fn flag(self) -> &'static str {
+        match self {
+            ConfigKey::Host => "--host",
+            ConfigKey::Output => "--output",
+            ConfigKey::RequestTimeout => "--request-timeout",
+            ConfigKey::Retries => "--retries",
+            ConfigKey::Cacert => "--cacert",
+        }
+    }
+
+    /// Checks a value typed by the operator, with the parser of the matching flag, and returns
+    /// what to store. A bad value is a usage error naming the key and the flag's reason.
     pub fn parse_value(self, text: &str) -> Result<toml::Value> {
-        let text = text.trim();
+        let invalid = |why: String| {
+            Error::usage(format!(
+                "invalid value for {}: {}",
+                self.name(),
+                crate::sanitize::sanitize(&why)
+            ))
+        };
         let value = match self {
-            ConfigKey::Retries => match text.parse::<u32>() {
-                Ok(n) => toml::Value::Integer(i64::from(n)),
-                Err(_) => {
-                    return Err(Error::usage(format!(
-                        "invalid value for retries: '{text}' (expected a whole number, e.g. 2)"
-                    )));
-                }
-            },
+            // --host is checked by parse_host when settings are resolved.
+            ConfigKey::Host => {
+                let url = parse_host(text, "host").map_err(|err| {
+                    let why = err.message.trim_start_matches("host: ").to_owned();
+                    let error = invalid(why);
+                    match err.hint {
+                        Some(hint) => error.with_hint(hint),
+                        None => error,
+                    }
+                })?;
+                toml::Value::String(super::settings::host_text(&url))
+            }
+            // -o/--output is a clap value enum, matched as clap matches it (ignoring case).
             ConfigKey::Output => match <OutputFormat as ValueEnum>::from_str(text, true) {
                 Ok(format) => toml::Value::String(output_name(format)),
                 Err(_) => return Err(Error::usage(bad_output(text))),
             },
+            ConfigKey::RequestTimeout => {
+                parse_positive_duration(text).map_err(invalid)?;
+                toml::Value::String(text.trim().to_owned())
+            }
+            ConfigKey::Retries => {
+                toml::Value::Integer(i64::from(parse_retries(text).map_err(invalid)?))
+            }
+            // --cacert takes any path and fails at the first request when the file is not
+            // there; a stored setting is checked now, while the operator is looking.
             ConfigKey::Cacert => {
-                let path = std::path::absolute(text).map_err(|err| {
-                    Error::usage(format!("invalid value for cacert: '{text}': {err}"))
-                })?;
+                let path =
+                    std::path::absolute(text).map_err(|err| invalid(format!("'{text}': {err}")))?;
                 if !path.is_file() {
-                    return Err(Error::usage(format!(
-                        "invalid value for cacert: {} is not a file",
-                        path.display()
-                    )));
+                    return Err(invalid(format!("{} is not a file", path.display())));
                 }
                 toml::Value::String(path.to_string_lossy().into_owned())
             }
-            ConfigKey::Host | ConfigKey::RequestTimeout => toml::Value::String(text.to_owned()),
         };
-        // One set of rules: what is stored must read back.
-        let checked = match self {
-            ConfigKey::Host => read_host(&value).map(drop),
-            ConfigKey::RequestTimeout => read_duration(&value).map(drop),
-            _ => Ok(()),
-        };
-        checked.map_err(|err| Error::usage(format!("invalid value for {}: {err}", self.name())))?;
         Ok(value)
     }
 }
@@ -159,21 +181,22 @@ pub(crate) fn read_output(value: &toml::Value) -> Result<OutputFormat, String> {
     <OutputFormat as ValueEnum>::from_str(text, true).map_err(|_| bad_output(text))
 }
 
+/// A stored `request_timeout`: as --request-timeout takes it (more than 0), or a whole number
+/// of seconds.
 pub(crate) fn read_duration(value: &toml::Value) -> Result<Duration, String> {
     match value {
-        toml::Value::String(text) => parse_duration(text),
-        toml::Value::Integer(secs) => u64::try_from(*secs)
-            .map(Duration::from_secs)
-            .map_err(|_| format!("{secs} is negative")),
+        toml::Value::String(text) => parse_positive_duration(text),
+        toml::Value::Integer(secs) => parse_positive_duration(&secs.to_string()),
         _ => Err("expected a duration such as \"10s\"".into()),
     }
 }
 
+/// A stored `retries`: an integer, as --retries takes it.
 pub(crate) fn read_retries(value: &toml::Value) -> Result<u32, String> {
-    value
-        .as_integer()
-        .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| "expected a whole number, e.g. 2".into())
+    match value {
+        toml::Value::Integer(n) => parse_retries(&n.to_string()),
+        _ => Err("expected a whole number, e.g. 2".into()),
+    }
 }
 
 pub(crate) fn read_path(value: &toml::Value) -> Result<PathBuf, String> {
@@ -204,6 +227,89 @@ mod tests {
         assert!(ConfigKey::parse("token").unwrap_err().hint.is_some());
     }
 
+    /// Whether the matching flag takes `text`: a command line with `--flag=TEXT` parses and
+    /// its settings resolve (no config files are read).
+    fn flag_accepts(key: ConfigKey, text: &str) -> bool {
+        let flag = format!("{}={text}", key.flag());
+        let Ok(invocation) = crate::parse_args(["agentctl", flag.as_str(), "config", "path"])
+        else {
+            return false;
+        };
+        crate::config::Settings::resolve_with(
+            &invocation.cli.global,
+            &invocation.sources,
+            &|_| None,
+            crate::config::FilesUse::Skip,
+        )
+        .is_ok()
+    }
+
+    #[test]
+    fn config_set_takes_exactly_what_the_flag_takes() {
+        let samples = [
+            "0",
+            "0s",
+            "0ms",
+            "1",
+            "1ms",
+            "10s",
+            "1m30s",
+            "90",
+            "2d",
+            "36500d",
+            "99999d",
+            "-1",
+            "-5s",
+            "1.5",
+            "+3",
+            " 3",
+            "3 ",
+            "4294967295",
+            "4294967296",
+            "abc",
+            "",
+            "json",
+            "JSON",
+            "Json",
+            "table",
+            "wide",
+            "ndjson",
+            " json",
+            "xml",
+            "https://h",
+            "https://h/gw/",
+            " https://h ",
+            "http://127.0.0.1:7878",
+            "h",
+            "ftp://h",
+            "https://h/?q=1",
+            "https://",
+        ];
+        // --cacert takes any path (and fails at the first request); `config set` checks that
+        // the file is there now: it is tested below.
+        for key in ConfigKey::ALL
+            .into_iter()
+            .filter(|k| *k != ConfigKey::Cacert)
+        {
+            for text in samples {
+                assert_eq!(
+                    key.parse_value(text).is_ok(),
+                    flag_accepts(key, text),
+                    "{} {text:?}",
+                    key.name()
+                );
+            }
+        }
+        // The case of the report: a timeout of 0 is refused, as --request-timeout 0 is.
+        let err = ConfigKey::RequestTimeout.parse_value("0").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.message.contains("must be more than 0"),
+            "{}",
+            err.message
+        );
+    }
+
     #[test]
     fn values_are_checked_and_normalized() {
         let ok = |key: ConfigKey, text| key.parse_value(text).unwrap();
@@ -219,6 +325,8 @@ mod tests {
         );
         for (key, bad) in [
             (ConfigKey::Output, "xml"),
+            (ConfigKey::RequestTimeout, "0"),
+            (ConfigKey::RequestTimeout, "0ms"),
             (ConfigKey::Host, "not-a-url"),
             (ConfigKey::Host, "ftp://h"),
             (ConfigKey::RequestTimeout, "soon"),
@@ -238,6 +346,10 @@ mod tests {
             Ok(Duration::from_secs(30))
         );
         assert!(read_duration(&toml::Value::Integer(-1)).is_err());
+        assert!(read_duration(&toml::Value::Integer(0)).is_err());
+        assert!(read_duration(&toml::Value::String("0s".into())).is_err());
+        assert_eq!(read_retries(&toml::Value::Integer(0)), Ok(0));
+        assert!(read_retries(&toml::Value::Integer(-1)).is_err());
         assert!(read_retries(&toml::Value::String("2".into())).is_err());
         assert_eq!(
             ConfigKey::RequestTimeout.default_value().as_deref(),

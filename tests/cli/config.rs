@@ -165,6 +165,8 @@ fn unknown_keys_and_bad_values_are_usage_errors_that_change_nothing() {
             "not an http:// or https:// URL",
         ),
         ("request_timeout", "soon", "examples: 90, 90s, 5m"),
+        ("request_timeout", "0", "must be more than 0"),
+        ("request_timeout", "0ms", "must be more than 0"),
         ("retries", "many", "whole number"),
         ("cacert", "/no/such/ca.pem", "is not a file"),
     ] {
@@ -276,4 +278,56 @@ fn a_bad_stored_value_is_an_error_naming_file_and_key_and_config_set_fixes_it() 
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(ran.stdout.contains("ENDPOINT"), "{}", ran.stdout);
     ok.assert_calls(2);
+}
+
+#[test]
+fn config_set_refuses_what_the_flag_refuses_and_for_the_same_reason() {
+    let world = World::new();
+    for (key, flag, value, reason) in [
+        (
+            "request_timeout",
+            "--request-timeout",
+            "0",
+            "must be more than 0",
+        ),
+        ("retries", "--retries", "x", "not a whole number of retries"),
+    ] {
+        let by_flag = run(world
+            .cmd()
+            .args([&format!("{flag}={value}"), "config", "path"]));
+        assert_eq!(by_flag.code, 2, "{}", by_flag.stderr);
+        assert!(by_flag.stderr.contains(reason), "{}", by_flag.stderr);
+        let by_set = config(&world, &["set", key, value]);
+        assert_eq!(by_set.code, 2, "{}", by_set.stderr);
+        assert!(by_set.stderr.contains(reason), "{}", by_set.stderr);
+    }
+    assert!(!world.config_dir().exists(), "nothing was written");
+
+    // A zero timeout written by hand is refused when read, naming the file and the fix.
+    let dir = world.config_dir();
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.toml");
+    fs::write(
+        &path,
+        "current_profile = \"default\"\n[profiles.default]\nhost = \"http://127.0.0.1:9\"\nrequest_timeout = 0\n",
+    )
+    .unwrap();
+    let ran = run(world.cmd().args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(&format!(
+            "{}: profile 'default': request_timeout: must be more than 0",
+            path.display()
+        )),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .contains("agentctl config set request_timeout <VALUE> --profile default"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(config(&world, &["set", "request_timeout", "30s"]).code, 0);
+    assert_eq!(config(&world, &["get", "request_timeout"]).stdout, "30s\n");
 }
