@@ -16,6 +16,7 @@ mod heartbeat_every;
 mod heartbeat_send;
 mod hostile;
 mod jq;
+mod readme;
 mod signals;
 mod simulate;
 mod tls;

@@ -4,53 +4,14 @@
 
 #![cfg(unix)]
 
+use crate::common::dev_binary::DevServer;
 use crate::common::*;
 use expectrl::process::unix::WaitStatus;
 use expectrl::{Eof, Expect, Session};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
 const HIDE_CURSOR: &str = "\x1b[?25l";
 const SHOW_CURSOR: &str = "\x1b[?25h";
-
-/// `agentctl dev-server` on a free loopback port, saving no profile; stopped when dropped.
-struct DevServer {
-    child: Child,
-    url: String,
-}
-
-impl DevServer {
-    fn start(world: &World) -> DevServer {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
-            .args(["dev-server", "--listen", "127.0.0.1:0", "--no-save-profile"])
-            .args(["--token", TOKEN])
-            .env("AGENTCTL_CONFIG_DIR", world.config_dir())
-            .env("HOME", world.home())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let url = first
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line: {first:?}"))
-            .to_owned();
-        DevServer { child, url }
-    }
-}
-
-impl Drop for DevServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// `text` without its ANSI escape sequences (`ESC [ … letter`).
 fn without_escapes(text: &str) -> String {
@@ -74,7 +35,7 @@ fn without_escapes(text: &str) -> String {
 #[test]
 fn sigterm_and_sighup_end_the_live_watch_with_the_cursor_shown() {
     let world = World::new();
-    let server = DevServer::start(&world);
+    let server = DevServer::start(&world, &[]);
     for agent in ["web-01", "web-02"] {
         let ran = run(world
             .cmd_at(&server.url)

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod dev_binary;
 pub mod script_server;
 
 use assert_cmd::Command;
