@@ -60,6 +60,13 @@ pub async fn run(ctx: &Context, args: AuthLoginArgs) -> Result<()> {
                 )
                 .with_hint(PIPE_HINT));
             }
+            if !ctx.ui.stderr_is_terminal {
+                return Err(Error::usage(
+                    "standard input is a terminal but standard error is not: \
+                     cannot ask for the token without echo",
+                )
+                .with_hint(PIPE_HINT));
+            }
             let prompt = format!("Token for {}", host_text(&host.value));
             ask_token(ctx.prompter.clone(), prompt).await?
         } else {
@@ -274,6 +281,7 @@ mod tests {
         dir: &std::path::Path,
         extra: &[&str],
         answers: &[&str],
+        stderr_is_terminal: bool,
     ) -> (
         crate::context::TestContext,
         Arc<crate::prompt::ScriptedPrompter>,
@@ -290,7 +298,7 @@ mod tests {
             &|_| None,
             Stdin::from_bytes("typed-token-would-echo\n", true),
             prompter.clone(),
-            true,
+            stderr_is_terminal,
         )
         .unwrap();
         (test, prompter)
@@ -299,7 +307,8 @@ mod tests {
     #[tokio::test]
     async fn with_token_at_a_terminal_asks_through_the_hidden_prompt() {
         let dir = tempfile::tempdir().unwrap();
-        let (test, prompter) = at_a_terminal(dir.path(), &[], &["bad token", " tok-hidden-1234 "]);
+        let (test, prompter) =
+            at_a_terminal(dir.path(), &[], &["bad token", " tok-hidden-1234 "], true);
         run(
             &test.ctx,
             AuthLoginArgs {
@@ -322,18 +331,26 @@ mod tests {
         );
 
         // --no-input: typing at a terminal is input; say how to pipe the token instead.
-        let (test, prompter) = at_a_terminal(dir.path(), &["--no-input"], &["tok-other-1234"]);
-        let err = run(
-            &test.ctx,
-            AuthLoginArgs {
-                with_token: true,
-                no_verify: true,
-            },
-        )
-        .await
-        .unwrap_err();
+        let args = || AuthLoginArgs {
+            with_token: true,
+            no_verify: true,
+        };
+        let (test, prompter) =
+            at_a_terminal(dir.path(), &["--no-input"], &["tok-other-1234"], true);
+        let err = run(&test.ctx, args()).await.unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.hint.unwrap().contains("printf"));
+        assert!(prompter.asked.lock().unwrap().is_empty());
+
+        // The prompt draws on standard error: without a terminal there, no prompt.
+        let (test, prompter) = at_a_terminal(dir.path(), &[], &["tok-other-1234"], false);
+        let err = run(&test.ctx, args()).await.unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.message.contains("standard error is not"),
+            "{}",
+            err.message
+        );
         assert!(prompter.asked.lock().unwrap().is_empty());
     }
 }
