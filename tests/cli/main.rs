@@ -1,5 +1,7 @@
 //! The one integration test binary: drives the real `agentctl` binary over loopback.
 
+#![forbid(unsafe_code)]
+
 mod common;
 
 mod agent_list;
@@ -15,5 +17,6 @@ mod heartbeat_send;
 mod hostile;
 mod jq;
 mod simulate;
+mod snapshots;
 mod tls;
 mod watch;
