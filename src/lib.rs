@@ -53,19 +53,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let mut command = cli::command();
-    // `export AGENTCTL_OUTPUT=` means "not set", as it does for NO_COLOR: an empty variable
-    // must not become an empty --output, --host, --profile or --config-dir.
-    for (id, var) in [
-        ("host", "AGENTCTL_HOST"),
-        ("output", "AGENTCTL_OUTPUT"),
-        ("profile", "AGENTCTL_PROFILE"),
-        ("config_dir", "AGENTCTL_CONFIG_DIR"),
-    ] {
-        if std::env::var_os(var).is_some_and(|value| value.is_empty()) {
-            command = command.mut_arg(id, |arg| arg.env(None::<&str>));
-        }
-    }
+    let command = cli::command();
     let matches = command.try_get_matches_from(args)?;
     let cli = Cli::from_arg_matches(&matches)?;
     let source = |id: &str| Source::from_clap(matches.value_source(id));

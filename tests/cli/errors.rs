@@ -190,7 +190,7 @@ fn empty_environment_variables_count_as_unset() {
         then.status(200).body(r#"{"uuid":"a1","status":"online"}"#);
     });
     let ran = run(world
-        .inproc_at(&server.base_url())
+        .cmd_at(&server.base_url())
         .env("AGENTCTL_OUTPUT", "")
         .args(["agent", "show", "a1"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);

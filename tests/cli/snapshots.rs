@@ -140,3 +140,36 @@ fn main_error_messages() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+/// Every man page as `man` renders it (width fixed), so a change to a page is read as text.
+#[test]
+fn man_pages_rendered() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "1"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() > 15, "{pages:?}");
+    for page in pages {
+        let output = std::process::Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .env("MANWIDTH", "100")
+            .env("MAN_KEEP_FORMATTING", "")
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .expect("man (man-db) is installed");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let name = page.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        insta::assert_snapshot!(format!("man-{name}"), text);
+    }
+}
