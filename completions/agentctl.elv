@@ -72,8 +72,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand send 'Send a heartbeat for an agent, as the agent itself would'
             cand simulate 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -173,8 +173,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand show 'Show one or more agents'
             cand list 'List agents'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -287,11 +287,11 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand login 'Log in: check a token with the server, then store it and the host in a profile'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand login 'Log in: check a token with the server, then save it and the host to a profile'
             cand logout 'Log out: remove the stored token of a profile'
-            cand status 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
+            cand status 'Show the profile, host and token in use, and whether the server accepts the token'
             cand token 'Print the token, alone, for scripts'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -391,9 +391,9 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'agentctl;auth;help'= {
-            cand login 'Log in: check a token with the server, then store it and the host in a profile'
+            cand login 'Log in: check a token with the server, then save it and the host to a profile'
             cand logout 'Log out: remove the stored token of a profile'
-            cand status 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
+            cand status 'Show the profile, host and token in use, and whether the server accepts the token'
             cand token 'Print the token, alone, for scripts'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -427,8 +427,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand path 'Print the path of the config file'
             cand list 'List the profiles and their settings'
             cand get 'Print one setting of a profile'
@@ -596,8 +596,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'agentctl;demo'= {
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
@@ -642,8 +642,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'agentctl;generate-assets'= {
             cand --dir 'The repository root'
@@ -666,8 +666,8 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
             cand -q 'Print nothing on success'
             cand --quiet 'Print nothing on success'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'agentctl;help'= {
             cand heartbeat 'Send and simulate heartbeats'
@@ -700,9 +700,9 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;help;watch'= {
         }
         &'agentctl;help;auth'= {
-            cand login 'Log in: check a token with the server, then store it and the host in a profile'
+            cand login 'Log in: check a token with the server, then save it and the host to a profile'
             cand logout 'Log out: remove the stored token of a profile'
-            cand status 'Show the profile, host and token in use, where each came from, and whether the server accepts the token'
+            cand status 'Show the profile, host and token in use, and whether the server accepts the token'
             cand token 'Print the token, alone, for scripts'
         }
         &'agentctl;help;auth;login'= {

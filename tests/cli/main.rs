@@ -1,5 +1,7 @@
 //! The one integration test binary: drives the real `agentctl` binary over loopback.
 
+#![forbid(unsafe_code)]
+
 mod common;
 
 mod agent_list;
@@ -19,5 +21,6 @@ mod jq;
 mod readme;
 mod signals;
 mod simulate;
+mod snapshots;
 mod tls;
 mod watch;

@@ -12,7 +12,7 @@ use url::Url;
 const PIPE_HINT: &str = "pipe the token to `agentctl auth login --with-token`, e.g. \
      printf '%s' \"$TOKEN\" | agentctl auth login --with-token --host https://agents.example.com";
 
-/// Log in: check a token with the server, then store it and the host in a profile
+/// Log in: check a token with the server, then save it and the host to a profile
 ///
 /// On a terminal, asks for the host (default: the profile's) and then the token, which is not
 /// echoed. With --with-token the token is read from standard input instead, for scripts and CI
@@ -29,7 +29,7 @@ Examples:
   agentctl auth login
   printf '%s' \"$TOKEN\" | agentctl auth login --with-token --host https://agents.example.com
   agentctl auth login --profile staging --host https://staging.example.com
-  printf '%s' \"$TOKEN\" | agentctl auth login --with-token --no-verify   # server not reachable from here")]
+  printf '%s' \"$TOKEN\" | agentctl auth login --with-token --no-verify   # saved unchecked")]
 pub struct AuthLoginArgs {
     /// Read the token from standard input (surrounding whitespace is trimmed)
     #[arg(long)]

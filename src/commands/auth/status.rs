@@ -6,8 +6,7 @@ use crate::sanitize::sanitize;
 use clap::Args;
 use serde_json::{Value, json};
 
-/// Show the profile, host and token in use, where each came from, and whether the server
-/// accepts the token
+/// Show the profile, host and token in use, and whether the server accepts the token
 ///
 /// Each value is shown with its source: a flag, an environment variable, the profile in the
 /// config file, or the built-in default; and the files used. The token is shown masked
