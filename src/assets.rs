@@ -45,7 +45,10 @@ pub fn all() -> Vec<Asset> {
 
 /// `agentctl.1` and one page per subcommand (`agentctl-heartbeat-send.1`, …).
 fn man_pages() -> Vec<Asset> {
-    let mut root = Cli::command().disable_help_subcommand(true);
+    // The pages say the crate version, not the commit `--version` adds: they are committed.
+    let mut root = Cli::command()
+        .disable_help_subcommand(true)
+        .version(env!("CARGO_PKG_VERSION"));
     root.build();
     let mut pages = vec![Asset {
         path: "man/agentctl.1".into(),

@@ -11,6 +11,10 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// What `agentctl --version` says after the name: the crate version, and the commit and its
+/// date when built from a git checkout (`build.rs`).
+pub const VERSION: &str = env!("AGENTCTL_VERSION");
+
 const AFTER_HELP: &str = "\
 Exit status:
   0    success
@@ -34,7 +38,7 @@ Environment:
 /// Send and simulate agent heartbeats, look at agents, and watch them go online, delayed and
 /// offline.
 #[derive(Debug, Parser)]
-#[command(name = "agentctl", version, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "agentctl", version = VERSION, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

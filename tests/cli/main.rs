@@ -17,4 +17,5 @@ mod jq;
 mod jq_forms;
 mod simulate;
 mod tls;
+mod version;
 mod watch;
