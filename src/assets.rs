@@ -2,8 +2,6 @@
 //! (`man/`). One generator writes both (`agentctl generate-assets`), and a test regenerates
 //! them in memory and fails when a committed file is stale.
 
-use crate::cli::Cli;
-use clap::CommandFactory;
 use clap_complete::Shell;
 use std::io::Write;
 
@@ -24,7 +22,7 @@ pub const SHELLS: [(Shell, &str); 5] = [
 
 /// The completion script for one shell.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut command = Cli::command();
+    let mut command = crate::cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "agentctl", &mut out);
     out
@@ -46,7 +44,7 @@ pub fn all() -> Vec<Asset> {
 /// `agentctl.1` and one page per subcommand (`agentctl-heartbeat-send.1`, …).
 fn man_pages() -> Vec<Asset> {
     // The pages say the crate version, not the commit `--version` adds: they are committed.
-    let mut root = Cli::command()
+    let mut root = crate::cli::command()
         .disable_help_subcommand(true)
         .version(env!("CARGO_PKG_VERSION"));
     root.build();
@@ -98,40 +96,27 @@ fn root_page(root: &clap::Command) -> Vec<u8> {
     let _ = man.render_description_section(&mut out);
     let _ = man.render_options_section(&mut out);
     let _ = man.render_subcommands_section(&mut out);
+    let _ = out.write_all(exit_status_section().as_bytes());
     let _ = out.write_all(ROOT_SECTIONS.as_bytes());
     out
 }
 
+/// EXIT STATUS, from the one table of `ErrorKind`.
+fn exit_status_section() -> String {
+    let roff = |text: &str| text.replace('-', "\\-");
+    let mut section = String::from(".SH \"EXIT STATUS\"\n.TP\n\\fB0\\fR\nsuccess\n");
+    for kind in crate::error::ErrorKind::ALL {
+        section.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            kind.exit_code(),
+            roff(kind.meaning())
+        ));
+    }
+    section
+}
+
 /// The sections of `agentctl.1` that clap does not know about.
-const ROOT_SECTIONS: &str = r#".SH "EXIT STATUS"
-.TP
-\fB0\fR
-success
-.TP
-\fB1\fR
-any other error (I/O, config)
-.TP
-\fB2\fR
-usage: bad flags or values, missing host
-.TP
-\fB3\fR
-authentication or permission (HTTP 401, 403)
-.TP
-\fB4\fR
-not found (HTTP 404)
-.TP
-\fB5\fR
-API error: other 4xx, 5xx, a malformed response
-.TP
-\fB6\fR
-network: connect, DNS, TLS, timeout
-.TP
-\fB7\fR
-\fBwatch \-\-until\fR not reached before \fB\-\-timeout\fR
-.TP
-\fB130\fR
-interrupted (Ctrl\-C)
-.SH ENVIRONMENT
+const ROOT_SECTIONS: &str = r#".SH ENVIRONMENT
 .TP
 \fBAGENTCTL_HOST\fR
 API base URL, like \fB\-\-host\fR.

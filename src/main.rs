@@ -3,7 +3,6 @@
 
 use agentctl::error::Error;
 use agentctl::ui::{ColorChoice, Ui};
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -35,10 +34,9 @@ fn main() -> ExitCode {
     let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(err) => {
-            report(
-                &ui,
-                &Error::other(format!("could not start the async runtime: {err}")),
-            );
+            ui.error(&Error::other(format!(
+                "could not start the async runtime: {err}"
+            )));
             return ExitCode::from(1);
         }
     };
@@ -49,22 +47,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {
-            report(&ui, &err);
+            ui.error(&err);
             ExitCode::from(err.exit_code())
         }
-    }
-}
-
-fn report(ui: &Ui, err: &Error) {
-    let color = ui.color && std::io::stderr().is_terminal();
-    let (red, bold, reset) = if color {
-        ("\x1b[31;1m", "\x1b[1m", "\x1b[0m")
-    } else {
-        ("", "", "")
-    };
-    ui.stderr_line(&format!("{red}error:{reset} {}", err.message));
-    if let Some(hint) = &err.hint {
-        ui.stderr_line(&format!("{bold}hint:{reset} {hint}"));
     }
 }
 

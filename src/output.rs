@@ -79,16 +79,13 @@ pub enum Shape {
 }
 
 /// Prints records to stdout in the chosen format.
-/// With `-q` nothing is printed: success is the exit code.
+/// With `-q` nothing is printed (`Ui::data`): success is the exit code.
 pub fn print_agents(
     ui: &Ui,
     options: &OutputOptions,
     agents: &[Agent],
     shape: Shape,
 ) -> Result<()> {
-    if ui.quiet {
-        return Ok(());
-    }
     match options.format {
         OutputFormat::Json => {
             let value = match (shape, agents) {

@@ -90,7 +90,8 @@ fn man_renders_the_root_page_with_exit_codes_and_environment() {
     for needle in [
         "EXIT STATUS",
         "not found (HTTP 404)",
-        "interrupted",
+        "ended by SIGTERM",
+        "a --fail-if threshold was crossed",
         "AGENTCTL_HOST",
         "AGENTCTL_TOKEN",
         "credentials.toml",

@@ -42,5 +42,5 @@ pub async fn run(ctx: &Context, args: ConfigGetArgs) -> Result<()> {
             );
         }
     };
-    ctx.ui.data(&format!("{}\n", sanitize(&value)))
+    ctx.ui.answer(&format!("{}\n", sanitize(&value)))
 }
