@@ -3,15 +3,12 @@
 
 #![allow(dead_code)]
 
-pub mod script_server;
-
 use assert_cmd::Command;
 use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
 
 pub mod stub;
-pub mod tls_stub;
 
 /// The token every test sends; no output may ever contain it.
 pub const TOKEN: &str = "tok-5ecr3t-9f8e7d6c5b4a";
