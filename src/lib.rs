@@ -109,6 +109,19 @@ impl Io {
     }
 }
 
+/// The exit code of an outcome, reporting the error through `ui` (the one place errors are
+/// printed, for `main` and for in-process tests alike). A closed stdout is not an error.
+pub fn exit_code(outcome: Result<()>, ui: &Ui) -> u8 {
+    match outcome {
+        Ok(()) => 0,
+        Err(err) if err.is_broken_pipe() => 0,
+        Err(err) => {
+            ui.error(&err);
+            err.exit_code()
+        }
+    }
+}
+
 /// Runs one invocation against the given `Ui`, with the process's environment, stdin,
 /// terminal and signals.
 pub async fn run(invocation: Invocation, ui: Arc<Ui>) -> Result<()> {
