@@ -18,7 +18,7 @@ fn jq_on(document: &str, filter: &str, extra: &[&str]) -> Ran {
     });
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "a1", "--jq", &format!(".doc | {filter}")])
         .args(extra));
     mock.assert_calls(1);
@@ -113,7 +113,8 @@ fn at_base64() {
 
 #[test]
 fn env_and_dollar_env() {
-    // jq's manual: `$ENV.PAGER` and `env.PAGER` with PAGER=less.
+    // jq's manual: `$ENV.PAGER` and `env.PAGER` with PAGER=less. A process of its own: both
+    // read the process environment.
     for filter in ["$ENV.PAGER", "env.PAGER"] {
         let server = MockServer::start();
         server.mock(|when, then| {
@@ -150,7 +151,7 @@ fn input_and_inputs_read_the_following_ndjson_records() {
     let server = four_agents();
     let world = World::new();
     // jq -c '[.uuid, input.uuid]' on four values: the first and second, the third and fourth.
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
         "list",
         "-o",
@@ -164,7 +165,7 @@ fn input_and_inputs_read_the_following_ndjson_records() {
         "{}",
         ran.stderr
     );
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
         "list",
         "-o",
@@ -186,12 +187,12 @@ fn one_json_document_has_no_further_input() {
     let world = World::new();
     // jq 1.7 with one input: `input` is the error "No more inputs", `[inputs]` is [].
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "list", "-o", "json", "--jq", "input"]));
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     assert_eq!(ran.stdout, "");
     assert!(ran.stderr.contains("No more inputs"), "{}", ran.stderr);
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
         "list",
         "-o",
