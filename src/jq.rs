@@ -6,6 +6,7 @@
 //! behaves:
 //! - `@csv` and `@tsv`: jq's row formats (jaq has them only in the jaq-fmts crate, whose
 //!   messages differ from jq's and whose `@tsv` also escapes NUL; jq's rules are a few lines);
+//! - `@sh`: jaq-std's gives jq's output but not jq's error for a nested array or object;
 //! - `$ENV`: the environment when the filter was compiled (jaq's `env` is jaq-std's);
 //! - `input`: fails with "No more inputs" when there is none (jaq's yields nothing); `inputs` is
 //!   jaq-std's.
@@ -78,8 +79,10 @@ impl JqFilter {
     /// Compiles an expression; a syntax error or an unknown name is a usage error that says
     /// where in the expression it is.
     pub fn compile(expression: &str) -> Result<JqFilter> {
+        // jaq-std's `@sh` is replaced by jq's (below): same output, jq's error for a nested
+        // array or object where jaq's says "cannot use … as string".
         let defs = jaq_core::defs()
-            .chain(jaq_std::defs())
+            .chain(jaq_std::defs().filter(|def| def.name != "@sh"))
             .chain(jaq_json::defs());
         let inputs = jaq_std::input::funs::<Kind>()
             .into_vec()
@@ -195,6 +198,7 @@ fn jq_funs() -> Box<[native::Filter<RunPtr<Kind>>]> {
         ("@tsv", v(0), |cv| {
             native::bome(table_row(&cv.1, Table::Tsv))
         }),
+        ("@sh", v(0), |cv| native::bome(shell_words(&cv.1))),
         ("input", v(0), |cv| {
             let next = cv.0.data().inputs().next();
             box_once(match next {
@@ -260,6 +264,36 @@ fn table_row(row: &Val, table: Table) -> std::result::Result<Val, jaq_core::Erro
                 return Err(jaq_core::Error::str(format!(
                     "{} is not valid in a csv row",
                     typed(field)
+                )));
+            }
+        }
+    }
+    Ok(Val::utf8_str(line))
+}
+
+/// `@sh` as jq 1.7 defines it: a string single-quoted (`'` as `'\''`), a number, boolean or
+/// null as JSON; an array is its elements so written, space-separated.
+fn shell_words(input: &Val) -> std::result::Result<Val, jaq_core::Error<Val>> {
+    let words = match input {
+        Val::Arr(items) => items.iter().collect(),
+        one => vec![one],
+    };
+    let mut line = String::new();
+    for (i, word) in words.into_iter().enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        match word {
+            Val::TStr(bytes) => {
+                line.push('\'');
+                line.push_str(&String::from_utf8_lossy(bytes).replace('\'', "'\\''"));
+                line.push('\'');
+            }
+            Val::Null | Val::Bool(_) | Val::Num(_) => line.push_str(&word.to_string()),
+            _ => {
+                return Err(jaq_core::Error::str(format!(
+                    "{} can not be escaped for shell",
+                    typed(word)
                 )));
             }
         }
@@ -512,6 +546,10 @@ mod tests {
             "--jq '@tsv': array ([1]) is not valid in a csv row"
         );
         assert_eq!(fails("input", json!(1)), "--jq 'input': No more inputs");
+        assert_eq!(
+            fails("@sh", json!([1, [2]])),
+            "--jq '@sh': array ([2]) can not be escaped for shell"
+        );
     }
 
     #[test]

@@ -96,6 +96,14 @@ fn at_sh() {
         outputs(r#"["a b",1,null]"#, "@sh", &["-r"]),
         "'a b' 1 null\n"
     );
+    let ran = jq_on(r#"["a",{"b":1}]"#, "@sh", &[]);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains(r#"object ({"b":1}) can not be escaped for shell"#),
+        "{}",
+        ran.stderr
+    );
 }
 
 #[test]
