@@ -94,18 +94,23 @@ fn the_scripting_section_runs_as_written_in_bash() {
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stderr, "");
     let lines: Vec<&str> = ran.stdout.lines().collect();
-    assert_eq!(lines.len(), 6, "{}", ran.stdout);
+    assert_eq!(lines.len(), 8, "{}", ran.stdout);
     // `--jq .status`; then `-r --jq '… select(.status != "online") …'`, which prints nothing.
     assert_eq!(lines[0], "\"online\"");
+    // `agent list -o ndjson -r --jq '[.uuid, .name, .status] | @tsv'`.
+    assert_eq!(
+        lines[1..3],
+        ["web-01\tweb-01\tonline", "web-02\tweb-02\tonline"]
+    );
     // `-o ndjson`: one compact object per line.
-    for (line, uuid) in lines[1..3].iter().zip(["web-01", "web-02"]) {
+    for (line, uuid) in lines[3..5].iter().zip(["web-01", "web-02"]) {
         let record: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(record["uuid"], uuid);
         assert_eq!(record["status"], "online");
     }
     // `--no-headers | awk '{print $1, $4}'`: UUID and STATUS.
-    assert_eq!(lines[3..5], ["web-01 online", "web-02 online"]);
-    assert_eq!(lines[5], "web-01 is registered");
+    assert_eq!(lines[5..7], ["web-01 online", "web-02 online"]);
+    assert_eq!(lines[7], "web-01 is registered");
 
     // The server gone: the snippet's network branch.
     let ran = bash(&world, &block, &closed_port_url());
