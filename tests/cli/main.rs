@@ -17,6 +17,7 @@ mod heartbeat_send;
 mod hostile;
 mod jq;
 mod jq_forms;
+mod readme;
 mod simulate;
 mod snapshots;
 mod tls;
