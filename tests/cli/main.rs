@@ -20,6 +20,7 @@ mod hostile;
 mod jq;
 mod jq_forms;
 mod readme;
+mod readme_scripting;
 mod signals;
 mod simulate;
 mod snapshots;
