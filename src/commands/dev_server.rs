@@ -47,6 +47,10 @@ pub struct DevServerArgs {
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
+    /// The most agents the server holds; a heartbeat that would register one more gets a 507
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_max_agents)]
+    pub max_agents: usize,
+
     /// Do not save a `dev` profile with this server's host and token
     #[arg(long)]
     pub no_save_profile: bool,
@@ -65,6 +69,13 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         None => Vec::new(),
     };
     let seeded = seed.len();
+    if seeded > args.max_agents {
+        return Err(Error::usage(format!(
+            "--seed holds {seeded} agents, more than --max-agents {}",
+            args.max_agents
+        ))
+        .with_hint(format!("pass --max-agents {seeded} or more")));
+    }
     let token = match args.token {
         Some(token) => token,
         None => crate::dev_server::random_token()
@@ -81,6 +92,7 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
             thresholds,
             seed,
             clock: system_clock(),
+            max_agents: args.max_agents,
             request_log: (ctx.ui.verbosity >= 1).then(|| {
                 let ui = ctx.ui.clone();
                 let log: RequestLog = Arc::new(move |line: &str| ui.verbose(1, line));
@@ -185,6 +197,14 @@ pub fn parse_listen(text: &str) -> std::result::Result<SocketAddr, String> {
         .map_err(|_| {
             format!("'{text}' is not an address to listen on (examples: 127.0.0.1:7878, 127.0.0.1:0, [::1]:7878)")
         })
+}
+
+/// `--max-agents`: a whole number from 1.
+fn parse_max_agents(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{text}' is not a number of agents (1 or more)")),
+    }
 }
 
 /// `--token`: what can go into an `Authorization` header unchanged.

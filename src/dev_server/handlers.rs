@@ -224,9 +224,21 @@ async fn heartbeat(
     let heartbeat = parse_heartbeat(&bytes)?;
     let store = &shared.store;
     // The answer is rendered under the shard lock, from the record in place: no copy of it.
-    let json = store.heartbeat_with(&id, &heartbeat, |record, now| {
-        serde_json::to_vec(&record.view(now, &store.thresholds)).expect("records always serialize")
-    });
+    let json = store
+        .heartbeat_with(&id, &heartbeat, |record, now| {
+            serde_json::to_vec(&record.view(now, &store.thresholds))
+                .expect("records always serialize")
+        })
+        .map_err(|full| {
+            ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                format!(
+                    "the dev server holds its limit of {} agents (--max-agents); \
+                     the agents it has keep working",
+                    full.max_agents
+                ),
+            )
+        })?;
     Ok(json_bytes(StatusCode::OK, json))
 }
 
@@ -394,34 +406,75 @@ async fn show_agent(
     }
 }
 
-/// `GET /api/v1/agents[?status=…&type=…&region=…]`: `{"items": [records sorted by uuid],
-/// "total": N}`. Unknown query parameters are ignored.
+/// The page size when the query names none.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The largest page; a larger `pageSize` is served as this many records.
+pub const MAX_PAGE_SIZE: usize = 1000;
+
+/// `GET /api/v1/agents[?page=…&pageSize=…&status=…&type=…&region=…]`: `{"items": [one page of
+/// records, sorted by uuid], "total": N, "page": P, "pageSize": S}`, where `total` counts every
+/// record that matches the filters and `pageSize` is the size served (capped). Unknown query
+/// parameters are ignored.
 async fn list_agents(
     _: Authorized,
     State(shared): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let store = &shared.store;
-    let filter = list_filter(query.as_deref().unwrap_or(""))?;
+    let query = list_query(query.as_deref().unwrap_or(""))?;
     let now = store.now();
-    let records = store.list(&filter, now);
-    #[derive(Serialize)]
-    struct Page<'a> {
-        items: Vec<super::store::AgentView<'a>>,
-        total: usize,
-    }
-    let page = Page {
-        items: records
-            .iter()
-            .map(|record| record.view(now, &store.thresholds))
-            .collect(),
-        total: records.len(),
-    };
-    Ok(json_response(StatusCode::OK, &page))
+    let offset = (query.page - 1).saturating_mul(query.page_size as u64);
+    let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+    // Written straight into the body: one record at a time, no tree of the page.
+    let mut body = Vec::with_capacity(64 + query.page_size.min(64) * 400);
+    body.extend_from_slice(b"{\"items\":[");
+    let mut first = true;
+    let total = store.page(&query.filter, now, offset, query.page_size, |record| {
+        if !std::mem::take(&mut first) {
+            body.push(b',');
+        }
+        serde_json::to_writer(&mut body, &record.view(now, &store.thresholds))
+            .expect("records always serialize");
+    });
+    body.extend_from_slice(
+        format!(
+            "],\"total\":{total},\"page\":{},\"pageSize\":{}}}",
+            query.page, query.page_size
+        )
+        .as_bytes(),
+    );
+    Ok(json_bytes(StatusCode::OK, body))
 }
 
-fn list_filter(query: &str) -> Result<ListFilter, ApiError> {
+/// What a listing asks for.
+#[derive(Debug, Clone, PartialEq)]
+struct ListQuery {
+    filter: ListFilter,
+    /// From 1.
+    page: u64,
+    /// 1 to `MAX_PAGE_SIZE`.
+    page_size: usize,
+}
+
+/// The largest `page` or `pageSize` accepted (the OpenAPI document's int64 range).
+const MAX_QUERY_INTEGER: u64 = i64::MAX as u64;
+
+fn list_query(query: &str) -> Result<ListQuery, ApiError> {
     let mut filter = ListFilter::default();
+    let mut page = 1;
+    let mut page_size = DEFAULT_PAGE_SIZE as u64;
+    let integer = |name: &str, value: &str| -> Result<u64, ApiError> {
+        match value.parse::<u64>() {
+            Ok(n) if (1..=MAX_QUERY_INTEGER).contains(&n) => Ok(n),
+            _ => Err(ApiError::field(
+                name,
+                format!(
+                    "{name} must be a whole number from 1 to {MAX_QUERY_INTEGER}, not '{}'",
+                    crate::sanitize::sanitize(value)
+                ),
+            )),
+        }
+    };
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "status" => {
@@ -437,10 +490,16 @@ fn list_filter(query: &str) -> Result<ListFilter, ApiError> {
             }
             "type" => filter.agent_type = Some(value.into_owned()),
             "region" => filter.region = Some(value.into_owned()),
+            "page" => page = integer("page", &value)?,
+            "pageSize" => page_size = integer("pageSize", &value)?,
             _ => {}
         }
     }
-    Ok(filter)
+    Ok(ListQuery {
+        filter,
+        page,
+        page_size: page_size.min(MAX_PAGE_SIZE as u64) as usize,
+    })
 }
 
 #[cfg(test)]
@@ -554,13 +613,41 @@ mod tests {
     }
 
     #[test]
-    fn list_filters_from_the_query() {
-        assert_eq!(list_filter("").unwrap(), ListFilter::default());
-        let filter = list_filter("status=delayed&type=log&region=us-east-1&page=2").unwrap();
-        assert_eq!(filter.status, Some(Status::Delayed));
-        assert_eq!(filter.agent_type.as_deref(), Some("log"));
-        assert_eq!(filter.region.as_deref(), Some("us-east-1"));
-        let err = list_filter("status=sleepy").unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("status"));
+    fn list_queries() {
+        assert_eq!(
+            list_query("").unwrap(),
+            ListQuery {
+                filter: ListFilter::default(),
+                page: 1,
+                page_size: DEFAULT_PAGE_SIZE
+            }
+        );
+        let query = list_query("status=delayed&type=log&region=us-east-1&page=2&x=1").unwrap();
+        assert_eq!(query.filter.status, Some(Status::Delayed));
+        assert_eq!(query.filter.agent_type.as_deref(), Some("log"));
+        assert_eq!(query.filter.region.as_deref(), Some("us-east-1"));
+        assert_eq!((query.page, query.page_size), (2, DEFAULT_PAGE_SIZE));
+        assert_eq!(
+            list_query("pageSize=5000").unwrap().page_size,
+            MAX_PAGE_SIZE
+        );
+        assert_eq!(list_query("pageSize=7").unwrap().page_size, 7);
+        let last = list_query("page=9223372036854775807&pageSize=9223372036854775807").unwrap();
+        assert_eq!(
+            (last.page, last.page_size),
+            (i64::MAX as u64, MAX_PAGE_SIZE)
+        );
+        for (query, field) in [
+            ("status=sleepy", "status"),
+            ("page=0", "page"),
+            ("page=-1", "page"),
+            ("page=1.5", "page"),
+            ("page=9223372036854775808", "page"),
+            ("pageSize=0", "pageSize"),
+            ("pageSize=", "pageSize"),
+        ] {
+            let err = list_query(query).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some(field), "{query}");
+        }
     }
 }

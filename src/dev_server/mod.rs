@@ -117,6 +117,8 @@ pub struct DevServerConfig {
     pub clock: Clock,
     /// A line per request, when set.
     pub request_log: Option<RequestLog>,
+    /// The most agents the store holds (`--max-agents`); the seed counts.
+    pub max_agents: usize,
 }
 
 impl DevServerConfig {
@@ -128,6 +130,7 @@ impl DevServerConfig {
             seed: Vec::new(),
             clock: system_clock(),
             request_log: None,
+            max_agents: store::DEFAULT_MAX_AGENTS,
         }
     }
 }
@@ -196,9 +199,18 @@ pub async fn start(
     use axum::serve::ListenerExt;
 
     let local_addr = listener.local_addr()?;
-    let store = Arc::new(Store::new(config.thresholds, config.clock));
+    let store = Arc::new(Store::with_max_agents(
+        config.thresholds,
+        config.clock,
+        config.max_agents,
+    ));
     for record in config.seed {
-        store.insert(record);
+        store.insert(record).map_err(|full| {
+            std::io::Error::other(format!(
+                "the seed holds more agents than --max-agents ({})",
+                full.max_agents
+            ))
+        })?;
     }
     let router = handlers::router(store.clone(), config.token.clone(), config.request_log);
     let (stop, mut stopped) = watch::channel(false);

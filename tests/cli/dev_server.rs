@@ -2,6 +2,8 @@
 //! changes need no sleeping) and driven by the real `agentctl` binary and raw HTTP; and the
 //! `agentctl dev-server` binary itself.
 
+mod paging;
+
 use crate::common::*;
 use agentctl::dev_server::{DevServerConfig, DevServerHandle, ManualClock, start};
 use serde_json::{Value, json};
@@ -675,7 +677,17 @@ fn the_openapi_description_matches_the_dev_server() {
         assert!(record.get(key).is_some(), "{key}");
     }
     let list = &schemas["AgentList"]["required"];
-    assert_eq!(list, &json!(["items", "total"]));
+    assert_eq!(list, &json!(["items", "total", "page", "pageSize"]));
+    let listing = dev.get("/api/v1/agents");
+    let mut sent: Vec<&String> = listing.json.as_object().unwrap().keys().collect();
+    let mut documented: Vec<&String> = schemas["AgentList"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    sent.sort();
+    documented.sort();
+    assert_eq!(sent, documented);
 }
 
 /// Reads the first two stdout lines of a started `agentctl dev-server`.
