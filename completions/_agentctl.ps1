@@ -613,7 +613,9 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
         }
         'agentctl;dev-server' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free one); anything but loopback is reachable from other machines')
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token clients must send [default: a random one]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Bearer token clients must send (visible in `ps`: prefer --token-file or AGENTCTL_DEV_TOKEN) [default: a random one]')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the bearer token from the first line of this file')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Once listening, write AGENTCTL_HOST=… and AGENTCTL_TOKEN=… lines to this file (0600, atomically; systemd''s EnvironmentFile format; from a shell: set -a; . PATH; set +a)')
             [CompletionResult]::new('--delayed-after', '--delayed-after', [CompletionResultType]::ParameterName, 'An agent whose last heartbeat is at least this old is `delayed`')
             [CompletionResult]::new('--offline-after', '--offline-after', [CompletionResultType]::ParameterName, 'An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Load agent records from a JSON array (the API''s record fields; only uuid is required)')
@@ -627,7 +629,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Add a PEM CA certificate to the trusted roots')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Configuration directory [default: ~/.config/agentctl on Linux]')
-            [CompletionResult]::new('--no-save-profile', '--no-save-profile', [CompletionResultType]::ParameterName, 'Do not save a `dev` profile with this server''s host and token')
+            [CompletionResult]::new('--no-save-profile', '--no-save-profile', [CompletionResultType]::ParameterName, 'Do not save a profile with this server''s host and token')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
             [CompletionResult]::new('--raw-output', '--raw-output', [CompletionResultType]::ParameterName, 'With --jq: print strings without quotes, like jq -r')
             [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without the header row, for awk and cut')

@@ -570,7 +570,9 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         }
         &'agentctl;dev-server'= {
             cand --listen 'Address to listen on (port 0 picks a free one); anything but loopback is reachable from other machines'
-            cand --token 'Bearer token clients must send [default: a random one]'
+            cand --token 'Bearer token clients must send (visible in `ps`: prefer --token-file or AGENTCTL_DEV_TOKEN) [default: a random one]'
+            cand --token-file 'Read the bearer token from the first line of this file'
+            cand --env-file 'Once listening, write AGENTCTL_HOST=… and AGENTCTL_TOKEN=… lines to this file (0600, atomically; systemd''s EnvironmentFile format; from a shell: set -a; . PATH; set +a)'
             cand --delayed-after 'An agent whose last heartbeat is at least this old is `delayed`'
             cand --offline-after 'An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)'
             cand --seed 'Load agent records from a JSON array (the API''s record fields; only uuid is required)'
@@ -584,7 +586,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
             cand --cacert 'Add a PEM CA certificate to the trusted roots'
             cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
-            cand --no-save-profile 'Do not save a `dev` profile with this server''s host and token'
+            cand --no-save-profile 'Do not save a profile with this server''s host and token'
             cand -r 'With --jq: print strings without quotes, like jq -r'
             cand --raw-output 'With --jq: print strings without quotes, like jq -r'
             cand --no-headers 'Tables without the header row, for awk and cut'

@@ -456,7 +456,9 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_see
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a profile the current one'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l listen -d 'Address to listen on (port 0 picks a free one); anything but loopback is reachable from other machines' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l token -d 'Bearer token clients must send [default: a random one]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l token -d 'Bearer token clients must send (visible in `ps`: prefer --token-file or AGENTCTL_DEV_TOKEN) [default: a random one]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l token-file -d 'Read the bearer token from the first line of this file' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l env-file -d 'Once listening, write AGENTCTL_HOST=… and AGENTCTL_TOKEN=… lines to this file (0600, atomically; systemd\'s EnvironmentFile format; from a shell: set -a; . PATH; set +a)' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l delayed-after -d 'An agent whose last heartbeat is at least this old is `delayed`' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l offline-after -d 'An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l seed -d 'Load agent records from a JSON array (the API\'s record fields; only uuid is required)' -r -F
@@ -472,7 +474,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l request
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
-complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l no-save-profile -d 'Do not save a `dev` profile with this server\'s host and token'
+complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l no-save-profile -d 'Do not save a profile with this server\'s host and token'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l no-headers -d 'Tables without the header row, for awk and cut'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
