@@ -217,9 +217,28 @@ impl ListFilter {
     }
 }
 
-type Shard = RwLock<HashMap<Arc<str>, AgentRecord>>;
+/// One agent: its id (fixed, so the index sorts without locking) and its record.
+struct Entry {
+    uuid: Arc<str>,
+    record: Mutex<AgentRecord>,
+}
 
-/// All agents, by id, and their ids in order.
+impl Entry {
+    fn new(record: AgentRecord) -> Arc<Entry> {
+        Arc::new(Entry {
+            uuid: record.uuid.clone(),
+            record: Mutex::new(record),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, AgentRecord> {
+        self.record.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+type Shard = RwLock<HashMap<Arc<str>, Arc<Entry>>>;
+
+/// All agents, by id, and the same agents in id order.
 pub struct Store {
     shards: Box<[Shard]>,
     hasher: RandomState,
@@ -230,12 +249,12 @@ pub struct Store {
     clock: Clock,
 }
 
-/// The ids in order (`sorted`, shared with listings in flight) and those registered since
-/// the last listing (`pending`, unsorted).
+/// The agents in id order (`sorted`, shared with listings in flight) and those registered
+/// since the last listing (`pending`, unsorted).
 #[derive(Default)]
 struct Index {
-    sorted: Arc<Vec<Arc<str>>>,
-    pending: Vec<Arc<str>>,
+    sorted: Arc<Vec<Arc<Entry>>>,
+    pending: Vec<Arc<Entry>>,
 }
 
 impl Store {
@@ -265,12 +284,13 @@ impl Store {
         self.max_agents
     }
 
-    fn shard_index(&self, id: &str) -> usize {
-        self.hasher.hash_one(id) as usize % self.shards.len()
+    fn shard(&self, id: &str) -> &Shard {
+        &self.shards[self.hasher.hash_one(id) as usize % self.shards.len()]
     }
 
-    fn shard(&self, id: &str) -> &Shard {
-        &self.shards[self.shard_index(id)]
+    fn entry(&self, id: &str) -> Option<Arc<Entry>> {
+        let shard = self.shard(id).read().unwrap_or_else(|e| e.into_inner());
+        shard.get(id).cloned()
     }
 
     /// Takes one of the free places, or says there is none.
@@ -285,70 +305,79 @@ impl Store {
             })
     }
 
-    fn index_new(&self, id: Arc<str>) {
+    /// The entry for `id`, created from `make` (taking a free place) if there is none;
+    /// `Ok(false)` with the entry when it was already there.
+    fn entry_or_insert(
+        &self,
+        id: &str,
+        make: impl FnOnce() -> AgentRecord,
+    ) -> Result<(Arc<Entry>, bool), StoreFull> {
+        if let Some(entry) = self.entry(id) {
+            return Ok((entry, false));
+        }
+        let mut shard = self.shard(id).write().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = shard.get(id) {
+            return Ok((entry.clone(), false));
+        }
+        self.reserve()?;
+        let entry = Entry::new(make());
+        shard.insert(entry.uuid.clone(), entry.clone());
         self.index
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .pending
-            .push(id);
+            .push(entry.clone());
+        Ok((entry, true))
     }
 
     /// Adds or replaces a record (seeding); a new id needs a free place like a heartbeat does.
     pub fn insert(&self, record: AgentRecord) -> Result<(), StoreFull> {
-        let mut shard = self
-            .shard(&record.uuid)
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(existing) = shard.get_mut(&record.uuid) {
-            *existing = record;
-            return Ok(());
-        }
-        self.reserve()?;
         let id = record.uuid.clone();
-        shard.insert(id.clone(), record);
-        self.index_new(id);
+        let mut record = Some(record);
+        let (entry, created) = self.entry_or_insert(&id, || record.take().expect("once"))?;
+        if !created {
+            *entry.lock() = record.take().expect("not used");
+        }
         Ok(())
     }
 
     /// Applies a heartbeat, registering the agent if it is new; returns the updated record.
-    /// The clock is read under the shard lock, so a record's timestamps never go backwards
+    /// The clock is read under the record's lock, so a record's timestamps never go backwards
     /// between two heartbeats for the same agent.
     pub fn heartbeat(&self, id: &str, heartbeat: &Heartbeat) -> Result<AgentRecord, StoreFull> {
         self.heartbeat_with(id, heartbeat, |record, _| record.clone())
     }
 
-    /// `heartbeat`, handing the updated record and the time to `render` while the shard is
-    /// still locked (keep `render` short: it holds up that shard's other agents). A new agent
-    /// beyond `max_agents` is refused and nothing changes; known agents are always updated.
+    /// `heartbeat`, handing the updated record and the time to `render` while the record is
+    /// still locked (keep `render` short). A new agent beyond `max_agents` is refused and
+    /// nothing changes; known agents are always updated.
     pub fn heartbeat_with<R>(
         &self,
         id: &str,
         heartbeat: &Heartbeat,
         render: impl FnOnce(&AgentRecord, SystemTime) -> R,
     ) -> Result<R, StoreFull> {
-        let mut shard = self.shard(id).write().unwrap_or_else(|e| e.into_inner());
-        let now = self.now();
-        let record = match shard.get_mut(id) {
-            Some(record) => record,
-            None => {
-                self.reserve()?;
-                let record = AgentRecord::registered(id, now);
-                let key = record.uuid.clone();
-                self.index_new(key.clone());
-                shard.entry(key).or_insert(record)
-            }
-        };
+        let (entry, created) =
+            self.entry_or_insert(id, || AgentRecord::registered(id, self.now()))?;
+        let mut record = entry.lock();
+        // A new agent's first heartbeat is at its creation time; after that, the clock (never
+        // before the last heartbeat, should another one have come in between).
+        let now = if created {
+            record.create_date
+        } else {
+            self.now()
+        }
+        .max(record.last_heartbeat_at.unwrap_or(std::time::UNIX_EPOCH));
         record.apply(heartbeat, now);
-        Ok(render(record, now))
+        Ok(render(&record, now))
     }
 
     pub fn get(&self, id: &str) -> Option<AgentRecord> {
-        let shard = self.shard(id).read().unwrap_or_else(|e| e.into_inner());
-        shard.get(id).cloned()
+        self.entry(id).map(|entry| entry.lock().clone())
     }
 
-    /// The ids in order, with those registered since the last call merged in.
-    fn sorted_ids(&self) -> Arc<Vec<Arc<str>>> {
+    /// The agents in id order, with those registered since the last call merged in.
+    fn sorted(&self) -> Arc<Vec<Arc<Entry>>> {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
         if !index.pending.is_empty() {
             let pending = std::mem::take(&mut index.pending);
@@ -357,15 +386,15 @@ impl Store {
             let sorted = Arc::make_mut(&mut index.sorted);
             let old = sorted.len();
             sorted.extend(pending);
-            sorted[old..].sort_unstable();
-            sorted.sort();
+            sorted[old..].sort_unstable_by(|a, b| a.uuid.cmp(&b.uuid));
+            sorted.sort_by(|a, b| a.uuid.cmp(&b.uuid));
         }
         index.sorted.clone()
     }
 
     /// One page of the agents that match `filter` at `now`, in id order: skips `offset`
     /// matches, hands up to `limit` records to `visit`, and returns how many match in all.
-    /// Without a filter a page costs O(limit); with one, a pass over the index.
+    /// Without a filter a page costs O(limit); with one, a pass over the agents in order.
     pub fn page(
         &self,
         filter: &ListFilter,
@@ -374,31 +403,21 @@ impl Store {
         limit: usize,
         mut visit: impl FnMut(&AgentRecord),
     ) -> usize {
-        let ids = self.sorted_ids();
+        let sorted = self.sorted();
         if filter.is_empty() {
-            let start = offset.min(ids.len());
-            let end = start.saturating_add(limit).min(ids.len());
-            for id in &ids[start..end] {
-                let shard = self.shard(id).read().unwrap_or_else(|e| e.into_inner());
-                if let Some(record) = shard.get(id) {
-                    visit(record);
-                }
+            let start = offset.min(sorted.len());
+            let end = start.saturating_add(limit).min(sorted.len());
+            for entry in &sorted[start..end] {
+                visit(&entry.lock());
             }
-            return ids.len();
+            return sorted.len();
         }
-        let shards: Vec<_> = self
-            .shards
-            .iter()
-            .map(|shard| shard.read().unwrap_or_else(|e| e.into_inner()))
-            .collect();
         let mut matched = 0usize;
-        for id in ids.iter() {
-            let Some(record) = shards[self.shard_index(id)].get(id) else {
-                continue;
-            };
-            if filter.matches(record, now, &self.thresholds) {
+        for entry in sorted.iter() {
+            let record = entry.lock();
+            if filter.matches(&record, now, &self.thresholds) {
                 if matched >= offset && matched - offset < limit {
-                    visit(record);
+                    visit(&record);
                 }
                 matched += 1;
             }
