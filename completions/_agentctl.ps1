@@ -620,6 +620,7 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             [CompletionResult]::new('--offline-after', '--offline-after', [CompletionResultType]::ParameterName, 'An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Load agent records from a JSON array (the API''s record fields; only uuid is required)')
             [CompletionResult]::new('--max-agents', '--max-agents', [CompletionResultType]::ParameterName, 'The most agents the server holds; a heartbeat that would register one more gets a 507')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config file [default: the current profile]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')

@@ -1320,7 +1320,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__dev__subcmd__server)
-            opts="-o -r -v -q -h --listen --token --token-file --env-file --delayed-after --offline-after --seed --max-agents --no-save-profile --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            opts="-o -r -v -q -h --listen --token --token-file --env-file --delayed-after --offline-after --seed --max-agents --max-connections --no-save-profile --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1355,6 +1355,10 @@ _agentctl() {
                     return 0
                     ;;
                 --max-agents)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -577,6 +577,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --offline-after 'An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)'
             cand --seed 'Load agent records from a JSON array (the API''s record fields; only uuid is required)'
             cand --max-agents 'The most agents the server holds; a heartbeat that would register one more gets a 507'
+            cand --max-connections 'The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)'
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
             cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'

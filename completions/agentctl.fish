@@ -463,6 +463,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l delayed
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l offline-after -d 'An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l seed -d 'Load agent records from a JSON array (the API\'s record fields; only uuid is required)' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l max-agents -d 'The most agents the server holds; a heartbeat that would register one more gets a 507' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l max-connections -d 'The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'

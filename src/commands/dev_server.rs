@@ -1,6 +1,7 @@
 use crate::cli::parse_duration_arg;
 use crate::config::{CREATED_BY_DEV_SERVER, CREATED_BY_KEY, ConfigKey, Source};
 use crate::context::Context;
+use crate::dev_server::serve::Limits;
 use crate::dev_server::store::parse_seed;
 use crate::dev_server::{
     DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, DevServerConfig, RequestLog, Thresholds, start,
@@ -72,6 +73,10 @@ pub struct DevServerArgs {
     #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_max_agents)]
     pub max_agents: usize,
 
+    /// The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_max_agents)]
+    pub max_connections: usize,
+
     /// Do not save a profile with this server's host and token
     #[arg(long)]
     pub no_save_profile: bool,
@@ -101,6 +106,8 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
     // Signal handlers go in before the address is printed: a parent that reads the first line
     // and sends SIGTERM at once must get a clean shutdown, not the default kill.
     let mut stop = StopSignals::install()?;
+    // Connections are bounded by the open-file limit: take what the hard limit allows.
+    crate::dev_server::serve::raise_open_file_limit();
     let listener = bind(args.listen).await?;
     let server = start(
         listener,
@@ -110,6 +117,10 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
             seed,
             clock: system_clock(),
             max_agents: args.max_agents,
+            limits: Limits {
+                max_connections: args.max_connections,
+                ..Limits::default()
+            },
             request_log: (ctx.ui.verbosity >= 1).then(|| {
                 let ui = ctx.ui.clone();
                 let log: RequestLog = Arc::new(move |line: &str| ui.verbose(1, line));
@@ -147,7 +158,8 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         ));
     }
     ctx.ui.status(&format!(
-        "in-memory Agents API{}; online < {} ≤ delayed < {} ≤ offline; Ctrl-C stops it",
+        "in-memory Agents API{}; online < {} ≤ delayed < {} ≤ offline; up to {} agents and {} \
+         connections; Ctrl-C stops it",
         match seeded {
             0 => String::new(),
             1 => ", 1 agent from the seed".to_owned(),
@@ -155,6 +167,8 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         },
         format_duration(thresholds.delayed_after),
         format_duration(thresholds.offline_after),
+        args.max_agents,
+        server.max_connections(),
     ));
 
     stop.received().await;
@@ -371,11 +385,11 @@ pub fn parse_listen(text: &str) -> std::result::Result<SocketAddr, String> {
         })
 }
 
-/// `--max-agents`: a whole number from 1.
+/// `--max-agents`, `--max-connections`: a whole number from 1.
 fn parse_max_agents(text: &str) -> std::result::Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("'{text}' is not a number of agents (1 or more)")),
+        _ => Err(format!("'{text}' is not a whole number from 1")),
     }
 }
 

@@ -59,7 +59,10 @@ impl IntoResponse for ApiError {
             field: self.field.as_deref(),
         };
         let mut response = json_response(self.status, &body);
-        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+        if matches!(
+            self.status,
+            StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+        ) {
             // The rest of the body is never read, so the connection cannot carry another
             // request: say so, or a client's pool reuses it and its next request fails.
             response.headers_mut().insert(
@@ -91,20 +94,30 @@ fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
 pub struct Shared {
     pub store: Arc<Store>,
     token: Secret,
+    body_read_timeout: std::time::Duration,
 }
 
 type AppState = Arc<Shared>;
 
 /// The dev server's routes, every one behind the bearer check, and each request logged when
 /// there is a log.
-pub fn router(store: Arc<Store>, token: Secret, log: Option<RequestLog>) -> Router {
+pub fn router(
+    store: Arc<Store>,
+    token: Secret,
+    log: Option<RequestLog>,
+    body_read_timeout: std::time::Duration,
+) -> Router {
     let router = Router::new()
         .route("/api/v1/agents", get(list_agents))
         .route("/api/v1/agents/{uuid}", get(show_agent))
         .route("/api/v1/agents/{uuid}/heartbeat", put(heartbeat))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(Arc::new(Shared { store, token }));
+        .with_state(Arc::new(Shared {
+            store,
+            token,
+            body_read_timeout,
+        }));
     match log {
         Some(log) => router.layer(middleware::from_fn_with_state(log, log_request)),
         None => router,
@@ -220,7 +233,19 @@ async fn heartbeat(
 ) -> Result<Response, ApiError> {
     let id = agent_id(path)?;
     let (parts, body) = request.into_parts();
-    let bytes = read_body(&parts.headers, body).await?;
+    let bytes = tokio::time::timeout(shared.body_read_timeout, read_body(&parts.headers, body))
+        .await
+        .map_err(|_| {
+            let mut error = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the body did not arrive within {}",
+                    crate::duration::format_duration(shared.body_read_timeout)
+                ),
+            );
+            error.field = Some("body".to_owned());
+            error
+        })??;
     let heartbeat = parse_heartbeat(&bytes)?;
     let store = &shared.store;
     // The answer is rendered under the shard lock, from the record in place: no copy of it.

@@ -2,6 +2,7 @@
 //! changes need no sleeping) and driven by the real `agentctl` binary and raw HTTP; and the
 //! `agentctl dev-server` binary itself.
 
+mod network;
 mod paging;
 mod profiles;
 
