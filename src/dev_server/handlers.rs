@@ -3,7 +3,7 @@
 
 use super::store::{Heartbeat, ListFilter, Status, Store};
 use super::{MAX_BODY_BYTES, RequestLog};
-use crate::api::models::{json_kind, validate_percent, validate_version};
+use crate::api::models::{json_kind, validate_percent};
 use crate::secret::Secret;
 use axum::Router;
 use axum::body::Body;
@@ -216,11 +216,34 @@ async fn method_not_allowed(_: Authorized) -> ApiError {
     )
 }
 
-/// The agent id from the path, checked like the client checks it.
+/// The most characters of an agent id or a version (the OpenAPI document's `maxLength`,
+/// which counts characters; the client's own limit is 256 bytes).
+pub const MAX_TEXT_CHARS: usize = 256;
+
+/// The agent id from the path: not empty, `.` or `..`, no `/` or control character, at most
+/// `MAX_TEXT_CHARS` characters (what `api/openapi.yaml` says).
 fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let Path(id) = path.map_err(|_| ApiError::field("uuid", "is not valid UTF-8"))?;
-    crate::api::AgentId::parse(&id).map_err(|err| ApiError::field("uuid", err))?;
-    Ok(id)
+    let shown = || crate::sanitize::sanitize(&id);
+    let problem = if id.is_empty() {
+        Some("the agent id is empty".to_owned())
+    } else if id == "." || id == ".." {
+        Some(format!("'{id}' is not an agent id"))
+    } else if id.contains('/') {
+        Some(format!("'{}' contains '/'", shown()))
+    } else if id.chars().any(char::is_control) {
+        Some(format!("'{}' contains a control character", shown()))
+    } else if id.chars().count() > MAX_TEXT_CHARS {
+        Some(format!(
+            "the agent id is longer than {MAX_TEXT_CHARS} characters"
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(ApiError::field("uuid", problem)),
+        None => Ok(id),
+    }
 }
 
 /// `PUT /api/v1/agents/{uuid}/heartbeat`: validates the whole body before touching the store,
@@ -343,6 +366,9 @@ pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
     })
 }
 
+/// The largest `uptime`: int64's.
+pub const MAX_UPTIME: u64 = i64::MAX as u64;
+
 const HEARTBEAT_FIELDS: [&str; 4] = ["version", "uptime", "cpuUsage", "memUsage"];
 
 /// Checks the four fields in order, each looked up by `lookup` (which reports a missing one).
@@ -364,25 +390,58 @@ fn check_heartbeat<'a>(
         Value::String(version) => version,
         other => return Err(wrong_type("version", "a string", other)),
     };
-    validate_version(version)
-        .map_err(|err| ApiError::field("version", format!("version {err}")))?;
+    if version.trim().is_empty() {
+        return Err(ApiError::field(
+            "version",
+            "version must not be empty or blank",
+        ));
+    }
+    if version.chars().any(char::is_control) {
+        return Err(ApiError::field(
+            "version",
+            "version must not contain control characters",
+        ));
+    }
+    if version.chars().count() > MAX_TEXT_CHARS {
+        return Err(ApiError::field(
+            "version",
+            format!("version is longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
 
+    // An integer from 0 to 2^63-1 (int64, as documented); an integral number written with a
+    // fraction or exponent (`5.0`, `1e3`) is that integer, as JSON Schema counts it.
     let uptime = match field("uptime")? {
-        Value::Number(number) => match number.as_u64() {
-            Some(uptime) => uptime,
-            None if number.as_f64().is_some_and(|n| n < 0.0) => {
-                return Err(ApiError::field(
-                    "uptime",
-                    format!("uptime must be 0 or more, not {number}"),
-                ));
+        Value::Number(number) => {
+            let integral = number.as_u64().or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0)
+                    .filter(|n| *n < 9_223_372_036_854_775_808.0)
+                    .map(|n| n as u64)
+            });
+            match integral {
+                Some(uptime) if uptime <= MAX_UPTIME => uptime,
+                _ if number.as_f64().is_some_and(|n| n < 0.0) => {
+                    return Err(ApiError::field(
+                        "uptime",
+                        format!("uptime must be 0 or more, not {number}"),
+                    ));
+                }
+                _ if number.as_f64().is_some_and(|n| n.fract() == 0.0) => {
+                    return Err(ApiError::field(
+                        "uptime",
+                        format!("uptime must be at most {MAX_UPTIME}, not {number}"),
+                    ));
+                }
+                _ => {
+                    return Err(ApiError::field(
+                        "uptime",
+                        format!("uptime must be a whole number of seconds, not {number}"),
+                    ));
+                }
             }
-            None => {
-                return Err(ApiError::field(
-                    "uptime",
-                    format!("uptime must be a whole number of seconds, not {number}"),
-                ));
-            }
-        },
+        }
         other => return Err(wrong_type("uptime", "an integer (seconds)", other)),
     };
 
@@ -548,11 +607,55 @@ mod tests {
         );
         let extra = br#"{"version":"1","uptime":0,"cpuUsage":0,"memUsage":100,"host":"x"}"#;
         assert!(parse_heartbeat(extra).is_ok());
+        for (uptime, expected) in [
+            ("9223372036854775807", i64::MAX as u64),
+            ("5.0", 5),
+            ("1e3", 1000),
+            ("0", 0),
+        ] {
+            let body = format!(r#"{{"version":"é","uptime":{uptime},"cpuUsage":0,"memUsage":0}}"#);
+            assert_eq!(
+                parse_heartbeat(body.as_bytes()).unwrap().uptime,
+                expected,
+                "{uptime}"
+            );
+        }
+        let long = "é".repeat(256);
+        let body = format!(r#"{{"version":"{long}","uptime":1,"cpuUsage":0,"memUsage":0}}"#);
+        assert!(
+            parse_heartbeat(body.as_bytes()).is_ok(),
+            "256 characters, 512 bytes"
+        );
     }
 
     #[test]
     fn bad_bodies_name_the_field() {
-        let cases: [(&[u8], &str, &str); 14] = [
+        let cases: [(&[u8], &str, &str); 19] = [
+            (
+                br#"{"version":"1","uptime":9223372036854775808,"cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "at most",
+            ),
+            (
+                br#"{"version":"1","uptime":1e19,"cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "at most",
+            ),
+            (
+                br#"{"version":" \u00a0","uptime":1,"cpuUsage":1,"memUsage":1}"#,
+                "version",
+                "blank",
+            ),
+            (
+                br#"{"version":"1\u0085","uptime":1,"cpuUsage":1,"memUsage":1}"#,
+                "version",
+                "control",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":1e400,"memUsage":1}"#,
+                "cpuUsage",
+                "0–100",
+            ),
             (b"nope", "body", "not valid JSON"),
             (b"[1,2]", "body", "an array"),
             (
