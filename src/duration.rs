@@ -38,6 +38,15 @@ fn parse_unbounded(text: &str) -> Result<Duration, String> {
 }
 
 /// Formats a duration the way it is typed: `1h30m`, `45s`, `250ms`.
+/// A duration flag that must be more than zero (`--interval`, `--request-timeout`).
+pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.is_zero() {
+        return Err("must be more than 0 (examples: 500ms, 5s, 1m)".into());
+    }
+    Ok(duration)
+}
+
 pub fn format_duration(duration: Duration) -> String {
     let secs = duration.as_secs();
     if secs == 0 {

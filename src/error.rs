@@ -1,5 +1,10 @@
 //! The error kinds of agentctl and the one table that maps them to exit codes (contract §6).
+//!
+//! An [`Error`] is what reaches the user: a kind (the exit code), one line saying what happened
+//! to what, an optional hint saying what to do next, and the cause behind it as an
+//! `anyhow::Error` chain (shown with `-v`), as cargo's `CliError` carries one.
 
+use crate::shutdown::Signal;
 use std::fmt;
 
 /// What went wrong, as far as the exit code is concerned.
@@ -19,8 +24,10 @@ pub enum ErrorKind {
     Network,
     /// `watch --until` not reached before `--timeout`.
     UntilTimeout,
-    /// Ctrl-C.
-    Interrupted,
+    /// A `--fail-if` threshold was crossed.
+    Threshold,
+    /// Ended by SIGHUP, SIGINT (Ctrl-C) or SIGTERM.
+    Signal(Signal),
     /// stdout was closed by the reader (`agentctl … | head -1`): not an error.
     BrokenPipe,
 }
@@ -37,20 +44,64 @@ impl ErrorKind {
             ErrorKind::Api => 5,
             ErrorKind::Network => 6,
             ErrorKind::UntilTimeout => 7,
-            ErrorKind::Interrupted => 130,
+            ErrorKind::Threshold => 8,
+            ErrorKind::Signal(signal) => signal.exit_code(),
         }
     }
+
+    /// What the exit code means, for `--help` and the man page (generated from this table, so
+    /// the two cannot drift).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ErrorKind::BrokenPipe => "stdout closed by its reader (not an error)",
+            ErrorKind::Other => "any other error (I/O, config)",
+            ErrorKind::Usage => "usage: bad flags or values, missing host",
+            ErrorKind::Auth => "authentication or permission (HTTP 401, 403)",
+            ErrorKind::NotFound => "not found (HTTP 404)",
+            ErrorKind::Api => "API error: other 4xx, 5xx, a malformed response",
+            ErrorKind::Network => "network: connect, DNS, TLS, timeout",
+            ErrorKind::UntilTimeout => "watch --until not reached before --timeout",
+            ErrorKind::Threshold => "a --fail-if threshold was crossed (simulate, summary)",
+            ErrorKind::Signal(Signal::Hangup) => "ended by SIGHUP (the terminal went away)",
+            ErrorKind::Signal(Signal::Interrupt) => "ended by SIGINT (Ctrl-C)",
+            ErrorKind::Signal(Signal::Terminate) => "ended by SIGTERM",
+        }
+    }
+
+    /// Every kind a user can see, in exit-code order.
+    pub const ALL: [ErrorKind; 11] = [
+        ErrorKind::Other,
+        ErrorKind::Usage,
+        ErrorKind::Auth,
+        ErrorKind::NotFound,
+        ErrorKind::Api,
+        ErrorKind::Network,
+        ErrorKind::UntilTimeout,
+        ErrorKind::Threshold,
+        ErrorKind::Signal(Signal::Hangup),
+        ErrorKind::Signal(Signal::Interrupt),
+        ErrorKind::Signal(Signal::Terminate),
+    ];
 }
 
-/// An error that reaches the user: what happened, and optionally what to do next.
-#[derive(Debug, Clone)]
+/// The exit-status table as text: `  2    usage: …`, one line per code (success first).
+pub fn exit_status_table() -> String {
+    let mut text = String::from("  0    success\n");
+    for kind in ErrorKind::ALL {
+        text.push_str(&format!("  {:<4} {}\n", kind.exit_code(), kind.meaning()));
+    }
+    text
+}
+
+/// An error that reaches the user: what happened, optionally what to do next, and the chain
+/// of causes behind it.
+#[derive(Debug)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
-    /// A short, stable label of what failed, for counting failures by kind: the HTTP status
-    /// (`"503"`), `"timeout"`, `"network"` or `"malformed"`; `None` for errors outside HTTP.
-    pub class: Option<String>,
+    /// What lies behind the message (an I/O error, a TLS failure, …), shown with `-v`.
+    pub cause: Option<anyhow::Error>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -61,7 +112,7 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
-            class: None,
+            cause: None,
         }
     }
 
@@ -78,9 +129,25 @@ impl Error {
         self
     }
 
-    pub fn with_class(mut self, class: impl Into<String>) -> Self {
-        self.class = Some(class.into());
+    /// Keeps `cause` behind this error, for `-v`.
+    pub fn with_cause(mut self, cause: impl Into<anyhow::Error>) -> Self {
+        self.cause = Some(cause.into());
         self
+    }
+
+    /// The causes behind the message, outermost first, each line once (a wrapped error often
+    /// repeats its source's text).
+    pub fn causes(&self) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(cause) = &self.cause {
+            for link in cause.chain() {
+                let text = link.to_string();
+                if !text.is_empty() && !self.message.contains(&text) && !lines.contains(&text) {
+                    lines.push(text);
+                }
+            }
+        }
+        lines
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -106,7 +173,7 @@ impl From<std::io::Error> for Error {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
             Error::new(ErrorKind::BrokenPipe, "broken pipe")
         } else {
-            Error::other(err.to_string())
+            Error::other(err.to_string()).with_cause(err)
         }
     }
 }
@@ -125,12 +192,39 @@ mod tests {
             (ErrorKind::Api, 5),
             (ErrorKind::Network, 6),
             (ErrorKind::UntilTimeout, 7),
-            (ErrorKind::Interrupted, 130),
+            (ErrorKind::Threshold, 8),
+            (ErrorKind::Signal(Signal::Hangup), 129),
+            (ErrorKind::Signal(Signal::Interrupt), 130),
+            (ErrorKind::Signal(Signal::Terminate), 143),
             (ErrorKind::BrokenPipe, 0),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");
         }
+    }
+
+    #[test]
+    fn the_exit_status_table_lists_every_code_once() {
+        let table = exit_status_table();
+        for code in [
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "129", "130", "143",
+        ] {
+            let lines = table
+                .lines()
+                .filter(|line| line.split_whitespace().next() == Some(code))
+                .count();
+            assert_eq!(lines, 1, "exit code {code} in:\n{table}");
+        }
+        assert!(table.contains("  8    a --fail-if threshold was crossed"));
+    }
+
+    #[test]
+    fn causes_skip_what_the_message_already_says() {
+        let io = std::io::Error::other("disk on fire");
+        let err = Error::other("could not write config.toml: disk on fire")
+            .with_cause(anyhow::Error::new(io).context("writing the temp file"));
+        assert_eq!(err.causes(), vec!["writing the temp file".to_owned()]);
+        assert!(Error::usage("x").causes().is_empty());
     }
 
     #[test]

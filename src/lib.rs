@@ -4,12 +4,15 @@
 //! `run` executes one invocation in-process, so tests can drive every command without a
 //! subprocess; `main.rs` only adds the real terminal, the runtime and the exit code.
 
+#![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod api;
 pub mod assets;
+pub mod backoff;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod context;
 pub mod dev_server;
@@ -18,17 +21,22 @@ pub mod error;
 pub mod host_metrics;
 pub mod jq;
 pub mod output;
+pub mod prompt;
 pub mod sanitize;
 pub mod secret;
+pub mod shutdown;
 pub mod simulate;
 pub mod ui;
 pub mod watch;
 
-use clap::{CommandFactory, FromArgMatches};
-use cli::{Cli, Command};
+use clap::FromArgMatches;
+use cli::Cli;
+use commands::Command;
 use config::{ArgSources, Settings, Source};
-use context::Context;
+use context::{Context, Stdin};
 use error::Result;
+use prompt::{Prompter, TerminalPrompter};
+use shutdown::Shutdown;
 use std::ffi::OsString;
 use std::sync::Arc;
 use ui::Ui;
@@ -46,19 +54,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let mut command = Cli::command();
-    // `export AGENTCTL_OUTPUT=` means "not set", as it does for NO_COLOR: an empty variable
-    // must not become an empty --output, --host, --profile or --config-dir.
-    for (id, var) in [
-        ("host", "AGENTCTL_HOST"),
-        ("output", "AGENTCTL_OUTPUT"),
-        ("profile", "AGENTCTL_PROFILE"),
-        ("config_dir", "AGENTCTL_CONFIG_DIR"),
-    ] {
-        if std::env::var_os(var).is_some_and(|value| value.is_empty()) {
-            command = command.mut_arg(id, |arg| arg.env(None::<&str>));
-        }
-    }
+    let command = cli::command();
     let matches = command.try_get_matches_from(args)?;
     let cli = Cli::from_arg_matches(&matches)?;
     let source = |id: &str| Source::from_clap(matches.value_source(id));
@@ -82,25 +78,73 @@ impl Invocation {
     }
 }
 
-/// Runs one invocation against the given `Ui`, with the process environment.
-pub async fn run(invocation: Invocation, ui: Arc<Ui>) -> Result<()> {
-    let env = |name: &str| std::env::var(name).ok();
-    run_with_env(invocation, ui, &env).await
+/// The doors to the world other than output: standard input, the prompter and the shutdown
+/// signal. `Io::from_process` for the real process; tests build their own.
+pub struct Io {
+    pub stdin: Stdin,
+    pub prompter: Arc<dyn Prompter>,
+    pub shutdown: Shutdown,
 }
 
-/// Runs one invocation with an explicit environment lookup (tests).
-pub async fn run_with_env(
+impl Io {
+    /// The process's stdin, the terminal's prompts, and SIGINT/SIGTERM/SIGHUP (from now on:
+    /// call it inside the runtime).
+    pub fn from_process() -> Io {
+        Io {
+            stdin: Stdin::from_process(),
+            prompter: Arc::new(TerminalPrompter),
+            shutdown: Shutdown::from_process(),
+        }
+    }
+}
+
+/// The exit code of an outcome, reporting the error through `ui` (the one place errors are
+/// printed, for `main` and for in-process tests alike). A closed stdout is not an error.
+pub fn exit_code(outcome: Result<()>, ui: &Ui) -> u8 {
+    match outcome {
+        Ok(()) => 0,
+        Err(err) if err.is_broken_pipe() => 0,
+        Err(err) => {
+            ui.error(&err);
+            err.exit_code()
+        }
+    }
+}
+
+/// Runs one invocation against the given `Ui`, with the process's environment, stdin,
+/// terminal and signals.
+pub async fn run(invocation: Invocation, ui: Arc<Ui>) -> Result<()> {
+    let env = |name: &str| std::env::var(name).ok();
+    run_with(invocation, ui, &env, Io::from_process()).await
+}
+
+/// Runs one invocation with an explicit environment lookup and I/O (tests).
+pub async fn run_with(
     invocation: Invocation,
     ui: Arc<Ui>,
     env: &dyn Fn(&str) -> Option<String>,
+    io: Io,
 ) -> Result<()> {
     let Invocation { cli, sources } = invocation;
     let files_use = commands::files_use(&cli.command);
     let settings = Settings::resolve_with(&cli.global, &sources, env, files_use)?;
-    let ctx = Context { settings, ui };
-    dispatch(&ctx, cli.command).await
-}
-
-async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
-    commands::dispatch(ctx, command).await
+    let handles_signals = commands::handles_signals(&cli.command);
+    let shutdown = io.shutdown.clone();
+    let ctx = Context {
+        settings,
+        ui,
+        stdin: io.stdin,
+        prompter: io.prompter,
+        shutdown: io.shutdown,
+    };
+    let command = commands::dispatch(&ctx, cli.command);
+    if handles_signals {
+        return command.await;
+    }
+    // A command that does not wait on the shutdown signal itself is stopped here: the request
+    // in flight is abandoned, and the exit code says which signal ended it.
+    tokio::select! {
+        outcome = command => outcome,
+        signal = shutdown.wait() => Err(signal.into()),
+    }
 }

@@ -3,12 +3,17 @@
 
 use agentctl::error::Error;
 use agentctl::ui::{ColorChoice, Ui};
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 fn main() -> ExitCode {
     install_panic_hook();
+    // `COMPLETE=bash agentctl …`: the shell asks for completions (the committed scripts do this
+    // on every <Tab>), answered from the clap tree plus live values such as profile names.
+    // Without COMPLETE this returns at once.
+    clap_complete::CompleteEnv::with_factory(agentctl::cli::command)
+        .completer("agentctl")
+        .complete();
     let invocation = match agentctl::parse_args(std::env::args_os()) {
         Ok(invocation) => invocation,
         Err(err) => {
@@ -35,37 +40,16 @@ fn main() -> ExitCode {
     let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(err) => {
-            report(
-                &ui,
-                &Error::other(format!("could not start the async runtime: {err}")),
-            );
+            ui.error(&Error::other(format!(
+                "could not start the async runtime: {err}"
+            )));
             return ExitCode::from(1);
         }
     };
     let outcome = runtime.block_on(agentctl::run(invocation, ui.clone()));
     // Do not wait for idle keep-alive connections or stray tasks on the way out.
     runtime.shutdown_background();
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(err) => {
-            report(&ui, &err);
-            ExitCode::from(err.exit_code())
-        }
-    }
-}
-
-fn report(ui: &Ui, err: &Error) {
-    let color = ui.color && std::io::stderr().is_terminal();
-    let (red, bold, reset) = if color {
-        ("\x1b[31;1m", "\x1b[1m", "\x1b[0m")
-    } else {
-        ("", "", "")
-    };
-    ui.stderr_line(&format!("{red}error:{reset} {}", err.message));
-    if let Some(hint) = &err.hint {
-        ui.stderr_line(&format!("{bold}hint:{reset} {hint}"));
-    }
+    ExitCode::from(agentctl::exit_code(outcome, &ui))
 }
 
 /// A panic is a bug: say so briefly, with where it happened but none of the values involved

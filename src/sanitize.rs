@@ -43,9 +43,34 @@ fn needs_escape(ch: char) -> bool {
             | '\u{feff}')
 }
 
+/// Quotes a value for a POSIX shell when it holds anything beyond a safe set (the one quoting
+/// of agentctl: `export` lines, `chmod` hints, the demo's command lines). `~` is not in the set:
+/// a leading one would be expanded.
+pub fn shell_quote(value: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:/@%+=,".contains(c);
+    if !value.is_empty() && value.chars().all(safe) {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(
+            shell_quote("http://127.0.0.1:7878"),
+            "http://127.0.0.1:7878"
+        );
+        assert_eq!(shell_quote("/tmp/a.toml"), "/tmp/a.toml");
+        assert_eq!(shell_quote("a$b"), "'a$b'");
+        assert_eq!(shell_quote("~/x"), "'~/x'");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("it's here"), r"'it'\''s here'");
+    }
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {

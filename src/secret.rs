@@ -29,6 +29,39 @@ impl Secret {
     }
 }
 
+/// Replaces every occurrence of `secret` in `text` with `[REDACTED]`.
+pub fn redact(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    text.replace(secret, "[REDACTED]")
+}
+
+/// The one rule for what a bearer token may hold: visible ASCII, no spaces (RFC 6750's
+/// b64token is stricter still; this is what can travel in an `Authorization` header intact).
+/// Used by `auth login`, `dev-server --token`, profile saving and the client.
+pub fn check_token(token: &str) -> Result<(), String> {
+    if token.is_empty() {
+        return Err("the token is empty".into());
+    }
+    if let Some(bad) = token.chars().find(|c| !c.is_ascii_graphic()) {
+        let what = if bad == ' ' {
+            "a space".to_owned()
+        } else if bad == '\n' || bad == '\r' {
+            "a line break".to_owned()
+        } else if bad.is_ascii_control() || bad.is_control() {
+            "a control character".to_owned()
+        } else {
+            "a character that is not plain ASCII".to_owned()
+        };
+        // Never quote the token itself: it is a secret even when it is malformed.
+        return Err(format!(
+            "the token holds {what}; a bearer token is visible ASCII without spaces"
+        ));
+    }
+    Ok(())
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[REDACTED]")
@@ -52,5 +85,26 @@ mod tests {
         assert_eq!(format!("{token:?} {token}"), "[REDACTED] [REDACTED]");
         assert_eq!(token.masked(), "tok_…_123");
         assert_eq!(Secret::new("short").masked(), "****");
+    }
+
+    #[test]
+    fn token_rule() {
+        assert!(check_token("dev_0123abc-._~+/=").is_ok());
+        assert_eq!(check_token("").unwrap_err(), "the token is empty");
+        assert!(check_token("a b").unwrap_err().contains("a space"));
+        assert!(check_token("tok\nen").unwrap_err().contains("line break"));
+        assert!(check_token("tok\u{7}").unwrap_err().contains("control"));
+        assert!(
+            check_token("tøken")
+                .unwrap_err()
+                .contains("not plain ASCII")
+        );
+        assert!(!check_token("tøken").unwrap_err().contains("tøken"));
+    }
+
+    #[test]
+    fn redaction_replaces_every_occurrence() {
+        assert_eq!(redact("a tok b tok", "tok"), "a [REDACTED] b [REDACTED]");
+        assert_eq!(redact("text", ""), "text");
     }
 }

@@ -4,7 +4,7 @@
 //! Commands never print directly; they go through a `Ui`, so tests can run a command
 //! in-process with captured buffers and either TTY setting.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
@@ -89,9 +89,19 @@ impl Ui {
         (ui, captured)
     }
 
-    /// Writes data to stdout and flushes it (a pipe reader sees each record as it is written).
+    /// Writes data to stdout and flushes it (a pipe reader sees each record as it is written);
+    /// `-q` silences it, as success is then told by the exit code alone.
     /// A closed pipe comes back as a `BrokenPipe` error, which `main` turns into a quiet exit 0.
     pub fn data(&self, text: &str) -> Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.answer(text)
+    }
+
+    /// Writes to stdout what the user asked to see (`auth token`, `config get`, `--dry-run`,
+    /// a completion script): printed even with `-q`, since it is the command's whole point.
+    pub fn answer(&self, text: &str) -> Result<()> {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         out.write_all(text.as_bytes())?;
         out.flush()?;
@@ -108,6 +118,29 @@ impl Ui {
     /// A warning on stderr (shown even with `-q`).
     pub fn warn(&self, line: &str) {
         self.stderr_line(&format!("warning: {line}"));
+    }
+
+    /// An error report: `error: …`, the hint, and with `-v` the causes behind it. The one
+    /// place errors are worded, for `main` and for per-item failures (`agent show a b`).
+    pub fn error(&self, err: &Error) {
+        let color = self.color && self.stderr_is_terminal;
+        let (red, bold, reset) = if color {
+            ("\x1b[31;1m", "\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "", "")
+        };
+        self.stderr_line(&format!("{red}error:{reset} {}", err.message));
+        if self.verbosity >= 1 {
+            for cause in err.causes() {
+                self.stderr_line(&format!(
+                    "  caused by: {}",
+                    crate::sanitize::sanitize(&cause)
+                ));
+            }
+        }
+        if let Some(hint) = &err.hint {
+            self.stderr_line(&format!("{bold}hint:{reset} {hint}"));
+        }
     }
 
     /// A line on stderr when `-v` was given at least `level` times.
@@ -195,13 +228,33 @@ mod tests {
     }
 
     #[test]
-    fn quiet_silences_status_not_data_or_warnings() {
+    fn quiet_silences_status_and_data_not_answers_or_warnings() {
         let (mut ui, captured) = Ui::captured(false);
         ui.quiet = true;
         ui.status("working");
         ui.warn("careful");
         ui.data("record\n").unwrap();
-        assert_eq!(captured.stdout(), "record\n");
-        assert_eq!(captured.stderr(), "warning: careful\n");
+        ui.answer("token\n").unwrap();
+        ui.error(&Error::usage("bad").with_hint("fix it"));
+        assert_eq!(captured.stdout(), "token\n");
+        assert_eq!(
+            captured.stderr(),
+            "warning: careful\nerror: bad\nhint: fix it\n"
+        );
+    }
+
+    #[test]
+    fn causes_only_with_verbose() {
+        let err = Error::other("could not save").with_cause(std::io::Error::other("disk full"));
+        let (ui, captured) = Ui::captured(false);
+        ui.error(&err);
+        assert_eq!(captured.stderr(), "error: could not save\n");
+        let (mut ui, captured) = Ui::captured(false);
+        ui.verbosity = 1;
+        ui.error(&err);
+        assert_eq!(
+            captured.stderr(),
+            "error: could not save\n  caused by: disk full\n"
+        );
     }
 }

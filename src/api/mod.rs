@@ -1,13 +1,16 @@
 //! The only code that speaks HTTP: the client (auth, retries, timeouts, limits), the wire
-//! models and the mapping of responses to errors.
+//! models and the typed API error.
 
 mod client;
-mod errors;
+mod decode;
+pub mod error;
 pub mod ids;
 pub mod models;
+mod transport;
 
-pub use client::{
-    ApiClient, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url, read_agent, read_agent_list,
-};
+pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
+pub use decode::{read_agent, read_agent_list};
+pub use error::{ApiError, Failure};
 pub use ids::AgentId;
 pub use models::{Agent, HeartbeatRequest};
+pub use transport::MAX_BODY_BYTES;

@@ -120,6 +120,21 @@ impl std::fmt::Display for FieldError {
 }
 
 /// A usage percentage: finite and within 0–100.
+/// A usage percentage flag: a finite number within 0–100.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number (0–100)"))?;
+    validate_percent(value)
+}
+
+/// An agent version flag.
+pub fn parse_version(text: &str) -> Result<String, String> {
+    validate_version(text)?;
+    Ok(text.to_owned())
+}
+
 pub fn validate_percent(value: f64) -> Result<f64, String> {
     if !value.is_finite() {
         return Err(format!("{value} is not a finite number (0–100)"));
@@ -287,6 +302,17 @@ pub fn json_kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_and_version_parsers() {
+        assert_eq!(parse_percent("12.5"), Ok(12.5));
+        for bad in ["150", "-1", "NaN", "inf", "x"] {
+            assert!(parse_percent(bad).is_err(), "{bad}");
+        }
+        assert!(parse_version("").is_err());
+        assert!(parse_version("1.2\n").is_err());
+        assert_eq!(parse_version("1.2.3").unwrap(), "1.2.3");
+    }
     use serde_json::json;
 
     #[test]

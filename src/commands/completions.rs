@@ -18,5 +18,5 @@ pub struct CompletionsArgs {
 
 pub async fn run(ctx: &Context, args: CompletionsArgs) -> Result<()> {
     let script = crate::assets::completion(args.shell);
-    ctx.ui.data(&String::from_utf8_lossy(&script))
+    ctx.ui.answer(&String::from_utf8_lossy(&script))
 }

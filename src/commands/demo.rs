@@ -1,8 +1,8 @@
-use crate::commands::dev_server::shell_quote;
 use crate::context::Context;
 use crate::dev_server::store::parse_seed;
 use crate::dev_server::{DevServerConfig, Thresholds, random_token, start};
 use crate::error::{Error, ErrorKind, Result};
+use crate::sanitize::shell_quote;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -211,12 +211,19 @@ async fn tour(
             )
         })?;
         // Boxed: `demo` runs commands through the same dispatcher that runs `demo`.
-        let step = Box::pin(crate::run_with_env(invocation, ctx.ui.clone(), &env));
+        // Each step gets no stdin and no prompts, but the tour's own shutdown signal.
+        let io = crate::Io {
+            stdin: crate::context::Stdin::from_bytes(Vec::new(), false),
+            prompter: std::sync::Arc::new(crate::prompt::ScriptedPrompter::default()),
+            shutdown: ctx.shutdown.clone(),
+        };
+        let step = Box::pin(crate::run_with(invocation, ctx.ui.clone(), &env, io));
         step.await.map_err(|err| {
-            Error::new(
-                err.kind,
-                format!("demo step '{line}' failed: {}", err.message),
-            )
+            let message = format!("demo step '{line}' failed: {}", err.message);
+            let mut error = Error::new(err.kind, message);
+            error.hint = err.hint;
+            error.cause = err.cause;
+            error
         })?;
     }
     Ok(())

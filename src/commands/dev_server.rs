@@ -1,4 +1,3 @@
-use crate::cli::parse_duration_arg;
 use crate::config::{CREATED_BY_DEV_SERVER, CREATED_BY_KEY, ConfigKey, Source};
 use crate::context::Context;
 use crate::dev_server::serve::Limits;
@@ -8,7 +7,9 @@ use crate::dev_server::{
     system_clock,
 };
 use crate::duration::format_duration;
+use crate::duration::parse_duration;
 use crate::error::{Error, Result};
+use crate::sanitize::shell_quote;
 use crate::secret::Secret;
 use clap::Args;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -33,7 +34,7 @@ use std::time::{Duration, SystemTime};
 #[command(after_help = "\
 Examples:
   agentctl dev-server
-  agentctl --profile dev dev-server & agentctl --profile dev agent list
+  agentctl --profile dev agent list   # from another shell while it runs
   agentctl dev-server --token-file dev-token.txt --delayed-after 5s --offline-after 15s --seed agents.json
 
   # In a script: start it in the background, wait for the env file, load it.
@@ -58,11 +59,11 @@ pub struct DevServerArgs {
     pub env_file: Option<PathBuf>,
 
     /// An agent whose last heartbeat is at least this old is `delayed`
-    #[arg(long, value_name = "DUR", default_value = "20s", value_parser = parse_duration_arg)]
+    #[arg(long, value_name = "DUR", default_value = "20s", value_parser = parse_duration)]
     pub delayed_after: Duration,
 
     /// An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)
-    #[arg(long, value_name = "DUR", default_value = "50s", value_parser = parse_duration_arg)]
+    #[arg(long, value_name = "DUR", default_value = "50s", value_parser = parse_duration)]
     pub offline_after: Duration,
 
     /// Load agent records from a JSON array (the API's record fields; only uuid is required)
@@ -103,9 +104,9 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         .with_hint(format!("pass --max-agents {seeded} or more")));
     }
     let token = choose_token(&args)?;
-    // Signal handlers go in before the address is printed: a parent that reads the first line
-    // and sends SIGTERM at once must get a clean shutdown, not the default kill.
-    let mut stop = StopSignals::install()?;
+    // The shutdown signal's handlers are in before the address is printed (`run` installs
+    // them first): a parent that reads the first line and sends SIGTERM at once gets a clean
+    // shutdown, not the default kill.
     // Connections are bounded by the open-file limit: take what the hard limit allows.
     crate::dev_server::serve::raise_open_file_limit();
     let listener = bind(args.listen).await?;
@@ -171,8 +172,12 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         server.max_connections(),
     ));
 
-    stop.received().await;
-    ctx.ui.status("stopping: finishing requests in flight");
+    // Stopping is how a dev server ends, so it exits 0 on any of the signals.
+    let signal = ctx.shutdown.wait().await;
+    ctx.ui.status(&format!(
+        "stopping ({}): finishing requests in flight",
+        signal.name()
+    ));
     server.shutdown().await;
     Ok(())
 }
@@ -395,58 +400,8 @@ fn parse_max_agents(text: &str) -> std::result::Result<usize, String> {
 
 /// `--token`: what can go into an `Authorization` header unchanged.
 pub fn parse_token(text: &str) -> std::result::Result<Secret, String> {
-    if text.is_empty() {
-        return Err("the token is empty".into());
-    }
-    if !text.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err("the token may hold only printable ASCII without spaces".into());
-    }
+    crate::secret::check_token(text)?;
     Ok(Secret::new(text))
-}
-
-/// Quotes a value for a POSIX shell when it holds anything beyond a safe set.
-pub(crate) fn shell_quote(value: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:/@%+=,".contains(c);
-    if !value.is_empty() && value.chars().all(safe) {
-        value.to_owned()
-    } else {
-        format!("'{}'", value.replace('\'', r"'\''"))
-    }
-}
-
-/// SIGINT and SIGTERM, registered before the server announces itself.
-struct StopSignals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl StopSignals {
-    fn install() -> Result<StopSignals> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let failed =
-                |err: std::io::Error| Error::other(format!("cannot handle signals: {err}"));
-            Ok(StopSignals {
-                interrupt: signal(SignalKind::interrupt()).map_err(failed)?,
-                terminate: signal(SignalKind::terminate()).map_err(failed)?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(StopSignals {})
-    }
-
-    async fn received(&mut self) {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = self.interrupt.recv() => {}
-            _ = self.terminate.recv() => {}
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 #[cfg(test)]
@@ -490,12 +445,6 @@ mod tests {
         assert!(parse_token("a b").is_err());
         assert!(parse_token("tok\n").is_err());
         assert_eq!(parse_token("dev-token").unwrap().expose(), "dev-token");
-        assert_eq!(
-            shell_quote("http://127.0.0.1:7878"),
-            "http://127.0.0.1:7878"
-        );
-        assert_eq!(shell_quote("a$b"), "'a$b'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
         let token = crate::dev_server::random_token().unwrap();
         assert_eq!(token.expose().len(), 4 + 64);
         assert_ne!(token, crate::dev_server::random_token().unwrap());

@@ -10,10 +10,35 @@ pub mod generate_assets;
 pub mod heartbeat;
 pub mod watch;
 
-use crate::cli::{AuthCommand, Command, ConfigCommand};
 use crate::config::FilesUse;
 use crate::context::Context;
 use crate::error::Result;
+use auth::AuthCommand;
+use clap::Subcommand;
+use config::ConfigCommand;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send and simulate heartbeats
+    #[command(subcommand)]
+    Heartbeat(heartbeat::HeartbeatCommand),
+    /// Look at agents
+    #[command(subcommand)]
+    Agent(agent::AgentCommand),
+    Watch(watch::WatchArgs),
+    /// Log in and out, and see which host and token are used
+    #[command(subcommand)]
+    Auth(auth::AuthCommand),
+    /// Read and edit the config file
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Run a local, in-memory Agents API to try commands and scripts on
+    DevServer(dev_server::DevServerArgs),
+    Demo(demo::DemoArgs),
+    Completions(completions::CompletionsArgs),
+    #[command(hide = true)]
+    GenerateAssets(generate_assets::GenerateAssetsArgs),
+}
 
 pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
     match command {
@@ -41,5 +66,17 @@ pub fn files_use(command: &Command) -> FilesUse {
         | Command::Demo(_) => FilesUse::Skip,
         Command::Config(_) => FilesUse::Edit,
         _ => FilesUse::Read,
+    }
+}
+
+/// Whether the command waits on the shutdown signal itself, to stop cleanly (finish the beat
+/// in flight, print a summary, restore the terminal). The others are stopped by `run`.
+pub fn handles_signals(command: &Command) -> bool {
+    match command {
+        Command::Heartbeat(heartbeat::HeartbeatCommand::Send(args)) => args.every.is_some(),
+        Command::Heartbeat(heartbeat::HeartbeatCommand::Simulate(_))
+        | Command::Watch(_)
+        | Command::DevServer(_) => true,
+        _ => false,
     }
 }

@@ -1,6 +1,6 @@
 use crate::api::AgentId;
-use crate::cli::{parse_agent_id, parse_duration_arg, parse_positive_duration};
 use crate::context::Context;
+use crate::duration::{parse_duration, parse_positive_duration};
 use crate::error::Result;
 use crate::output::OutputFormat;
 use crate::watch::render::{JsonLines, LiveTable};
@@ -30,7 +30,7 @@ Examples:
 )]
 pub struct WatchArgs {
     /// Agent ids
-    #[arg(value_name = "UUID", value_parser = parse_agent_id)]
+    #[arg(value_name = "UUID", value_parser = AgentId::parse)]
     pub uuids: Vec<AgentId>,
 
     /// Watch every agent the server lists, re-listed every interval
@@ -51,7 +51,7 @@ pub struct WatchArgs {
     pub until: Option<UntilStatus>,
 
     /// Give up after this long (exit 7 with --until)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration_arg)]
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 }
 
@@ -73,7 +73,7 @@ impl UntilStatus {
 }
 
 pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
-    let client = ctx.client()?;
+    let client = ctx.api()?;
     let plan = Plan {
         targets: if args.all {
             Targets::All
@@ -85,12 +85,8 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
         until: args.until.map(|status| status.as_str().to_owned()),
         timeout: args.timeout,
     };
-    let stop = async {
-        // Without a signal handler the watch runs until its own end (or the process is killed).
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+    // SIGINT, SIGTERM and SIGHUP end the watch alike: the sink restores the terminal.
+    let stop = ctx.shutdown.wait();
     let format = ctx.settings.output.value;
     // With -q there is nothing to draw: the exit code is the answer (`--until`).
     let live = ctx.ui.stdout_is_terminal && !format.is_json() && !ctx.ui.quiet;

@@ -318,7 +318,7 @@ fn check_private(path: &Path, metadata: &fs::Metadata) -> Result<()> {
         ))
         .with_hint(format!(
             "run `chmod 600 {}` (and consider replacing the tokens it holds)",
-            shell_quote(&path.to_string_lossy())
+            crate::sanitize::shell_quote(&path.to_string_lossy())
         )));
     }
     Ok(())
@@ -327,19 +327,6 @@ fn check_private(path: &Path, metadata: &fs::Metadata) -> Result<()> {
 #[cfg(not(unix))]
 fn check_private(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
     Ok(())
-}
-
-/// Quotes a path for a POSIX shell when it needs it, so a printed command can be pasted.
-pub fn shell_quote(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=~".contains(c));
-    if plain {
-        text.to_owned()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
 }
 
 /// "could not parse FILE: line L, column C: MESSAGE". `show_message`: false for credentials,
@@ -592,7 +579,5 @@ mod tests {
     fn lines_columns_and_quoting() {
         assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_and_column("é\nx", 1), (1, 1));
-        assert_eq!(shell_quote("/tmp/a.toml"), "/tmp/a.toml");
-        assert_eq!(shell_quote("/tmp/it's here"), r"'/tmp/it'\''s here'");
     }
 }

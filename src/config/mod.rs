@@ -3,11 +3,13 @@
 //! resolved from flags, environment, the selected profile and defaults (`resolve`).
 
 mod files;
+mod global_args;
 mod keys;
 mod resolve;
 mod settings;
 
-pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials, shell_quote};
+pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials};
+pub use global_args::GlobalArgs;
 pub use keys::{ConfigKey, display_value};
 pub use resolve::{unknown_profile, validate_profile_name};
 pub use settings::*;
@@ -50,9 +52,7 @@ pub fn save_profile(
     validate_profile_name(name)?;
     let host_value = ConfigKey::Host.parse_value(host)?;
     let token = token.expose().trim();
-    if token.is_empty() {
-        return Err(crate::error::Error::usage("the token is empty"));
-    }
+    crate::secret::check_token(token).map_err(crate::error::Error::usage)?;
     let token = Secret::new(token);
     ConfigFiles::new(config_dir).update(|config, credentials| {
         let profile = config.profile_mut(name);

@@ -15,7 +15,7 @@ use url::Url;
 impl Settings {
     /// Resolves every setting once: flag, environment, selected profile, default.
     pub fn resolve_with(
-        global: &crate::cli::GlobalArgs,
+        global: &crate::config::GlobalArgs,
         sources: &ArgSources,
         env: &dyn Fn(&str) -> Option<String>,
         files_use: FilesUse,

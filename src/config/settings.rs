@@ -208,7 +208,7 @@ impl Settings {
     /// `env` looks up environment variables that clap does not handle itself (the token has
     /// no flag, so clap never sees it).
     pub fn resolve(
-        global: &crate::cli::GlobalArgs,
+        global: &crate::config::GlobalArgs,
         sources: &ArgSources,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Settings> {

@@ -1,7 +1,7 @@
 //! What a simulation measured: counts, failures by class, late sends and an HDR histogram of
 //! latency, and the summary made of them.
 
-use crate::error::{Error, ErrorKind};
+use crate::api::ApiError;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ pub struct Stats {
     ok: u64,
     failed: BTreeMap<String, u64>,
     late: u64,
-    last_error: Option<Error>,
+    last_error: Option<ApiError>,
 }
 
 impl Default for Stats {
@@ -61,7 +61,7 @@ impl Summary {
 
 impl Stats {
     /// One finished beat: its latency (from the intended send time), outcome and lateness.
-    pub fn record(&mut self, latency: Duration, outcome: Result<(), Error>, late: bool) {
+    pub fn record(&mut self, latency: Duration, outcome: Result<(), ApiError>, late: bool) {
         let micros = u64::try_from(latency.as_micros())
             .unwrap_or(u64::MAX)
             .max(1);
@@ -69,7 +69,7 @@ impl Stats {
         match outcome {
             Ok(()) => self.ok += 1,
             Err(err) => {
-                *self.failed.entry(failure_class(&err)).or_default() += 1;
+                *self.failed.entry(err.class()).or_default() += 1;
                 self.last_error = Some(err);
             }
         }
@@ -86,7 +86,7 @@ impl Stats {
         self.ok
     }
 
-    pub fn last_error(&self) -> Option<&Error> {
+    pub fn last_error(&self) -> Option<&ApiError> {
         self.last_error.as_ref()
     }
 
@@ -134,24 +134,10 @@ fn round3(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
 
-/// The label a failure is counted under.
-pub fn failure_class(err: &Error) -> String {
-    if let Some(class) = &err.class {
-        return class.clone();
-    }
-    match err.kind {
-        ErrorKind::Network => "network",
-        ErrorKind::Auth => "auth",
-        ErrorKind::NotFound => "404",
-        ErrorKind::Api => "api",
-        _ => "other",
-    }
-    .to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Failure;
 
     #[test]
     fn counts_and_percentiles() {
@@ -159,12 +145,16 @@ mod tests {
         for ms in 1..=100 {
             stats.record(Duration::from_millis(ms), Ok(()), false);
         }
-        let status = Error::new(ErrorKind::Api, "HTTP 503").with_class("503");
-        stats.record(Duration::from_millis(5), Err(status.clone()), true);
-        stats.record(Duration::from_millis(5), Err(status), false);
+        let status = || ApiError::new("heartbeat for a", Failure::Status(503), "HTTP 503");
+        stats.record(Duration::from_millis(5), Err(status()), true);
+        stats.record(Duration::from_millis(5), Err(status()), false);
         stats.record(
             Duration::from_millis(5),
-            Err(Error::new(ErrorKind::Network, "refused")),
+            Err(ApiError::new(
+                "heartbeat for a",
+                Failure::Network,
+                "refused",
+            )),
             false,
         );
         let summary = stats.summary(10, Duration::from_secs(2));
@@ -178,7 +168,7 @@ mod tests {
         assert!((summary.latency_ms.p50 - 49.0).abs() < 1.0, "{summary:?}");
         assert!((summary.latency_ms.p99 - 99.0).abs() < 1.0, "{summary:?}");
         assert!((summary.latency_ms.max - 100.0).abs() < 0.1, "{summary:?}");
-        assert_eq!(stats.last_error().unwrap().message, "refused");
+        assert_eq!(stats.last_error().unwrap().detail, "refused");
     }
 
     #[test]

@@ -32,9 +32,6 @@ impl JsonLines {
 
 impl Sink for JsonLines {
     fn change(&mut self, change: &Change) -> Result<()> {
-        if self.ui.quiet {
-            return Ok(());
-        }
         self.ui.data(&json_text(&self.options, &change.to_json())?)
     }
 

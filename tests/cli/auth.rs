@@ -565,7 +565,8 @@ fn login_without_a_terminal_or_with_no_input_says_how_to_pass_the_token() {
     for (stdin, expect) in [
         ("", "the token is empty"),
         ("two words", "spaces"),
-        ("line1\nline2", "line breaks"),
+        ("line1\nline2", "a line break"),
+        ("t\u{f8}ken", "not plain ASCII"),
     ] {
         let ran = run(world
             .cmd()

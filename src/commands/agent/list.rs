@@ -44,7 +44,7 @@ impl AgentListArgs {
 }
 
 pub async fn run(ctx: &Context, args: AgentListArgs) -> Result<()> {
-    let client = ctx.client()?;
+    let client = ctx.api()?;
     let filters = args.filters();
     let agents = client.list_agents(&filters).await?;
     let agents: Vec<Agent> = agents

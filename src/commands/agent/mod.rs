@@ -1,9 +1,15 @@
 pub mod list;
 pub mod show;
 
-use crate::cli::AgentCommand;
 use crate::context::Context;
 use crate::error::Result;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    Show(show::AgentShowArgs),
+    List(list::AgentListArgs),
+}
 
 pub async fn run(ctx: &Context, command: AgentCommand) -> Result<()> {
     match command {

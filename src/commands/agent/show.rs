@@ -1,4 +1,4 @@
-use crate::api::AgentId;
+use crate::api::{AgentId, ApiError, ApiResult};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Shape, print_agents};
@@ -76,9 +76,9 @@ fn expand_ids(args: &[IdArg], stdin: impl std::io::BufRead) -> Result<Vec<AgentI
 }
 
 pub async fn run(ctx: &Context, args: AgentShowArgs) -> Result<()> {
-    let uuids = expand_ids(&args.uuids, std::io::stdin().lock())?;
-    let client = ctx.client()?;
-    let results: Vec<Result<_>> = stream::iter(uuids.iter())
+    let uuids = expand_ids(&args.uuids, ctx.stdin.reader())?;
+    let client = ctx.api()?;
+    let results: Vec<ApiResult<_>> = stream::iter(uuids.iter())
         .map(|id| client.get_agent(id))
         .buffered(CONCURRENCY)
         .collect()
@@ -100,18 +100,19 @@ pub async fn run(ctx: &Context, args: AgentShowArgs) -> Result<()> {
     if total == 1
         && let Some(err) = failures.pop()
     {
-        return Err(err);
+        return Err(err.into());
     }
     print_agents(&ctx.ui, &ctx.output_options(), &found, shape)?;
-    let Some(first) = failures.first() else {
+    let Some(first_kind) = failures.first().map(ApiError::kind) else {
         return Ok(());
     };
-    for err in &failures {
-        ctx.ui.stderr_line(&format!("error: {}", err.message));
+    let failed = failures.len();
+    for err in failures {
+        ctx.ui.error(&err.into());
     }
     Err(Error::new(
-        first.kind,
-        format!("{} of {total} agents could not be shown", failures.len()),
+        first_kind,
+        format!("{failed} of {total} agents could not be shown"),
     ))
 }
 

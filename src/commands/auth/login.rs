@@ -1,10 +1,8 @@
 use crate::config::{Source, host_text, parse_host, save_profile};
 use crate::context::Context;
-use crate::error::{Error, ErrorKind, Result};
-use crate::secret::Secret;
+use crate::error::{Error, Result};
+use crate::secret::{Secret, check_token};
 use clap::Args;
-use std::io::IsTerminal;
-use tokio::io::AsyncReadExt;
 
 const PIPE_HINT: &str = "pipe the token to `agentctl auth login --with-token`, e.g. \
      printf '%s' \"$TOKEN\" | agentctl auth login --with-token --host https://agents.example.com";
@@ -39,23 +37,23 @@ pub async fn run(ctx: &Context, args: AuthLoginArgs) -> Result<()> {
                     .with_hint("pass --host https://agents.example.com (or set AGENTCTL_HOST)"),
             );
         };
-        if std::io::stdin().is_terminal() {
+        if ctx.stdin.is_terminal() {
             ctx.ui
                 .status("Reading the token from standard input (end with Ctrl-D)…");
         }
-        (host_text(&host.value), read_token_from_stdin().await?)
+        (host_text(&host.value), read_token_from_stdin(ctx).await?)
     } else {
         if settings.no_input {
             return Err(
                 Error::usage("--no-input: cannot prompt for the token").with_hint(PIPE_HINT)
             );
         }
-        if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        if !ctx.stdin.is_terminal() || !ctx.ui.stderr_is_terminal {
             return Err(
                 Error::usage("not a terminal: cannot prompt for the token").with_hint(PIPE_HINT)
             );
         }
-        prompt(ctx)?
+        prompt(ctx).await?
     };
 
     let saved = save_profile(files.dir(), profile, &host, &token, true)?;
@@ -87,84 +85,91 @@ pub async fn run(ctx: &Context, args: AuthLoginArgs) -> Result<()> {
     Ok(())
 }
 
-/// Host (unless --host was given), then the token without echo.
-fn prompt(ctx: &Context) -> Result<(String, Secret)> {
+/// Host (unless --host was given), then the token without echo. The prompts block, so they
+/// run on a blocking thread while the runtime keeps listening for signals.
+async fn prompt(ctx: &Context) -> Result<(String, Secret)> {
     let settings = &ctx.settings;
-    let host = match &settings.host {
-        Some(host) if host.source == Source::Flag => host_text(&host.value),
-        stored => {
-            let mut input = dialoguer::Input::<String>::new()
-                .with_prompt("Host (API base URL)")
-                .validate_with(|text: &String| -> std::result::Result<(), String> {
-                    parse_host(text, "host")
-                        .map(drop)
-                        .map_err(|err| match err.hint {
-                            Some(hint) => format!("{}; {hint}", err.message),
-                            None => err.message,
-                        })
-                });
-            if let Some(host) = stored {
-                input = input.default(host_text(&host.value));
-            }
-            let text = input.interact_text().map_err(prompt_error)?;
-            host_text(&parse_host(&text, "host")?)
-        }
+    let flag_host = match &settings.host {
+        Some(host) if host.source == Source::Flag => Some(host_text(&host.value)),
+        _ => None,
     };
-    let token = dialoguer::Password::new()
-        .with_prompt(format!("Token for {host}"))
-        .validate_with(|text: &String| check_token(text).map_err(|err| err.message))
-        .interact()
-        .map_err(prompt_error)?;
+    let stored_host = settings.host.as_ref().map(|host| host_text(&host.value));
+    let prompter = ctx.prompter.clone();
+    let answers = tokio::task::spawn_blocking(move || -> std::io::Result<(String, String)> {
+        let host = match flag_host {
+            Some(host) => host,
+            None => prompter.input("Host (API base URL)", stored_host.as_deref(), &|text| {
+                parse_host(text, "host")
+                    .map(drop)
+                    .map_err(|err| match err.hint {
+                        Some(hint) => format!("{}; {hint}", err.message),
+                        None => err.message,
+                    })
+            })?,
+        };
+        let token = prompter.password(&format!("Token for {host}"), &|text| {
+            check_token(text.trim())
+        })?;
+        Ok((host, token))
+    })
+    .await
+    .map_err(|err| Error::other(format!("the prompt failed: {err}")))?
+    .map_err(|err| {
+        Error::other(format!("could not read from the terminal: {err}")).with_cause(err)
+    })?;
+    let (host, token) = answers;
+    let host = host_text(&parse_host(&host, "host")?);
     Ok((host, Secret::new(token.trim())))
 }
 
-async fn read_token_from_stdin() -> Result<Secret> {
-    let mut bytes = Vec::new();
-    tokio::io::stdin()
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(|err| Error::other(format!("could not read standard input: {err}")))?;
+async fn read_token_from_stdin(ctx: &Context) -> Result<Secret> {
+    let bytes = ctx
+        .stdin
+        .read_to_end(64 * 1024, "the token on standard input")
+        .await?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Error::usage("the token on standard input is not UTF-8 text"))?;
     let token = text.trim();
-    check_token(token)?;
+    check_token(token).map_err(|why| Error::usage(why).with_hint(PIPE_HINT))?;
     Ok(Secret::new(token))
-}
-
-/// A token must fit in an `Authorization` header. The error never quotes it.
-fn check_token(token: &str) -> Result<()> {
-    let token = token.trim();
-    if token.is_empty() {
-        return Err(Error::usage("the token is empty").with_hint(PIPE_HINT));
-    }
-    if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(
-            Error::usage("the token holds spaces, line breaks or control characters")
-                .with_hint("give the token alone, on one line"),
-        );
-    }
-    Ok(())
-}
-
-fn prompt_error(err: dialoguer::Error) -> Error {
-    let dialoguer::Error::IO(err) = err;
-    if err.kind() == std::io::ErrorKind::Interrupted {
-        Error::new(ErrorKind::Interrupted, "login cancelled")
-    } else {
-        Error::other(format!("could not read from the terminal: {err}"))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::context::Stdin;
 
-    #[test]
-    fn tokens_are_checked_without_being_quoted() {
-        assert!(check_token(" tok-123 ").is_ok());
-        for bad in ["", "  ", "abc 123", "abc\n123", "abc\u{7}"] {
-            let err = check_token(bad).unwrap_err();
-            assert_eq!(err.kind, ErrorKind::Usage);
+    fn with_stdin(bytes: &[u8]) -> Context {
+        let argv = [
+            "agentctl",
+            "auth",
+            "login",
+            "--with-token",
+            "--config-dir",
+            "/nonexistent",
+        ];
+        Context::for_tests(
+            &argv,
+            &|_| None,
+            Stdin::from_bytes(bytes, false),
+            std::sync::Arc::new(crate::prompt::ScriptedPrompter::default()),
+            false,
+        )
+        .unwrap()
+        .ctx
+    }
+
+    #[tokio::test]
+    async fn tokens_are_checked_without_being_quoted() {
+        let token = read_token_from_stdin(&with_stdin(b" tok-123 \n"))
+            .await
+            .unwrap();
+        assert_eq!(token.expose(), "tok-123");
+        for bad in ["", "  ", "abc 123", "abc\n123", "abc\u{7}", "t\u{f8}ken"] {
+            let err = read_token_from_stdin(&with_stdin(bad.as_bytes()))
+                .await
+                .unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad:?}");
             assert!(!err.message.contains("abc"), "{}", err.message);
         }
     }

@@ -3,9 +3,17 @@ pub mod logout;
 pub mod status;
 pub mod token;
 
-use crate::cli::AuthCommand;
 use crate::context::Context;
 use crate::error::Result;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    Login(login::AuthLoginArgs),
+    Logout(logout::AuthLogoutArgs),
+    Status(status::AuthStatusArgs),
+    Token(token::AuthTokenArgs),
+}
 
 pub async fn run(ctx: &Context, command: AuthCommand) -> Result<()> {
     match command {

@@ -21,12 +21,10 @@ pub struct AuthStatusArgs {}
 pub async fn run(ctx: &Context, _args: AuthStatusArgs) -> Result<()> {
     let settings = &ctx.settings;
     let report = Report::new(settings);
-    if !ctx.ui.quiet {
-        if settings.output.value.is_json() {
-            crate::output::print_json(&ctx.ui, &ctx.output_options(), &report.to_json())?;
-        } else {
-            ctx.ui.data(&report.to_text())?;
-        }
+    if settings.output.value.is_json() {
+        crate::output::print_json(&ctx.ui, &ctx.output_options(), &report.to_json())?;
+    } else {
+        ctx.ui.data(&report.to_text())?;
     }
     let profile = &settings.profile.value;
     let missing = match (&settings.host, &settings.token) {

@@ -15,7 +15,7 @@ pub struct AuthTokenArgs {}
 
 pub async fn run(ctx: &Context, _args: AuthTokenArgs) -> Result<()> {
     match &ctx.settings.token {
-        Some(token) => ctx.ui.data(&format!("{}\n", token.value.expose())),
+        Some(token) => ctx.ui.answer(&format!("{}\n", token.value.expose())),
         None => Err(match &ctx.settings.withheld_token {
             Some(reason) => Error::new(ErrorKind::Auth, reason.clone())
                 .with_hint("drop --host / AGENTCTL_HOST, or set AGENTCTL_TOKEN"),

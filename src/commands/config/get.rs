@@ -18,7 +18,7 @@ Examples:
   agentctl config get output --profile staging")]
 pub struct ConfigGetArgs {
     /// The setting: host, output, request_timeout, retries or cacert
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::complete::config_keys))]
     pub key: String,
 }
 
@@ -42,5 +42,5 @@ pub async fn run(ctx: &Context, args: ConfigGetArgs) -> Result<()> {
             );
         }
     };
-    ctx.ui.data(&format!("{}\n", sanitize(&value)))
+    ctx.ui.answer(&format!("{}\n", sanitize(&value)))
 }

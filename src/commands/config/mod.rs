@@ -5,9 +5,18 @@ pub mod set;
 /// `config use` (`use` is a Rust keyword).
 pub mod use_profile;
 
-use crate::cli::ConfigCommand;
 use crate::context::Context;
 use crate::error::Result;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    Path(path::ConfigPathArgs),
+    List(list::ConfigListArgs),
+    Get(get::ConfigGetArgs),
+    Set(set::ConfigSetArgs),
+    Use(use_profile::ConfigUseArgs),
+}
 
 pub async fn run(ctx: &Context, command: ConfigCommand) -> Result<()> {
     match command {

@@ -25,7 +25,11 @@ pub async fn run(ctx: &Context, _args: ConfigPathArgs) -> Result<()> {
             "config_file": files.config_path(),
             "credentials_file": files.credentials_path(),
         });
-        return ctx.ui.data(&format!("{json}\n"));
+        // Through the one JSON path, so --jq works here too.
+        return ctx
+            .ui
+            .answer(&crate::output::json_text(&ctx.output_options(), &json)?);
     }
-    ctx.ui.data(&format!("{}\n", files.config_path().display()))
+    ctx.ui
+        .answer(&format!("{}\n", files.config_path().display()))
 }

@@ -1,9 +1,15 @@
 pub mod send;
 pub mod simulate;
 
-use crate::cli::HeartbeatCommand;
 use crate::context::Context;
 use crate::error::Result;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum HeartbeatCommand {
+    Send(send::HeartbeatSendArgs),
+    Simulate(simulate::HeartbeatSimulateArgs),
+}
 
 pub async fn run(ctx: &Context, command: HeartbeatCommand) -> Result<()> {
     match command {

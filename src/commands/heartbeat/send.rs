@@ -1,9 +1,11 @@
-use crate::api::{Agent, AgentId, ApiClient, HeartbeatRequest, USER_AGENT, agents_url};
-use crate::cli::{parse_agent_id, parse_duration_arg, parse_percent, parse_version};
-use crate::context::Context;
-use crate::error::{Error, ErrorKind, Result};
+use crate::api::models::{parse_percent, parse_version};
+use crate::api::{Agent, AgentId, ApiResult, HeartbeatRequest, USER_AGENT, agents_url};
+use crate::backoff::{EVERY_FAILURE, spread};
+use crate::context::{Context, Stdin};
+use crate::duration::parse_duration;
+use crate::error::{Error, Result};
 use crate::host_metrics::{self, HostMetrics};
-use crate::output::{OutputFormat, OutputOptions, Shape, json_text, print_agents, print_json};
+use crate::output::{OutputFormat, OutputOptions, Shape, json_text, print_agents};
 use crate::sanitize::sanitize;
 use clap::Args;
 use serde_json::Value;
@@ -29,7 +31,7 @@ Examples:
   echo '{\"version\":\"1.2.3\",\"uptime\":86400,\"cpuUsage\":12.5,\"memUsage\":35.2}' | agentctl heartbeat send web-01 --body -")]
 pub struct HeartbeatSendArgs {
     /// Agent id (any string; not required to be an RFC 4122 UUID)
-    #[arg(value_name = "UUID", value_parser = parse_agent_id)]
+    #[arg(value_name = "UUID", value_parser = AgentId::parse)]
     pub uuid: AgentId,
 
     /// Version of the agent binary, e.g. 1.2.3
@@ -39,7 +41,7 @@ pub struct HeartbeatSendArgs {
 
     /// How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d (with --every it
     /// grows by the time elapsed, as a running agent's would)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration_arg, allow_hyphen_values = true,
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, allow_hyphen_values = true,
           required_unless_present_any = ["body", "from_host"])]
     pub uptime: Option<Duration>,
 
@@ -81,20 +83,20 @@ pub async fn run(ctx: &Context, args: HeartbeatSendArgs) -> Result<()> {
     } else {
         None
     };
-    let body = heartbeat_body(&args, host.as_ref())?;
+    let body = heartbeat_body(&args, host.as_ref(), &ctx.stdin)?;
     if args.dry_run {
         return print_dry_run(ctx, &args.uuid, &body);
     }
     if let Some(every) = args.every {
         return beat_every(ctx, &args, body, every).await;
     }
-    let client = ctx.client()?;
+    let client = ctx.api()?;
     let agent = client.heartbeat(&args.uuid, &body).await?;
     print_agents(&ctx.ui, &ctx.output_options(), &[agent], Shape::One)
 }
 
 fn parse_every(text: &str) -> std::result::Result<Duration, String> {
-    let every = parse_duration_arg(text)?;
+    let every = parse_duration(text)?;
     if every < Duration::from_millis(100) {
         return Err(format!(
             "'{text}' is too short; beat at most every 100ms (use `heartbeat simulate` for load)"
@@ -108,9 +110,10 @@ fn parse_every(text: &str) -> std::result::Result<Duration, String> {
 fn heartbeat_body(
     args: &HeartbeatSendArgs,
     host: Option<&HostMetrics>,
+    stdin: &Stdin,
 ) -> Result<HeartbeatRequest> {
     if let Some(path) = &args.body {
-        let (name, text) = read_body_source(path)?;
+        let (name, text) = read_body_source(path, stdin)?;
         return HeartbeatRequest::from_json(&text)
             .map_err(|err| Error::usage(format!("--body {name}: {err}")));
     }
@@ -147,9 +150,7 @@ async fn beat_every(
     // The schedule is the retry policy: a beat is one attempt, reported on its own line, and a
     // failure is followed by a backoff of its own. Retries inside the client would stack a
     // second backoff on top and hide failed attempts from the operator.
-    let mut options = ctx.client_options()?;
-    options.retries = 0;
-    let client = ApiClient::new(options, ctx.ui.clone())?;
+    let client = ctx.api_with(|options| options.retries = 0)?;
     let json = ctx.settings.output.value.is_json();
     // Beats are a stream: one compact line each, whatever -o json/ndjson says.
     let beat_options = OutputOptions {
@@ -157,11 +158,11 @@ async fn beat_every(
         ..ctx.output_options()
     };
     let started = Instant::now();
-    let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
-    let mut interrupted = false;
+    let mut stop = std::pin::pin!(ctx.shutdown.wait());
+    let mut interrupted = None;
     let mut next_beat = started;
     let mut failures_in_a_row: u32 = 0;
-    let mut last_outcome: Result<()> = Ok(());
+    let mut last_outcome: ApiResult<()> = Ok(());
     let mut beats: u64 = 0;
     loop {
         // Measuring the host takes a CPU sample: start it that much early, to send on time.
@@ -174,7 +175,10 @@ async fn beat_every(
         };
         tokio::select! {
             _ = tokio::time::sleep_until(wake.into()) => {}
-            _ = &mut ctrl_c => break,
+            signal = &mut stop => {
+                interrupted = Some(signal);
+                break;
+            }
         }
         let body = if beats == 0 {
             first_body.clone()
@@ -189,7 +193,7 @@ async fn beat_every(
             } else {
                 None
             };
-            let mut body = heartbeat_body(args, host.as_ref())?;
+            let mut body = heartbeat_body(args, host.as_ref(), &ctx.stdin)?;
             if args.uptime.is_some() {
                 body.uptime = body.uptime.saturating_add(started.elapsed().as_secs());
             }
@@ -199,11 +203,11 @@ async fn beat_every(
         let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
         let request = client.heartbeat(&args.uuid, &body);
         let mut request = std::pin::pin!(request);
-        // Ctrl-C during a beat lets the beat finish, so its outcome is reported.
+        // A signal during a beat lets the beat finish, so its outcome is reported.
         let outcome = tokio::select! {
             outcome = &mut request => outcome,
-            _ = &mut ctrl_c => {
-                interrupted = true;
+            signal = &mut stop => {
+                interrupted = Some(signal);
                 request.await
             }
         };
@@ -216,19 +220,20 @@ async fn beat_every(
             }
             Err(_) => {
                 failures_in_a_row += 1;
-                Some(failure_backoff(failures_in_a_row - 1))
+                Some(EVERY_FAILURE.full_jitter(failures_in_a_row - 1))
             }
         };
-        let last = args.count.is_some_and(|count| beats >= count) || interrupted;
+        let last = args.count.is_some_and(|count| beats >= count) || interrupted.is_some();
         let retry_in = retry_in.filter(|_| !last);
-        if !ctx.ui.quiet && json {
+        if json {
             // Through the one JSON path, so --jq filters the beats too.
             let value = beat_json(&time, &outcome, latency, retry_in);
             ctx.ui.data(&json_text(&beat_options, &value)?)?;
-        } else if !ctx.ui.quiet {
+        } else {
             ctx.ui
                 .data(&beat_line(&time, &outcome, latency, retry_in))?;
-        } else if outcome.is_err() {
+        }
+        if ctx.ui.quiet && outcome.is_err() {
             // -q: nothing for a beat that worked, but a failure is still worth a word.
             ctx.ui
                 .warn(beat_line(&time, &outcome, latency, retry_in).trim_end());
@@ -239,25 +244,28 @@ async fn beat_every(
         }
         next_beat = match retry_in {
             Some(wait) => Instant::now() + wait,
-            None => beat_started + jittered(every),
+            None => beat_started + spread(every),
         };
     }
-    if interrupted || beats == 0 || args.count.is_none_or(|count| beats < count) {
-        return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
+    if let Some(signal) = interrupted {
+        return Err(signal.into());
+    }
+    if beats == 0 || args.count.is_none_or(|count| beats < count) {
+        // Only a signal ends an endless schedule early.
+        return Err(ctx.shutdown.wait().await.into());
     }
     last_outcome.map_err(|err| {
         // The failure was already reported on its beat's line; the exit code still tells.
-        Error::new(
-            err.kind,
-            format!("the last heartbeat failed: {}", err.message),
-        )
+        let mut error = Error::new(err.kind(), format!("the last heartbeat failed: {err}"));
+        error.cause = err.cause;
+        error
     })
 }
 
 /// One line per beat: `2026-01-15T08:00:00.123Z ok 12ms` or the failure and the retry.
 fn beat_line(
     time: &str,
-    outcome: &Result<Agent>,
+    outcome: &ApiResult<Agent>,
     latency: Duration,
     retry_in: Option<Duration>,
 ) -> String {
@@ -274,10 +282,7 @@ fn beat_line(
             let retry = retry_in
                 .map(|wait| format!(" (retry in {:.1}s)", wait.as_secs_f64()))
                 .unwrap_or_default();
-            format!(
-                "{time}  failed  {latency_ms:>8.1} ms  {}{retry}\n",
-                err.message
-            )
+            format!("{time}  failed  {latency_ms:>8.1} ms  {err}{retry}\n")
         }
     }
 }
@@ -286,7 +291,7 @@ fn beat_line(
 /// `retry_in_ms` for a failure.
 fn beat_json(
     time: &str,
-    outcome: &Result<Agent>,
+    outcome: &ApiResult<Agent>,
     latency: Duration,
     retry_in: Option<Duration>,
 ) -> Value {
@@ -299,8 +304,8 @@ fn beat_json(
     match outcome {
         Ok(agent) => line["status"] = agent.status().map_or(Value::Null, Value::from),
         Err(err) => {
-            line["error"] = Value::from(err.message.as_str());
-            line["class"] = err.class.as_deref().map_or(Value::Null, Value::from);
+            line["error"] = Value::from(err.to_string());
+            line["class"] = Value::from(err.class());
             if let Some(wait) = retry_in {
                 line["retry_in_ms"] = Value::from(wait.as_millis() as u64);
             }
@@ -309,27 +314,11 @@ fn beat_json(
     line
 }
 
-/// The next interval, ±10%: agents started together drift apart instead of beating in lockstep.
-fn jittered(every: Duration) -> Duration {
-    every.mul_f64(0.9 + 0.2 * fastrand::f64())
-}
-
-/// Full-jitter exponential backoff after the `attempt`-th failure in a row (0-based): uniform
-/// in 0..min(8 s, 500 ms · 2^attempt).
-fn failure_backoff(attempt: u32) -> Duration {
-    const BASE: Duration = Duration::from_millis(500);
-    const CAP: Duration = Duration::from_secs(8);
-    let ceiling = BASE
-        .saturating_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX))
-        .min(CAP);
-    ceiling.mul_f64(fastrand::f64())
-}
-
 /// Reads `--body`: a file, or stdin for `-`. At most 1 MiB: a heartbeat is a few dozen bytes.
-fn read_body_source(path: &PathBuf) -> Result<(String, Vec<u8>)> {
+fn read_body_source(path: &PathBuf, stdin: &Stdin) -> Result<(String, Vec<u8>)> {
     const LIMIT: u64 = 1024 * 1024;
-    let (name, reader): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
-        ("-".into(), Box::new(std::io::stdin()))
+    let (name, reader): (String, Box<dyn Read + '_>) = if path.as_os_str() == "-" {
+        ("-".into(), Box::new(stdin.reader()))
     } else {
         let file = std::fs::File::open(path)
             .map_err(|err| Error::usage(format!("--body {}: {err}", path.display())))?;
@@ -360,7 +349,8 @@ fn print_dry_run(ctx: &Context, id: &AgentId, body: &HeartbeatRequest) -> Result
         headers.insert("Content-Type".into(), "application/json".into());
         headers.insert("User-Agent".into(), USER_AGENT.into());
         let request = serde_json::json!({"method": "PUT", "url": url.as_str(), "headers": headers, "body": body});
-        return print_json(&ctx.ui, &ctx.output_options(), &request);
+        // What the user asked to see, so -q does not silence it.
+        return ctx.ui.answer(&json_text(&ctx.output_options(), &request)?);
     }
     let mut text = format!("PUT {url}\nAccept: application/json\n");
     if has_token {
@@ -370,36 +360,12 @@ fn print_dry_run(ctx: &Context, id: &AgentId, body: &HeartbeatRequest) -> Result
         "Content-Type: application/json\nUser-Agent: {USER_AGENT}\n\n{}\n",
         crate::api::models::heartbeat_json(body)
     ));
-    ctx.ui.data(&text)
+    ctx.ui.answer(&text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jitter_stays_within_ten_percent() {
-        for _ in 0..1000 {
-            let wait = jittered(Duration::from_secs(10));
-            assert!(wait >= Duration::from_secs(9) && wait <= Duration::from_secs(11));
-        }
-    }
-
-    #[test]
-    fn backoff_doubles_from_half_a_second_up_to_eight() {
-        for _ in 0..200 {
-            assert!(failure_backoff(0) <= Duration::from_millis(500));
-            assert!(failure_backoff(2) <= Duration::from_secs(2));
-            assert!(failure_backoff(10) <= Duration::from_secs(8));
-            assert!(failure_backoff(40) <= Duration::from_secs(8));
-        }
-        let spread: Vec<Duration> = (0..50).map(|_| failure_backoff(4)).collect();
-        assert!(
-            spread.iter().any(|w| *w > Duration::from_secs(4)),
-            "full jitter spans the range"
-        );
-        assert!(spread.iter().any(|w| *w < Duration::from_secs(4)));
-    }
 
     #[test]
     fn a_beat_line_per_outcome() {
@@ -411,10 +377,16 @@ mod tests {
             json.to_string(),
             "{\"time\":\"T\",\"ok\":true,\"latency_ms\":12.345,\"status\":\"online\"}"
         );
-        let err = Error::new(ErrorKind::Api, "heartbeat for a: HTTP 503").with_class("503");
+        let err = || {
+            crate::api::ApiError::new(
+                "heartbeat for a",
+                crate::api::Failure::Status(503),
+                "HTTP 503",
+            )
+        };
         let line = beat_line(
             "T",
-            &Err(err.clone()),
+            &Err(err()),
             Duration::from_millis(2),
             Some(Duration::from_millis(400)),
         );
@@ -422,7 +394,7 @@ mod tests {
             line,
             "T  failed       2.0 ms  heartbeat for a: HTTP 503 (retry in 0.4s)\n"
         );
-        let json = beat_json("T", &Err(err), Duration::ZERO, None);
+        let json = beat_json("T", &Err(err()), Duration::ZERO, None);
         assert_eq!(json["ok"], false);
         assert_eq!(json["class"], "503");
     }

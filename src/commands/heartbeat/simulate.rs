@@ -1,5 +1,5 @@
-use crate::cli::parse_duration_arg;
 use crate::context::Context;
+use crate::duration::parse_duration;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{plain_table, print_json, render_table};
 use crate::simulate::stats::Summary;
@@ -39,11 +39,11 @@ pub struct HeartbeatSimulateArgs {
     pub agents: u64,
 
     /// Time between two beats of one agent; 0 sends back to back (closed-loop stress)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration_arg, default_value = "10s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s")]
     pub interval: Duration,
 
     /// Stop scheduling beats after this long (beats in flight are awaited)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration_arg, conflicts_with = "beats")]
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "beats")]
     pub duration: Option<Duration>,
 
     /// Stop after N beats per agent
@@ -71,7 +71,7 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
     // Checked before the client, so a bad prefix is a usage error even without a host.
     plan.agent_ids()
         .map_err(|err| Error::usage(format!("--prefix {:?}: {err}", plan.prefix)))?;
-    let client = ctx.client()?;
+    let client = ctx.api()?;
     let simulation = Simulation::new(plan.clone(), client).map_err(Error::usage)?;
 
     let (stop, stop_requested) = tokio::sync::watch::channel(false);
@@ -86,14 +86,16 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
             }
         })
     });
-    let mut interrupted = false;
+    let mut interrupted = None;
     {
         let running = simulation.run(stop_requested);
         let mut running = std::pin::pin!(running);
         tokio::select! {
             _ = &mut running => {}
-            _ = tokio::signal::ctrl_c() => {
-                interrupted = true;
+            signal = ctx.shutdown.wait() => {
+                // SIGINT, SIGTERM and SIGHUP alike: stop sending, wait for the beats in
+                // flight, and report what was sent.
+                interrupted = Some(signal);
                 let _ = stop.send(true);
                 running.await;
             }
@@ -108,17 +110,17 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
 
     let summary = simulation.summary();
     print_summary(ctx, &summary)?;
-    if interrupted {
-        return Err(Error::new(ErrorKind::Interrupted, "interrupted"));
+    if let Some(signal) = interrupted {
+        return Err(signal.into());
     }
     if summary.sent > 0 && summary.ok == 0 {
-        let last = simulation.with_stats(|stats| stats.last_error().cloned());
+        let last = simulation.with_stats(|stats| {
+            stats
+                .last_error()
+                .map(|err| (err.kind(), err.to_string(), err.hint.clone()))
+        });
         let (kind, detail, hint) = last.map_or((ErrorKind::Api, String::new(), None), |err| {
-            (
-                err.kind,
-                format!("; the last error: {}", err.message),
-                err.hint,
-            )
+            (err.0, format!("; the last error: {}", err.1), err.2)
         });
         let error = Error::new(
             kind,
@@ -163,11 +165,8 @@ fn progress_message(simulation: &Simulation) -> String {
     )
 }
 
-/// The summary on stdout; with `-q` nothing (the exit code tells), like every other command.
+/// The summary on stdout (data: `-q` silences it, the exit code tells).
 fn print_summary(ctx: &Context, summary: &Summary) -> Result<()> {
-    if ctx.ui.quiet {
-        return Ok(());
-    }
     if ctx.settings.output.value.is_json() {
         let value = serde_json::to_value(summary).expect("a summary always serializes");
         return print_json(&ctx.ui, &ctx.output_options(), &value);

@@ -252,8 +252,8 @@ fn the_env_file_is_private_complete_and_sourced_by_sh() {
         .arg(r#"set -a; . "$1"; set +a; echo "$AGENTCTL_HOST"; echo "$AGENTCTL_TOKEN"; env | grep -c '^AGENTCTL_'"#)
         .arg("sh")
         .arg(&env_file)
-        .env_remove("AGENTCTL_HOST")
-        .env_remove("AGENTCTL_TOKEN")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .output()
         .unwrap();
     let out = String::from_utf8(sourced.stdout).unwrap();

@@ -1,0 +1,360 @@
+//! The client-side API error: what was called, what failed (a status, the network, a body
+//! that is not what was expected), what the server said, and what to do next. It converts into
+//! the user-facing [`crate::error::Error`] with the exit code of contract §6.
+
+use crate::error::{Error, ErrorKind};
+use crate::sanitize::sanitize;
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::fmt;
+
+/// How much of a body an error quotes.
+const QUOTE_CHARS: usize = 200;
+
+/// What failed, as a class a caller can count or branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// A non-2xx answer.
+    Status(u16),
+    /// No complete answer within `--request-timeout`.
+    Timeout,
+    /// Connect, DNS, a connection cut mid-body.
+    Network,
+    /// The TLS handshake failed.
+    Tls,
+    /// A 2xx whose body is not what was expected, or larger than the cap.
+    Malformed,
+    /// A redirect to another origin, not followed.
+    Redirect,
+}
+
+/// One failed API call.
+#[derive(Debug)]
+pub struct ApiError {
+    /// What was called, for messages: `agent web-01`, `heartbeat for web-01`, `agent list`.
+    pub call: String,
+    pub failure: Failure,
+    /// What went wrong, without the call: `HTTP 503 Service Unavailable: down for maintenance`.
+    /// Sanitized; the token scrubbed.
+    pub detail: String,
+    pub hint: Option<String>,
+    /// The transport error behind it, for `-v`.
+    pub cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(call: impl Into<String>, failure: Failure, detail: impl Into<String>) -> Self {
+        ApiError {
+            call: call.into(),
+            failure,
+            detail: detail.into(),
+            hint: None,
+            cause: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The exit-code kind of contract §6.
+    pub fn kind(&self) -> ErrorKind {
+        match self.failure {
+            Failure::Status(401 | 403) => ErrorKind::Auth,
+            Failure::Status(404) => ErrorKind::NotFound,
+            Failure::Status(_) | Failure::Malformed | Failure::Redirect => ErrorKind::Api,
+            Failure::Timeout | Failure::Network | Failure::Tls => ErrorKind::Network,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self.failure {
+            Failure::Status(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// A short, stable label for counting failures: the HTTP status (`"503"`), `"timeout"`,
+    /// `"network"`, `"tls"`, `"malformed"` or `"redirect"`.
+    pub fn class(&self) -> String {
+        match self.failure {
+            Failure::Status(code) => code.to_string(),
+            Failure::Timeout => "timeout".into(),
+            Failure::Network => "network".into(),
+            Failure::Tls => "tls".into(),
+            Failure::Malformed => "malformed".into(),
+            Failure::Redirect => "redirect".into(),
+        }
+    }
+
+    /// Replaces every occurrence of `secret` in the texts built from a response (a server
+    /// may echo the token back).
+    pub fn scrubbed(mut self, secret: &str) -> Self {
+        if !secret.is_empty() {
+            self.detail = crate::secret::redact(&self.detail, secret);
+            self.call = crate::secret::redact(&self.call, secret);
+        }
+        self
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.call, self.detail)
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Error {
+        let mut error = Error::new(err.kind(), err.to_string());
+        error.hint = err.hint;
+        error.cause = err.cause;
+        error
+    }
+}
+
+/// The error for a non-2xx response, quoting what the server said.
+pub fn status_error(status: StatusCode, body: &[u8], what: &str) -> ApiError {
+    let status_text = match status.canonical_reason() {
+        Some(reason) => format!("HTTP {} {reason}", status.as_u16()),
+        None => format!("HTTP {}", status.as_u16()),
+    };
+    let mut detail = status_text;
+    if let Some(said) = server_message(body) {
+        detail.push_str(": ");
+        detail.push_str(&said);
+    }
+    let error = ApiError::new(what, Failure::Status(status.as_u16()), detail);
+    match status.as_u16() {
+        401 => error.with_hint(
+            "check the token: run `agentctl auth login`, or set AGENTCTL_TOKEN",
+        ),
+        403 => error.with_hint(
+            "the token is valid but not allowed to do this; run `agentctl auth login` with another token",
+        ),
+        _ => error,
+    }
+}
+
+/// What the server said in an error body: the `message`, `error`, `msg` or `detail` of a JSON
+/// object, or the start of a text body. Sanitized and cut to 200 characters.
+pub fn server_message(body: &[u8]) -> Option<String> {
+    if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) {
+        for key in ["message", "error", "msg", "detail"] {
+            match object.get(key) {
+                Some(Value::String(text)) if !text.trim().is_empty() => return Some(quote(text)),
+                Some(Value::Object(inner)) => {
+                    if let Some(Value::String(text)) = inner.get("message") {
+                        return Some(quote(text));
+                    }
+                    return Some(quote(&Value::Object(inner.clone()).to_string()));
+                }
+                Some(value @ Value::Array(_)) => return Some(quote(&value.to_string())),
+                _ => {}
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    (!text.is_empty()).then(|| quote(text))
+}
+
+/// The error for a 2xx response whose body is not what was expected.
+pub fn malformed(what: &str, problem: &str, body: &[u8]) -> ApiError {
+    let text = String::from_utf8_lossy(body);
+    let snippet = quote(text.trim());
+    let mut detail = format!("the server's response is not valid: {problem}");
+    if snippet.is_empty() {
+        detail.push_str(" (empty body)");
+    } else {
+        detail.push_str(&format!("; it began: {snippet}"));
+    }
+    ApiError::new(what, Failure::Malformed, detail)
+}
+
+/// A transport failure: connect, DNS, TLS, timeout, a connection cut mid-body.
+pub fn network_error(err: reqwest::Error, what: &str, timeout: std::time::Duration) -> ApiError {
+    if err.is_timeout() {
+        let detail = format!(
+            "no complete answer within {} (--request-timeout)",
+            crate::duration::format_duration(timeout)
+        );
+        let mut error = ApiError::new(what, Failure::Timeout, detail).with_hint(
+            "the server is slow or unreachable; raise --request-timeout if it is just slow",
+        );
+        error.cause = Some(err.into());
+        return error;
+    }
+    let chain = error_chain(&err);
+    let tls = tls_cause(&chain, err.url().and_then(|u| u.host_str()));
+    let mut error = if let Some((cause, hint)) = tls {
+        ApiError::new(what, Failure::Tls, format!("TLS failed: {cause} ({chain})")).with_hint(hint)
+    } else if err.is_connect() {
+        // The innermost cause says it best ("Connection refused"); the whole chain is kept as
+        // the cause, for -v.
+        let root = innermost_cause(&err);
+        let target = err
+            .url()
+            .map(|url| {
+                let host = url.host_str().unwrap_or("?");
+                match url.port_or_known_default() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                }
+            })
+            .unwrap_or_else(|| "the host".into());
+        ApiError::new(
+            what,
+            Failure::Network,
+            format!("could not connect to {}: {root}", sanitize(&target)),
+        )
+        .with_hint("is the host right and the server running? Check --host / AGENTCTL_HOST")
+    } else {
+        ApiError::new(what, Failure::Network, chain)
+    };
+    error.cause = Some(err.into());
+    error
+}
+
+/// The cause of a TLS failure in plain words, and what to do about it.
+fn tls_cause(chain: &str, host: Option<&str>) -> Option<(String, &'static str)> {
+    let lower = chain.to_ascii_lowercase();
+    let host = sanitize(host.unwrap_or("the host")).into_owned();
+    if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+        Some((
+            "the server's certificate is signed by an unknown issuer".into(),
+            "for a private CA pass --cacert <FILE> with its PEM certificate",
+        ))
+    } else if lower.contains("expired") {
+        Some((
+            "the server's certificate has expired".into(),
+            "the server needs a renewed certificate (or this machine's clock is wrong)",
+        ))
+    } else if lower.contains("not valid for name") || lower.contains("notvalidforname") {
+        Some((
+            format!("the server's certificate is not valid for {host}"),
+            "use the host name the certificate was issued for in --host",
+        ))
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        Some((
+            "the TLS handshake failed".into(),
+            "check that the host speaks HTTPS on that port; for a private CA pass --cacert <FILE>",
+        ))
+    } else {
+        None
+    }
+}
+
+/// The last error of a chain, sanitized: the one that says what really happened.
+fn innermost_cause(err: &dyn std::error::Error) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    sanitize(&current.to_string()).into_owned()
+}
+
+/// The causes of an error, outermost first, without repeats: reqwest wraps hyper wraps io.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    sanitize(&parts.join(": ")).into_owned()
+}
+
+fn quote(text: &str) -> String {
+    let cut: String = text.chars().take(QUOTE_CHARS).collect();
+    let ellipsis = if text.chars().count() > QUOTE_CHARS {
+        "…"
+    } else {
+        ""
+    };
+    format!("{}{ellipsis}", sanitize(&cut))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_and_kinds_of_transport_failures() {
+        let cases = [
+            (Failure::Timeout, "timeout", ErrorKind::Network),
+            (Failure::Network, "network", ErrorKind::Network),
+            (Failure::Tls, "tls", ErrorKind::Network),
+            (Failure::Malformed, "malformed", ErrorKind::Api),
+            (Failure::Redirect, "redirect", ErrorKind::Api),
+        ];
+        for (failure, class, kind) in cases {
+            let err = ApiError::new("agent a", failure, "x");
+            assert_eq!(err.class(), class);
+            assert_eq!(err.kind(), kind);
+            assert_eq!(err.status(), None);
+        }
+        let err = malformed("agent a", "not JSON", b"<html>").scrubbed("html");
+        assert_eq!(
+            err.to_string(),
+            "agent a: the server's response is not valid: not JSON; it began: <[REDACTED]>"
+        );
+    }
+
+    #[test]
+    fn quotes_the_servers_words() {
+        assert_eq!(
+            server_message(br#"{"message":"bad token"}"#).unwrap(),
+            "bad token"
+        );
+        assert_eq!(
+            server_message(br#"{"error":"nope","message":""}"#).unwrap(),
+            "nope"
+        );
+        assert_eq!(
+            server_message(br#"{"detail":{"message":"deep"}}"#).unwrap(),
+            "deep"
+        );
+        assert_eq!(server_message(b"upstream down\n").unwrap(), "upstream down");
+        assert_eq!(server_message(b""), None);
+        assert_eq!(server_message(b"\x1b[2Jboom").unwrap(), "\\x1b[2Jboom");
+        let long = "x".repeat(500);
+        assert_eq!(
+            server_message(long.as_bytes()).unwrap().chars().count(),
+            201
+        );
+    }
+
+    #[test]
+    fn statuses_map_to_kinds() {
+        let cases = [
+            (401, ErrorKind::Auth),
+            (403, ErrorKind::Auth),
+            (404, ErrorKind::NotFound),
+            (400, ErrorKind::Api),
+            (500, ErrorKind::Api),
+        ];
+        for (code, kind) in cases {
+            let err = status_error(StatusCode::from_u16(code).unwrap(), b"{}", "GET x");
+            assert_eq!(err.kind(), kind, "{code}");
+            assert_eq!(err.status(), Some(code));
+            assert_eq!(err.class(), code.to_string());
+        }
+        let err = status_error(
+            StatusCode::UNAUTHORIZED,
+            br#"{"message":"expired"}"#,
+            "GET x",
+        );
+        assert_eq!(err.detail, "HTTP 401 Unauthorized: expired");
+        let err = Error::from(err);
+        assert_eq!(err.message, "GET x: HTTP 401 Unauthorized: expired");
+        assert_eq!(err.exit_code(), 3);
+        assert!(err.hint.unwrap().contains("agentctl auth login"));
+    }
+}
