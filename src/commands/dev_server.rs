@@ -1,4 +1,6 @@
+use crate::config::{CREATED_BY_DEV_SERVER, CREATED_BY_KEY, ConfigKey, Source};
 use crate::context::Context;
+use crate::dev_server::serve::Limits;
 use crate::dev_server::store::parse_seed;
 use crate::dev_server::{
     DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, DevServerConfig, RequestLog, Thresholds, start,
@@ -21,20 +23,40 @@ use std::time::{Duration, SystemTime};
 /// behind a bearer token. The first line of stdout is the address, the second an `export` line
 /// for the shell. Nothing is kept after it stops (Ctrl-C or SIGTERM). With -v, a line per
 /// request on stderr.
+///
+/// The token is --token, else the first line of --token-file, else AGENTCTL_DEV_TOKEN, else a
+/// random one (--token shows in `ps`; the other two do not).
+///
+/// It saves its host and token as profile `dev` (or the one --profile names), marked
+/// `created_by = "dev-server"` in config.toml, and never makes it current. A profile of that
+/// name that it did not create is left as it is: nothing is saved.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
   agentctl dev-server
-  eval \"$(agentctl dev-server --listen 127.0.0.1:0 | sed -n 2p)\"   # in a script, after starting it in the background
-  agentctl dev-server --token dev-token --delayed-after 5s --offline-after 15s --seed agents.json")]
+  agentctl --profile dev agent list   # from another shell while it runs
+  agentctl dev-server --token-file dev-token.txt --delayed-after 5s --offline-after 15s --seed agents.json
+
+  # In a script: start it in the background, wait for the env file, load it.
+  rm -f dev.env; agentctl dev-server --listen 127.0.0.1:0 --env-file dev.env &
+  until [ -s dev.env ]; do sleep 0.1; done
+  set -a; . ./dev.env; set +a; agentctl agent list")]
 pub struct DevServerArgs {
     /// Address to listen on (port 0 picks a free one); anything but loopback is reachable from other machines
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878", value_parser = parse_listen)]
     pub listen: SocketAddr,
 
-    /// Bearer token clients must send [default: a random one]
+    /// Bearer token clients must send (visible in `ps`: prefer --token-file or AGENTCTL_DEV_TOKEN) [default: a random one]
     #[arg(long, value_name = "T", value_parser = parse_token)]
     pub token: Option<Secret>,
+
+    /// Read the bearer token from the first line of this file
+    #[arg(long, value_name = "PATH", conflicts_with = "token")]
+    pub token_file: Option<PathBuf>,
+
+    /// Once listening, write AGENTCTL_HOST=… and AGENTCTL_TOKEN=… lines to this file (0600, atomically; systemd's EnvironmentFile format; from a shell: set -a; . PATH; set +a)
+    #[arg(long, value_name = "PATH")]
+    pub env_file: Option<PathBuf>,
 
     /// An agent whose last heartbeat is at least this old is `delayed`
     #[arg(long, value_name = "DUR", default_value = "20s", value_parser = parse_duration)]
@@ -48,7 +70,15 @@ pub struct DevServerArgs {
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
-    /// Do not save a `dev` profile with this server's host and token
+    /// The most agents the server holds; a heartbeat that would register one more gets a 507
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_max_agents)]
+    pub max_agents: usize,
+
+    /// The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_max_agents)]
+    pub max_connections: usize,
+
+    /// Do not save a profile with this server's host and token
     #[arg(long)]
     pub no_save_profile: bool,
 }
@@ -66,14 +96,19 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         None => Vec::new(),
     };
     let seeded = seed.len();
-    let token = match args.token {
-        Some(token) => token,
-        None => crate::dev_server::random_token()
-            .map_err(|err| Error::other(format!("could not generate a token: {err}")))?,
-    };
+    if seeded > args.max_agents {
+        return Err(Error::usage(format!(
+            "--seed holds {seeded} agents, more than --max-agents {}",
+            args.max_agents
+        ))
+        .with_hint(format!("pass --max-agents {seeded} or more")));
+    }
+    let token = choose_token(&args)?;
     // The shutdown signal's handlers are in before the address is printed (`run` installs
     // them first): a parent that reads the first line and sends SIGTERM at once gets a clean
     // shutdown, not the default kill.
+    // Connections are bounded by the open-file limit: take what the hard limit allows.
+    crate::dev_server::serve::raise_open_file_limit();
     let listener = bind(args.listen).await?;
     let server = start(
         listener,
@@ -82,6 +117,11 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
             thresholds,
             seed,
             clock: system_clock(),
+            max_agents: args.max_agents,
+            limits: Limits {
+                max_connections: args.max_connections,
+                ..Limits::default()
+            },
             request_log: (ctx.ui.verbosity >= 1).then(|| {
                 let ui = ctx.ui.clone();
                 let log: RequestLog = Arc::new(move |line: &str| ui.verbose(1, line));
@@ -97,6 +137,14 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
     if !args.no_save_profile {
         save_dev_profile(ctx, &host, server.token())?;
     }
+    if let Some(path) = &args.env_file {
+        write_env_file(path, &host, server.token())?;
+        ctx.ui.status(&format!(
+            "wrote {} (load it with: set -a; . {}; set +a)",
+            path.display(),
+            shell_quote(&sourceable(path))
+        ));
+    }
     ctx.ui.data(&format!(
         "listening on http://{}\nexport AGENTCTL_HOST={} AGENTCTL_TOKEN={}\n",
         server.local_addr(),
@@ -111,7 +159,8 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         ));
     }
     ctx.ui.status(&format!(
-        "in-memory Agents API{}; online < {} ≤ delayed < {} ≤ offline; Ctrl-C stops it",
+        "in-memory Agents API{}; online < {} ≤ delayed < {} ≤ offline; up to {} agents and {} \
+         connections; Ctrl-C stops it",
         match seeded {
             0 => String::new(),
             1 => ", 1 agent from the seed".to_owned(),
@@ -119,6 +168,8 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         },
         format_duration(thresholds.delayed_after),
         format_duration(thresholds.offline_after),
+        args.max_agents,
+        server.max_connections(),
     ));
 
     // Stopping is how a dev server ends, so it exits 0 on any of the signals.
@@ -131,22 +182,169 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
     Ok(())
 }
 
-/// Saves the `dev` profile (this server's host and token), making it current only when no
-/// profile is current yet (contract §5), as `minikube` and `kind` write a kubectl context.
-/// The one place where `dev-server` touches the configuration; `--no-save-profile` skips it.
+/// The profile `dev-server` saves when `--profile` does not name one.
+pub const DEV_PROFILE: &str = "dev";
+
+/// Saves this server's host and token as profile `dev` (or the one `--profile` names), under
+/// the rules of contract §3: only a profile that dev-server created itself (marked
+/// `created_by = "dev-server"` in config.toml, with a loopback `http://` host) is rewritten;
+/// one it did not create is left as it is and nothing is saved; the profile is never made
+/// current. The one place where `dev-server` touches the configuration.
 fn save_dev_profile(ctx: &Context, host: &str, token: &Secret) -> Result<()> {
-    let files = ctx.settings.config_files()?;
-    let saved = crate::config::save_profile(files.dir(), "dev", host, token, true)?;
-    let how = if saved.made_current {
-        "now the current profile".to_owned()
-    } else {
-        "use it with --profile dev or AGENTCTL_PROFILE=dev".to_owned()
+    let name = match ctx.settings.profile.source {
+        Source::Flag => ctx.settings.profile.value.clone(),
+        _ => DEV_PROFILE.to_owned(),
     };
-    ctx.ui.status(&format!(
-        "saved profile 'dev' in {} ({how})",
-        files.dir().display()
-    ));
+    let files = ctx.settings.config_files()?;
+    let host_value = toml::Value::String(host.to_owned());
+    let saved = files.update(|config, credentials| {
+        let ours = match config.profile(&name) {
+            Some(table) => created_by_dev_server(table),
+            // A token without a profile is not ours to replace either.
+            None => credentials.token(&name).is_none(),
+        };
+        if ours {
+            let profile = config.profile_mut(&name);
+            profile.insert(ConfigKey::Host.name().into(), host_value);
+            profile.insert(
+                CREATED_BY_KEY.into(),
+                toml::Value::String(CREATED_BY_DEV_SERVER.into()),
+            );
+            credentials.set_token(&name, token);
+        }
+        Ok(ours)
+    })?;
+    let dir = files.dir().display();
+    if saved {
+        let flag = if name == DEV_PROFILE {
+            String::new()
+        } else {
+            format!(" --profile {name}")
+        };
+        ctx.ui.status(&format!(
+            "saved profile '{name}' in {dir} (use it with --profile {name}; it is not made current; \
+             the next `agentctl{flag} dev-server` rewrites it)"
+        ));
+    } else {
+        ctx.ui.warn(&format!(
+            "profile '{name}' in {dir} was not created by dev-server: left as it is, nothing saved. \
+             Save this server under another name with `agentctl --profile NAME dev-server`, or \
+             pass --no-save-profile and use the export line or --env-file PATH"
+        ));
+    }
     Ok(())
+}
+
+/// A profile `dev-server` may rewrite: it carries the mark, and its host is still one the dev
+/// server writes (plain http to a loopback address), so a profile the user pointed elsewhere
+/// is never taken back.
+fn created_by_dev_server(profile: &toml::Table) -> bool {
+    let marked =
+        profile.get(CREATED_BY_KEY).and_then(|v| v.as_str()) == Some(CREATED_BY_DEV_SERVER);
+    let local = profile
+        .get(ConfigKey::Host.name())
+        .and_then(|v| v.as_str())
+        .and_then(|text| url::Url::parse(text).ok())
+        .is_some_and(|url| {
+            url.scheme() == "http"
+                && match url.host() {
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    _ => false,
+                }
+        });
+    marked && local
+}
+
+/// The token: --token, else --token-file, else AGENTCTL_DEV_TOKEN (empty counts as unset),
+/// else a random one.
+fn choose_token(args: &DevServerArgs) -> Result<Secret> {
+    if let Some(token) = &args.token {
+        return Ok(token.clone());
+    }
+    if let Some(path) = &args.token_file {
+        return read_token_file(path);
+    }
+    if let Some(text) = std::env::var_os(DEV_TOKEN_VAR).filter(|v| !v.is_empty()) {
+        let text = text
+            .into_string()
+            .map_err(|_| Error::usage(format!("{DEV_TOKEN_VAR} is not valid UTF-8")))?;
+        return parse_token(&text).map_err(|err| Error::usage(format!("{DEV_TOKEN_VAR}: {err}")));
+    }
+    crate::dev_server::random_token()
+        .map_err(|err| Error::other(format!("could not generate a token: {err}")))
+}
+
+/// The variable that sets the token without putting it on the command line.
+pub const DEV_TOKEN_VAR: &str = "AGENTCTL_DEV_TOKEN";
+
+/// The first line of a token file, surrounding whitespace removed; at most 4 KiB is read.
+fn read_token_file(path: &Path) -> Result<Secret> {
+    use std::io::Read;
+    let failed = |err: String| Error::usage(format!("--token-file {}: {err}", path.display()));
+    let file = std::fs::File::open(path).map_err(|err| failed(err.to_string()))?;
+    if !file
+        .metadata()
+        .map_err(|err| failed(err.to_string()))?
+        .is_file()
+    {
+        return Err(failed("not a regular file".into()));
+    }
+    let mut text = String::new();
+    file.take(4096)
+        .read_to_string(&mut text)
+        .map_err(|err| failed(err.to_string()))?;
+    let line = text.lines().next().unwrap_or("").trim();
+    parse_token(line).map_err(failed)
+}
+
+/// Writes `AGENTCTL_HOST=…` and `AGENTCTL_TOKEN=…` lines, readable by the owner only, through
+/// a temp file in the same directory and a rename: a reader sees no file or the whole file.
+fn write_env_file(path: &Path, host: &str, token: &Secret) -> Result<()> {
+    use std::io::Write;
+    let contents = format!(
+        "AGENTCTL_HOST={}\nAGENTCTL_TOKEN={}\n",
+        shell_quote(host),
+        shell_quote(token.expose())
+    );
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| Error::usage(format!("--env-file {}: not a file name", path.display())))?;
+    let temp = dir.join(format!(
+        ".{}.{}.{:016x}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let written = (|| -> std::io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, path)
+    })();
+    written.map_err(|err| {
+        let _ = std::fs::remove_file(&temp);
+        Error::other(format!("--env-file {}: {err}", path.display()))
+    })
+}
+
+/// A path as `.` finds it: a bare name would be searched for in PATH.
+fn sourceable(path: &Path) -> String {
+    let text = path.display().to_string();
+    if path.is_absolute() || text.starts_with("./") || text.starts_with("../") {
+        text
+    } else {
+        format!("./{text}")
+    }
 }
 
 async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener> {
@@ -190,6 +388,14 @@ pub fn parse_listen(text: &str) -> std::result::Result<SocketAddr, String> {
         .map_err(|_| {
             format!("'{text}' is not an address to listen on (examples: 127.0.0.1:7878, 127.0.0.1:0, [::1]:7878)")
         })
+}
+
+/// `--max-agents`, `--max-connections`: a whole number from 1.
+fn parse_max_agents(text: &str) -> std::result::Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{text}' is not a whole number from 1")),
+    }
 }
 
 /// `--token`: what can go into an `Authorization` header unchanged.

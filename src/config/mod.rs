@@ -27,6 +27,13 @@ pub struct SavedProfile {
     pub replaced_token: bool,
 }
 
+/// The key in a profile's table of `config.toml` that says which command created it, and
+/// the value `dev-server` writes. `dev-server` rewrites only a profile that carries its mark
+/// (contract §3); saving a profile here (`auth login`) takes the mark away, so the profile
+/// is the user's from then on.
+pub const CREATED_BY_KEY: &str = "created_by";
+pub const CREATED_BY_DEV_SERVER: &str = "dev-server";
+
 /// Saves `host` and `token` as profile `name` in the config dir `config_dir` (created `0700`;
 /// the token goes to `credentials.toml`, `0600`), atomically and under the config lock, leaving
 /// every other profile as it was. With `make_current_if_none`, the profile becomes current
@@ -48,9 +55,9 @@ pub fn save_profile(
     crate::secret::check_token(token).map_err(crate::error::Error::usage)?;
     let token = Secret::new(token);
     ConfigFiles::new(config_dir).update(|config, credentials| {
-        config
-            .profile_mut(name)
-            .insert(ConfigKey::Host.name().into(), host_value);
+        let profile = config.profile_mut(name);
+        profile.insert(ConfigKey::Host.name().into(), host_value);
+        profile.remove(CREATED_BY_KEY);
         let replaced_token = credentials.token(name).is_some();
         credentials.set_token(name, &token);
         let has_current = config
@@ -72,6 +79,26 @@ mod tests {
     use super::*;
     use crate::output::OutputFormat;
     use std::time::Duration;
+
+    #[test]
+    fn saving_a_profile_takes_the_dev_server_mark_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path().join("cfg");
+        ConfigFiles::new(&dir)
+            .update(|config, _| {
+                config.profile_mut("dev").insert(
+                    CREATED_BY_KEY.into(),
+                    toml::Value::String(CREATED_BY_DEV_SERVER.into()),
+                );
+                Ok(())
+            })
+            .unwrap();
+        save_profile(&dir, "dev", "http://127.0.0.1:9", &Secret::new("t1"), false).unwrap();
+        let config = ConfigFiles::new(&dir).read_config().unwrap();
+        let profile = config.profile("dev").unwrap();
+        assert_eq!(profile.get(CREATED_BY_KEY), None);
+        assert_eq!(profile["host"].as_str(), Some("http://127.0.0.1:9"));
+    }
 
     #[test]
     fn save_profile_keeps_the_current_one_and_other_tokens() {

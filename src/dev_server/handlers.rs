@@ -3,7 +3,7 @@
 
 use super::store::{Heartbeat, ListFilter, Status, Store};
 use super::{MAX_BODY_BYTES, RequestLog};
-use crate::api::models::{json_kind, validate_percent, validate_version};
+use crate::api::models::{json_kind, validate_percent};
 use crate::secret::Secret;
 use axum::Router;
 use axum::body::Body;
@@ -59,7 +59,10 @@ impl IntoResponse for ApiError {
             field: self.field.as_deref(),
         };
         let mut response = json_response(self.status, &body);
-        if self.status == StatusCode::PAYLOAD_TOO_LARGE {
+        if matches!(
+            self.status,
+            StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+        ) {
             // The rest of the body is never read, so the connection cannot carry another
             // request: say so, or a client's pool reuses it and its next request fails.
             response.headers_mut().insert(
@@ -91,20 +94,30 @@ fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
 pub struct Shared {
     pub store: Arc<Store>,
     token: Secret,
+    body_read_timeout: std::time::Duration,
 }
 
 type AppState = Arc<Shared>;
 
 /// The dev server's routes, every one behind the bearer check, and each request logged when
 /// there is a log.
-pub fn router(store: Arc<Store>, token: Secret, log: Option<RequestLog>) -> Router {
+pub fn router(
+    store: Arc<Store>,
+    token: Secret,
+    log: Option<RequestLog>,
+    body_read_timeout: std::time::Duration,
+) -> Router {
     let router = Router::new()
         .route("/api/v1/agents", get(list_agents))
         .route("/api/v1/agents/{uuid}", get(show_agent))
         .route("/api/v1/agents/{uuid}/heartbeat", put(heartbeat))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(Arc::new(Shared { store, token }));
+        .with_state(Arc::new(Shared {
+            store,
+            token,
+            body_read_timeout,
+        }));
     match log {
         Some(log) => router.layer(middleware::from_fn_with_state(log, log_request)),
         None => router,
@@ -203,11 +216,34 @@ async fn method_not_allowed(_: Authorized) -> ApiError {
     )
 }
 
-/// The agent id from the path, checked like the client checks it.
+/// The most characters of an agent id or a version (the OpenAPI document's `maxLength`,
+/// which counts characters; the client's own limit is 256 bytes).
+pub const MAX_TEXT_CHARS: usize = 256;
+
+/// The agent id from the path: not empty, `.` or `..`, no `/` or control character, at most
+/// `MAX_TEXT_CHARS` characters (what `api/openapi.yaml` says).
 fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let Path(id) = path.map_err(|_| ApiError::field("uuid", "is not valid UTF-8"))?;
-    crate::api::AgentId::parse(&id).map_err(|err| ApiError::field("uuid", err))?;
-    Ok(id)
+    let shown = || crate::sanitize::sanitize(&id);
+    let problem = if id.is_empty() {
+        Some("the agent id is empty".to_owned())
+    } else if id == "." || id == ".." {
+        Some(format!("'{id}' is not an agent id"))
+    } else if id.contains('/') {
+        Some(format!("'{}' contains '/'", shown()))
+    } else if id.chars().any(char::is_control) {
+        Some(format!("'{}' contains a control character", shown()))
+    } else if id.chars().count() > MAX_TEXT_CHARS {
+        Some(format!(
+            "the agent id is longer than {MAX_TEXT_CHARS} characters"
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(ApiError::field("uuid", problem)),
+        None => Ok(id),
+    }
 }
 
 /// `PUT /api/v1/agents/{uuid}/heartbeat`: validates the whole body before touching the store,
@@ -220,13 +256,37 @@ async fn heartbeat(
 ) -> Result<Response, ApiError> {
     let id = agent_id(path)?;
     let (parts, body) = request.into_parts();
-    let bytes = read_body(&parts.headers, body).await?;
+    let bytes = tokio::time::timeout(shared.body_read_timeout, read_body(&parts.headers, body))
+        .await
+        .map_err(|_| {
+            let mut error = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the body did not arrive within {}",
+                    crate::duration::format_duration(shared.body_read_timeout)
+                ),
+            );
+            error.field = Some("body".to_owned());
+            error
+        })??;
     let heartbeat = parse_heartbeat(&bytes)?;
     let store = &shared.store;
     // The answer is rendered under the shard lock, from the record in place: no copy of it.
-    let json = store.heartbeat_with(&id, &heartbeat, |record, now| {
-        serde_json::to_vec(&record.view(now, &store.thresholds)).expect("records always serialize")
-    });
+    let json = store
+        .heartbeat_with(&id, &heartbeat, |record, now| {
+            serde_json::to_vec(&record.view(now, &store.thresholds))
+                .expect("records always serialize")
+        })
+        .map_err(|full| {
+            ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                format!(
+                    "the dev server holds its limit of {} agents (--max-agents); \
+                     the agents it has keep working",
+                    full.max_agents
+                ),
+            )
+        })?;
     Ok(json_bytes(StatusCode::OK, json))
 }
 
@@ -306,6 +366,9 @@ pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
     })
 }
 
+/// The largest `uptime`: int64's.
+pub const MAX_UPTIME: u64 = i64::MAX as u64;
+
 const HEARTBEAT_FIELDS: [&str; 4] = ["version", "uptime", "cpuUsage", "memUsage"];
 
 /// Checks the four fields in order, each looked up by `lookup` (which reports a missing one).
@@ -327,25 +390,58 @@ fn check_heartbeat<'a>(
         Value::String(version) => version,
         other => return Err(wrong_type("version", "a string", other)),
     };
-    validate_version(version)
-        .map_err(|err| ApiError::field("version", format!("version {err}")))?;
+    if version.trim().is_empty() {
+        return Err(ApiError::field(
+            "version",
+            "version must not be empty or blank",
+        ));
+    }
+    if version.chars().any(char::is_control) {
+        return Err(ApiError::field(
+            "version",
+            "version must not contain control characters",
+        ));
+    }
+    if version.chars().count() > MAX_TEXT_CHARS {
+        return Err(ApiError::field(
+            "version",
+            format!("version is longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
 
+    // An integer from 0 to 2^63-1 (int64, as documented); an integral number written with a
+    // fraction or exponent (`5.0`, `1e3`) is that integer, as JSON Schema counts it.
     let uptime = match field("uptime")? {
-        Value::Number(number) => match number.as_u64() {
-            Some(uptime) => uptime,
-            None if number.as_f64().is_some_and(|n| n < 0.0) => {
-                return Err(ApiError::field(
-                    "uptime",
-                    format!("uptime must be 0 or more, not {number}"),
-                ));
+        Value::Number(number) => {
+            let integral = number.as_u64().or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0)
+                    .filter(|n| *n < 9_223_372_036_854_775_808.0)
+                    .map(|n| n as u64)
+            });
+            match integral {
+                Some(uptime) if uptime <= MAX_UPTIME => uptime,
+                _ if number.as_f64().is_some_and(|n| n < 0.0) => {
+                    return Err(ApiError::field(
+                        "uptime",
+                        format!("uptime must be 0 or more, not {number}"),
+                    ));
+                }
+                _ if number.as_f64().is_some_and(|n| n.fract() == 0.0) => {
+                    return Err(ApiError::field(
+                        "uptime",
+                        format!("uptime must be at most {MAX_UPTIME}, not {number}"),
+                    ));
+                }
+                _ => {
+                    return Err(ApiError::field(
+                        "uptime",
+                        format!("uptime must be a whole number of seconds, not {number}"),
+                    ));
+                }
             }
-            None => {
-                return Err(ApiError::field(
-                    "uptime",
-                    format!("uptime must be a whole number of seconds, not {number}"),
-                ));
-            }
-        },
+        }
         other => return Err(wrong_type("uptime", "an integer (seconds)", other)),
     };
 
@@ -394,34 +490,75 @@ async fn show_agent(
     }
 }
 
-/// `GET /api/v1/agents[?status=…&type=…&region=…]`: `{"items": [records sorted by uuid],
-/// "total": N}`. Unknown query parameters are ignored.
+/// The page size when the query names none.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The largest page; a larger `pageSize` is served as this many records.
+pub const MAX_PAGE_SIZE: usize = 1000;
+
+/// `GET /api/v1/agents[?page=…&pageSize=…&status=…&type=…&region=…]`: `{"items": [one page of
+/// records, sorted by uuid], "total": N, "page": P, "pageSize": S}`, where `total` counts every
+/// record that matches the filters and `pageSize` is the size served (capped). Unknown query
+/// parameters are ignored.
 async fn list_agents(
     _: Authorized,
     State(shared): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let store = &shared.store;
-    let filter = list_filter(query.as_deref().unwrap_or(""))?;
+    let query = list_query(query.as_deref().unwrap_or(""))?;
     let now = store.now();
-    let records = store.list(&filter, now);
-    #[derive(Serialize)]
-    struct Page<'a> {
-        items: Vec<super::store::AgentView<'a>>,
-        total: usize,
-    }
-    let page = Page {
-        items: records
-            .iter()
-            .map(|record| record.view(now, &store.thresholds))
-            .collect(),
-        total: records.len(),
-    };
-    Ok(json_response(StatusCode::OK, &page))
+    let offset = (query.page - 1).saturating_mul(query.page_size as u64);
+    let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+    // Written straight into the body: one record at a time, no tree of the page.
+    let mut body = Vec::with_capacity(64 + query.page_size.min(64) * 400);
+    body.extend_from_slice(b"{\"items\":[");
+    let mut first = true;
+    let total = store.page(&query.filter, now, offset, query.page_size, |record| {
+        if !std::mem::take(&mut first) {
+            body.push(b',');
+        }
+        serde_json::to_writer(&mut body, &record.view(now, &store.thresholds))
+            .expect("records always serialize");
+    });
+    body.extend_from_slice(
+        format!(
+            "],\"total\":{total},\"page\":{},\"pageSize\":{}}}",
+            query.page, query.page_size
+        )
+        .as_bytes(),
+    );
+    Ok(json_bytes(StatusCode::OK, body))
 }
 
-fn list_filter(query: &str) -> Result<ListFilter, ApiError> {
+/// What a listing asks for.
+#[derive(Debug, Clone, PartialEq)]
+struct ListQuery {
+    filter: ListFilter,
+    /// From 1.
+    page: u64,
+    /// 1 to `MAX_PAGE_SIZE`.
+    page_size: usize,
+}
+
+/// The largest `page` or `pageSize` accepted (the OpenAPI document's int64 range).
+const MAX_QUERY_INTEGER: u64 = i64::MAX as u64;
+
+fn list_query(query: &str) -> Result<ListQuery, ApiError> {
     let mut filter = ListFilter::default();
+    let mut page = 1;
+    let mut page_size = DEFAULT_PAGE_SIZE as u64;
+    let integer = |name: &str, value: &str| -> Result<u64, ApiError> {
+        match value.parse::<u64>() {
+            Ok(n) if (1..=MAX_QUERY_INTEGER).contains(&n) => Ok(n),
+            _ => Err(ApiError::field(
+                name,
+                format!(
+                    "{name} must be a whole number from 1 to {MAX_QUERY_INTEGER}, not '{}'",
+                    crate::sanitize::sanitize(value)
+                ),
+            )),
+        }
+    };
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "status" => {
@@ -437,10 +574,16 @@ fn list_filter(query: &str) -> Result<ListFilter, ApiError> {
             }
             "type" => filter.agent_type = Some(value.into_owned()),
             "region" => filter.region = Some(value.into_owned()),
+            "page" => page = integer("page", &value)?,
+            "pageSize" => page_size = integer("pageSize", &value)?,
             _ => {}
         }
     }
-    Ok(filter)
+    Ok(ListQuery {
+        filter,
+        page,
+        page_size: page_size.min(MAX_PAGE_SIZE as u64) as usize,
+    })
 }
 
 #[cfg(test)]
@@ -464,11 +607,55 @@ mod tests {
         );
         let extra = br#"{"version":"1","uptime":0,"cpuUsage":0,"memUsage":100,"host":"x"}"#;
         assert!(parse_heartbeat(extra).is_ok());
+        for (uptime, expected) in [
+            ("9223372036854775807", i64::MAX as u64),
+            ("5.0", 5),
+            ("1e3", 1000),
+            ("0", 0),
+        ] {
+            let body = format!(r#"{{"version":"é","uptime":{uptime},"cpuUsage":0,"memUsage":0}}"#);
+            assert_eq!(
+                parse_heartbeat(body.as_bytes()).unwrap().uptime,
+                expected,
+                "{uptime}"
+            );
+        }
+        let long = "é".repeat(256);
+        let body = format!(r#"{{"version":"{long}","uptime":1,"cpuUsage":0,"memUsage":0}}"#);
+        assert!(
+            parse_heartbeat(body.as_bytes()).is_ok(),
+            "256 characters, 512 bytes"
+        );
     }
 
     #[test]
     fn bad_bodies_name_the_field() {
-        let cases: [(&[u8], &str, &str); 14] = [
+        let cases: [(&[u8], &str, &str); 19] = [
+            (
+                br#"{"version":"1","uptime":9223372036854775808,"cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "at most",
+            ),
+            (
+                br#"{"version":"1","uptime":1e19,"cpuUsage":1,"memUsage":1}"#,
+                "uptime",
+                "at most",
+            ),
+            (
+                br#"{"version":" \u00a0","uptime":1,"cpuUsage":1,"memUsage":1}"#,
+                "version",
+                "blank",
+            ),
+            (
+                br#"{"version":"1\u0085","uptime":1,"cpuUsage":1,"memUsage":1}"#,
+                "version",
+                "control",
+            ),
+            (
+                br#"{"version":"1","uptime":1,"cpuUsage":1e400,"memUsage":1}"#,
+                "cpuUsage",
+                "0–100",
+            ),
             (b"nope", "body", "not valid JSON"),
             (b"[1,2]", "body", "an array"),
             (
@@ -554,13 +741,41 @@ mod tests {
     }
 
     #[test]
-    fn list_filters_from_the_query() {
-        assert_eq!(list_filter("").unwrap(), ListFilter::default());
-        let filter = list_filter("status=delayed&type=log&region=us-east-1&page=2").unwrap();
-        assert_eq!(filter.status, Some(Status::Delayed));
-        assert_eq!(filter.agent_type.as_deref(), Some("log"));
-        assert_eq!(filter.region.as_deref(), Some("us-east-1"));
-        let err = list_filter("status=sleepy").unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("status"));
+    fn list_queries() {
+        assert_eq!(
+            list_query("").unwrap(),
+            ListQuery {
+                filter: ListFilter::default(),
+                page: 1,
+                page_size: DEFAULT_PAGE_SIZE
+            }
+        );
+        let query = list_query("status=delayed&type=log&region=us-east-1&page=2&x=1").unwrap();
+        assert_eq!(query.filter.status, Some(Status::Delayed));
+        assert_eq!(query.filter.agent_type.as_deref(), Some("log"));
+        assert_eq!(query.filter.region.as_deref(), Some("us-east-1"));
+        assert_eq!((query.page, query.page_size), (2, DEFAULT_PAGE_SIZE));
+        assert_eq!(
+            list_query("pageSize=5000").unwrap().page_size,
+            MAX_PAGE_SIZE
+        );
+        assert_eq!(list_query("pageSize=7").unwrap().page_size, 7);
+        let last = list_query("page=9223372036854775807&pageSize=9223372036854775807").unwrap();
+        assert_eq!(
+            (last.page, last.page_size),
+            (i64::MAX as u64, MAX_PAGE_SIZE)
+        );
+        for (query, field) in [
+            ("status=sleepy", "status"),
+            ("page=0", "page"),
+            ("page=-1", "page"),
+            ("page=1.5", "page"),
+            ("page=9223372036854775808", "page"),
+            ("pageSize=0", "pageSize"),
+            ("pageSize=", "pageSize"),
+        ] {
+            let err = list_query(query).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some(field), "{query}");
+        }
     }
 }

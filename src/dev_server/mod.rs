@@ -12,6 +12,7 @@
 //! ```
 
 mod handlers;
+pub mod serve;
 pub mod store;
 
 use crate::secret::Secret;
@@ -117,6 +118,10 @@ pub struct DevServerConfig {
     pub clock: Clock,
     /// A line per request, when set.
     pub request_log: Option<RequestLog>,
+    /// The most agents the store holds (`--max-agents`); the seed counts.
+    pub max_agents: usize,
+    /// Connection cap and timeouts (the cap is lowered to what the open-file limit allows).
+    pub limits: serve::Limits,
 }
 
 impl DevServerConfig {
@@ -128,6 +133,8 @@ impl DevServerConfig {
             seed: Vec::new(),
             clock: system_clock(),
             request_log: None,
+            max_agents: store::DEFAULT_MAX_AGENTS,
+            limits: serve::Limits::default(),
         }
     }
 }
@@ -140,6 +147,7 @@ pub struct DevServerHandle {
     store: Arc<Store>,
     stop: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
+    max_connections: usize,
 }
 
 /// How long a graceful shutdown waits for requests in flight before it drops them.
@@ -169,6 +177,12 @@ impl DevServerHandle {
         &self.token
     }
 
+    /// The connection cap in force (the one asked for, or less when the open-file limit
+    /// does not allow it).
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
+    }
+
     /// How many agents the server holds.
     pub fn agent_count(&self) -> usize {
         self.store.len()
@@ -193,31 +207,38 @@ pub async fn start(
     listener: tokio::net::TcpListener,
     config: DevServerConfig,
 ) -> std::io::Result<DevServerHandle> {
-    use axum::serve::ListenerExt;
-
     let local_addr = listener.local_addr()?;
-    let store = Arc::new(Store::new(config.thresholds, config.clock));
+    let store = Arc::new(Store::with_max_agents(
+        config.thresholds,
+        config.clock,
+        config.max_agents,
+    ));
     for record in config.seed {
-        store.insert(record);
+        store.insert(record).map_err(|full| {
+            std::io::Error::other(format!(
+                "the seed holds more agents than --max-agents ({})",
+                full.max_agents
+            ))
+        })?;
     }
-    let router = handlers::router(store.clone(), config.token.clone(), config.request_log);
-    let (stop, mut stopped) = watch::channel(false);
-    let listener = listener.tap_io(|stream| {
-        // Small responses go out at once rather than waiting for Nagle's algorithm.
-        let _ = stream.set_nodelay(true);
-    });
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let limits = serve::Limits {
+        max_connections: serve::effective_max_connections(config.limits.max_connections),
+        ..config.limits
+    };
+    let router = handlers::router(
+        store.clone(),
+        config.token.clone(),
+        config.request_log,
+        limits.body_read_timeout,
+    );
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(serve::serve(listener, router, limits, stopped));
     Ok(DevServerHandle {
         local_addr,
         token: config.token,
         store,
         stop,
         task,
+        max_connections: limits.max_connections,
     })
 }

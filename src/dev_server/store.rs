@@ -1,6 +1,11 @@
 //! The in-memory agent store: records by id in a fixed set of shards, each behind its own
 //! `RwLock` held only for a map operation (never across an await), so concurrent heartbeats
 //! for different agents rarely touch the same lock.
+//!
+//! Beside the records, a sorted index of the ids serves the paged listing: a page of the
+//! whole fleet is a slice of the index (no sorting, no copy of the store per request). Ids
+//! registered since the last listing wait in a short unsorted list and are merged in by the
+//! next listing (two sorted runs: one linear merge). Agents are never removed.
 
 use super::{Clock, Thresholds};
 use serde::Serialize;
@@ -8,10 +13,20 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
 const SHARDS: usize = 16;
+
+/// The default bound on the number of agents (`--max-agents`).
+pub const DEFAULT_MAX_AGENTS: usize = 100_000;
+
+/// A heartbeat that would register one agent more than the store may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreFull {
+    pub max_agents: usize,
+}
 
 /// A validated heartbeat body.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +41,8 @@ pub struct Heartbeat {
 /// `last_heartbeat_at` whenever the record is read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgentRecord {
-    pub uuid: String,
+    /// Shared with the map key and the sorted index (one allocation per id).
+    pub uuid: Arc<str>,
     pub name: String,
     pub agent_type: Option<String>,
     pub version: Option<String>,
@@ -74,7 +90,7 @@ impl AgentRecord {
     /// A record for an id first seen in a heartbeat: name = id, created now.
     pub fn registered(uuid: &str, now: SystemTime) -> AgentRecord {
         AgentRecord {
-            uuid: uuid.to_owned(),
+            uuid: Arc::from(uuid),
             name: uuid.to_owned(),
             agent_type: None,
             version: None,
@@ -183,6 +199,10 @@ pub struct ListFilter {
 }
 
 impl ListFilter {
+    pub fn is_empty(&self) -> bool {
+        self == &ListFilter::default()
+    }
+
     fn matches(&self, record: &AgentRecord, now: SystemTime, thresholds: &Thresholds) -> bool {
         self.status
             .is_none_or(|status| record.status(now, thresholds) == status)
@@ -197,19 +217,59 @@ impl ListFilter {
     }
 }
 
-/// All agents, by id.
+/// One agent: its id (fixed, so the index sorts without locking) and its record.
+struct Entry {
+    uuid: Arc<str>,
+    record: Mutex<AgentRecord>,
+}
+
+impl Entry {
+    fn new(record: AgentRecord) -> Arc<Entry> {
+        Arc::new(Entry {
+            uuid: record.uuid.clone(),
+            record: Mutex::new(record),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, AgentRecord> {
+        self.record.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+type Shard = RwLock<HashMap<Arc<str>, Arc<Entry>>>;
+
+/// All agents, by id, and the same agents in id order.
 pub struct Store {
-    shards: Box<[RwLock<HashMap<String, AgentRecord>>]>,
+    shards: Box<[Shard]>,
     hasher: RandomState,
+    index: Mutex<Index>,
+    count: AtomicUsize,
+    max_agents: usize,
     pub thresholds: Thresholds,
     clock: Clock,
 }
 
+/// The agents in id order (`sorted`, shared with listings in flight) and those registered
+/// since the last listing (`pending`, unsorted).
+#[derive(Default)]
+struct Index {
+    sorted: Arc<Vec<Arc<Entry>>>,
+    pending: Vec<Arc<Entry>>,
+}
+
 impl Store {
+    /// A store for at most `DEFAULT_MAX_AGENTS` agents.
     pub fn new(thresholds: Thresholds, clock: Clock) -> Store {
+        Store::with_max_agents(thresholds, clock, DEFAULT_MAX_AGENTS)
+    }
+
+    pub fn with_max_agents(thresholds: Thresholds, clock: Clock, max_agents: usize) -> Store {
         Store {
             shards: (0..SHARDS).map(|_| RwLock::default()).collect(),
             hasher: RandomState::new(),
+            index: Mutex::default(),
+            count: AtomicUsize::new(0),
+            max_agents,
             thresholds,
             clock,
         }
@@ -220,73 +280,162 @@ impl Store {
         (self.clock)()
     }
 
-    fn shard(&self, id: &str) -> &RwLock<HashMap<String, AgentRecord>> {
-        let index = self.hasher.hash_one(id) as usize % self.shards.len();
-        &self.shards[index]
+    pub fn max_agents(&self) -> usize {
+        self.max_agents
     }
 
-    /// Adds or replaces a record (seeding).
-    pub fn insert(&self, record: AgentRecord) {
-        let mut shard = self
-            .shard(&record.uuid)
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        shard.insert(record.uuid.clone(), record);
+    fn shard(&self, id: &str) -> &Shard {
+        &self.shards[self.hasher.hash_one(id) as usize % self.shards.len()]
+    }
+
+    fn entry(&self, id: &str) -> Option<Arc<Entry>> {
+        let shard = self.shard(id).read().unwrap_or_else(|e| e.into_inner());
+        shard.get(id).cloned()
+    }
+
+    /// Takes one of the free places, or says there is none.
+    fn reserve(&self) -> Result<(), StoreFull> {
+        self.count
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |count| {
+                (count < self.max_agents).then_some(count + 1)
+            })
+            .map(|_| ())
+            .map_err(|_| StoreFull {
+                max_agents: self.max_agents,
+            })
+    }
+
+    /// The entry for `id`, created from `make` (taking a free place) if there is none;
+    /// `Ok(false)` with the entry when it was already there.
+    fn entry_or_insert(
+        &self,
+        id: &str,
+        make: impl FnOnce() -> AgentRecord,
+    ) -> Result<(Arc<Entry>, bool), StoreFull> {
+        if let Some(entry) = self.entry(id) {
+            return Ok((entry, false));
+        }
+        let mut shard = self.shard(id).write().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = shard.get(id) {
+            return Ok((entry.clone(), false));
+        }
+        self.reserve()?;
+        let entry = Entry::new(make());
+        shard.insert(entry.uuid.clone(), entry.clone());
+        self.index
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pending
+            .push(entry.clone());
+        Ok((entry, true))
+    }
+
+    /// Adds or replaces a record (seeding); a new id needs a free place like a heartbeat does.
+    pub fn insert(&self, record: AgentRecord) -> Result<(), StoreFull> {
+        let id = record.uuid.clone();
+        let mut record = Some(record);
+        let (entry, created) = self.entry_or_insert(&id, || record.take().expect("once"))?;
+        if !created {
+            *entry.lock() = record.take().expect("not used");
+        }
+        Ok(())
     }
 
     /// Applies a heartbeat, registering the agent if it is new; returns the updated record.
-    /// The clock is read under the shard lock, so a record's timestamps never go backwards
+    /// The clock is read under the record's lock, so a record's timestamps never go backwards
     /// between two heartbeats for the same agent.
-    pub fn heartbeat(&self, id: &str, heartbeat: &Heartbeat) -> AgentRecord {
+    pub fn heartbeat(&self, id: &str, heartbeat: &Heartbeat) -> Result<AgentRecord, StoreFull> {
         self.heartbeat_with(id, heartbeat, |record, _| record.clone())
     }
 
-    /// `heartbeat`, handing the updated record and the time to `render` while the shard is
-    /// still locked (keep `render` short: it holds up that shard's other agents).
+    /// `heartbeat`, handing the updated record and the time to `render` while the record is
+    /// still locked (keep `render` short). A new agent beyond `max_agents` is refused and
+    /// nothing changes; known agents are always updated.
     pub fn heartbeat_with<R>(
         &self,
         id: &str,
         heartbeat: &Heartbeat,
         render: impl FnOnce(&AgentRecord, SystemTime) -> R,
-    ) -> R {
-        let mut shard = self.shard(id).write().unwrap_or_else(|e| e.into_inner());
-        let now = self.now();
-        let record = match shard.get_mut(id) {
-            Some(record) => record,
-            None => shard
-                .entry(id.to_owned())
-                .or_insert_with(|| AgentRecord::registered(id, now)),
-        };
+    ) -> Result<R, StoreFull> {
+        let (entry, created) =
+            self.entry_or_insert(id, || AgentRecord::registered(id, self.now()))?;
+        let mut record = entry.lock();
+        // A new agent's first heartbeat is at its creation time; after that, the clock (never
+        // before the last heartbeat, should another one have come in between).
+        let now = if created {
+            record.create_date
+        } else {
+            self.now()
+        }
+        .max(record.last_heartbeat_at.unwrap_or(std::time::UNIX_EPOCH));
         record.apply(heartbeat, now);
-        render(record, now)
+        Ok(render(&record, now))
     }
 
     pub fn get(&self, id: &str) -> Option<AgentRecord> {
-        let shard = self.shard(id).read().unwrap_or_else(|e| e.into_inner());
-        shard.get(id).cloned()
+        self.entry(id).map(|entry| entry.lock().clone())
     }
 
-    /// The agents that match `filter` at `now`, sorted by id.
+    /// The agents in id order, with those registered since the last call merged in.
+    fn sorted(&self) -> Arc<Vec<Arc<Entry>>> {
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        if !index.pending.is_empty() {
+            let pending = std::mem::take(&mut index.pending);
+            // A copy only when a listing still reads the old order; then two sorted runs,
+            // which the stable sort merges in one linear pass.
+            let sorted = Arc::make_mut(&mut index.sorted);
+            let old = sorted.len();
+            sorted.extend(pending);
+            sorted[old..].sort_unstable_by(|a, b| a.uuid.cmp(&b.uuid));
+            sorted.sort_by(|a, b| a.uuid.cmp(&b.uuid));
+        }
+        index.sorted.clone()
+    }
+
+    /// One page of the agents that match `filter` at `now`, in id order: skips `offset`
+    /// matches, hands up to `limit` records to `visit`, and returns how many match in all.
+    /// Without a filter a page costs O(limit); with one, a pass over the agents in order.
+    pub fn page(
+        &self,
+        filter: &ListFilter,
+        now: SystemTime,
+        offset: usize,
+        limit: usize,
+        mut visit: impl FnMut(&AgentRecord),
+    ) -> usize {
+        let sorted = self.sorted();
+        if filter.is_empty() {
+            let start = offset.min(sorted.len());
+            let end = start.saturating_add(limit).min(sorted.len());
+            for entry in &sorted[start..end] {
+                visit(&entry.lock());
+            }
+            return sorted.len();
+        }
+        let mut matched = 0usize;
+        for entry in sorted.iter() {
+            let record = entry.lock();
+            if filter.matches(&record, now, &self.thresholds) {
+                if matched >= offset && matched - offset < limit {
+                    visit(&record);
+                }
+                matched += 1;
+            }
+        }
+        matched
+    }
+
+    /// The agents that match `filter` at `now`, sorted by id (every page at once).
     pub fn list(&self, filter: &ListFilter, now: SystemTime) -> Vec<AgentRecord> {
         let mut records = Vec::new();
-        for shard in self.shards.iter() {
-            let shard = shard.read().unwrap_or_else(|e| e.into_inner());
-            records.extend(
-                shard
-                    .values()
-                    .filter(|record| filter.matches(record, now, &self.thresholds))
-                    .cloned(),
-            );
-        }
-        records.sort_by(|a, b| a.uuid.cmp(&b.uuid));
+        self.page(filter, now, 0, usize::MAX, |record| {
+            records.push(record.clone())
+        });
         records
     }
 
     pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|shard| shard.read().unwrap_or_else(|e| e.into_inner()).len())
-            .sum()
+        self.count.load(Ordering::Acquire)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -350,7 +499,7 @@ fn seed_record(object: &Map<String, Value>, now: SystemTime) -> Result<AgentReco
                 .ok_or_else(|| format!("{field} must be a number")),
         }
     };
-    let uuid = text("uuid")?.ok_or("uuid is missing")?;
+    let uuid: String = text("uuid")?.ok_or("uuid is missing")?;
     crate::api::AgentId::parse(&uuid).map_err(|err| format!("uuid: {err}"))?;
     let labels = match object.get("labels") {
         None | Some(Value::Null) => "{}".to_owned(),
@@ -384,7 +533,7 @@ fn seed_record(object: &Map<String, Value>, now: SystemTime) -> Result<AgentReco
         uptime,
         cpu_usage: number("cpuUsage")?,
         mem_usage: number("memUsage")?,
-        uuid,
+        uuid: Arc::from(uuid),
     })
 }
 
@@ -430,17 +579,19 @@ mod tests {
     fn heartbeats_register_then_update() {
         let clock = ManualClock::new(at(1_768_464_000));
         let store = Store::new(Thresholds::default(), clock.clock());
-        let first = store.heartbeat("agent-1", &beat());
+        let first = store.heartbeat("agent-1", &beat()).unwrap();
         assert_eq!(first.name, "agent-1");
         assert_eq!(first.create_date, at(1_768_464_000));
         clock.advance(Duration::from_secs(30));
-        let second = store.heartbeat(
-            "agent-1",
-            &Heartbeat {
-                version: "1.2.4".into(),
-                ..beat()
-            },
-        );
+        let second = store
+            .heartbeat(
+                "agent-1",
+                &Heartbeat {
+                    version: "1.2.4".into(),
+                    ..beat()
+                },
+            )
+            .unwrap();
         assert_eq!(second.create_date, first.create_date);
         assert_eq!(second.last_heartbeat_at, Some(at(1_768_464_030)));
         assert_eq!(second.version.as_deref(), Some("1.2.4"));
@@ -519,14 +670,14 @@ mod tests {
         let mut seeded = AgentRecord::registered("s", at(0));
         seeded.agent_type = Some("log".into());
         seeded.region = Some("eu".into());
-        store.insert(seeded);
-        store.heartbeat("h", &beat());
+        store.insert(seeded).unwrap();
+        store.heartbeat("h", &beat()).unwrap();
         let now = store.now();
         let ids = |filter: ListFilter| -> Vec<String> {
             store
                 .list(&filter, now)
                 .into_iter()
-                .map(|r| r.uuid)
+                .map(|r| r.uuid.to_string())
                 .collect()
         };
         assert_eq!(ids(ListFilter::default()), ["h", "s"]);
@@ -541,5 +692,74 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(ids(log_in_eu), ["s"]);
+    }
+
+    #[test]
+    fn pages_follow_the_id_order_as_agents_arrive() {
+        let clock = ManualClock::new(at(1_768_464_000));
+        let store = Store::new(Thresholds::default(), clock.clock());
+        let page = |filter: &ListFilter, offset, limit| {
+            let mut ids = Vec::new();
+            let total = store.page(filter, store.now(), offset, limit, |record| {
+                ids.push(record.uuid.to_string())
+            });
+            (ids, total)
+        };
+        for id in ["m", "c", "x"] {
+            store.heartbeat(id, &beat()).unwrap();
+        }
+        assert_eq!(
+            page(&ListFilter::default(), 0, 2),
+            (vec!["c".into(), "m".into()], 3)
+        );
+        // Registered between two listings: merged into the order, not appended.
+        for id in ["a", "n", "z"] {
+            store.heartbeat(id, &beat()).unwrap();
+        }
+        let all = ListFilter::default();
+        assert_eq!(page(&all, 0, 2), (vec!["a".into(), "c".into()], 6));
+        assert_eq!(page(&all, 2, 2), (vec!["m".into(), "n".into()], 6));
+        assert_eq!(page(&all, 4, 2), (vec!["x".into(), "z".into()], 6));
+        assert_eq!(page(&all, 6, 2), (vec![], 6));
+        assert_eq!(page(&all, usize::MAX, usize::MAX), (vec![], 6));
+        // A filter counts only its matches and pages within them.
+        clock.advance(std::time::Duration::from_secs(30));
+        store.heartbeat("c", &beat()).unwrap();
+        store.heartbeat("z", &beat()).unwrap();
+        let delayed = ListFilter {
+            status: Some(Status::Delayed),
+            ..Default::default()
+        };
+        assert_eq!(page(&delayed, 1, 2), (vec!["m".into(), "n".into()], 4));
+    }
+
+    #[test]
+    fn a_full_store_refuses_new_agents_and_keeps_the_known_ones() {
+        let clock = ManualClock::new(at(1_768_464_000));
+        let store = Store::with_max_agents(Thresholds::default(), clock.clock(), 2);
+        store.heartbeat("a", &beat()).unwrap();
+        store.insert(AgentRecord::registered("b", at(0))).unwrap();
+        assert_eq!(
+            store.heartbeat("c", &beat()).unwrap_err(),
+            StoreFull { max_agents: 2 }
+        );
+        assert_eq!(
+            store
+                .insert(AgentRecord::registered("d", at(0)))
+                .unwrap_err(),
+            StoreFull { max_agents: 2 }
+        );
+        clock.advance(std::time::Duration::from_secs(5));
+        let again = store.heartbeat("b", &beat()).unwrap();
+        assert_eq!(again.last_heartbeat_at, Some(at(1_768_464_005)));
+        store.insert(AgentRecord::registered("a", at(0))).unwrap();
+        assert_eq!(store.len(), 2);
+        assert_eq!(store.get("c"), None);
+        let ids: Vec<String> = store
+            .list(&ListFilter::default(), store.now())
+            .into_iter()
+            .map(|r| r.uuid.to_string())
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
     }
 }

@@ -2,6 +2,10 @@
 //! changes need no sleeping) and driven by the real `agentctl` binary and raw HTTP; and the
 //! `agentctl dev-server` binary itself.
 
+mod network;
+mod paging;
+mod profiles;
+
 use crate::common::*;
 use agentctl::dev_server::{DevServerConfig, DevServerHandle, ManualClock, start};
 use serde_json::{Value, json};
@@ -675,7 +679,17 @@ fn the_openapi_description_matches_the_dev_server() {
         assert!(record.get(key).is_some(), "{key}");
     }
     let list = &schemas["AgentList"]["required"];
-    assert_eq!(list, &json!(["items", "total"]));
+    assert_eq!(list, &json!(["items", "total", "page", "pageSize"]));
+    let listing = dev.get("/api/v1/agents");
+    let mut sent: Vec<&String> = listing.json.as_object().unwrap().keys().collect();
+    let mut documented: Vec<&String> = schemas["AgentList"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    sent.sort();
+    documented.sort();
+    assert_eq!(sent, documented);
 }
 
 /// Reads the first two stdout lines of a started `agentctl dev-server`.
@@ -875,79 +889,4 @@ fn bad_settings_are_usage_errors() {
     let ran = run(world.cmd().args(["dev-server", "--listen", &addr]));
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     assert!(ran.stderr.contains("127.0.0.1:0"), "{}", ran.stderr);
-}
-
-fn start_saving(world: &World, token: &str) -> (Child, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
-        .args(["dev-server", "--listen", "127.0.0.1:0", "--token", token])
-        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
-        .env("HOME", world.home())
-        .env_remove("AGENTCTL_PROFILE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (first, _) = read_banner(&mut child);
-    let host = first.strip_prefix("listening on ").unwrap().to_owned();
-    (child, host)
-}
-
-fn stop(mut child: Child) {
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    assert_eq!(
-        wait_with_timeout(&mut child, Duration::from_secs(15)).code(),
-        Some(0)
-    );
-}
-
-#[test]
-fn the_dev_profile_is_saved_and_made_current_only_when_none_is() {
-    let world = World::new();
-    let (child, host) = start_saving(&world, "dev-token-one-123456");
-    // The profile is written before the banner's second line: the CLI finds the server with
-    // no host or token in the environment.
-    let ran = run(world
-        .cmd()
-        .args(["heartbeat", "send", "w1"])
-        .args(MINIMAL_BEAT)
-        .args(["-o", "json"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let ran = run(world.cmd().args(["auth", "status"]));
-    assert!(
-        ran.stdout.contains("dev") && ran.stdout.contains(&host),
-        "{}",
-        ran.stdout
-    );
-    stop(child);
-    let credentials = std::fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
-    assert!(credentials.contains("dev-token-one-123456"));
-
-    // A user's own current profile stays current when another dev server starts.
-    let ran = run(world
-        .cmd()
-        .args([
-            "auth",
-            "login",
-            "--profile",
-            "prod",
-            "--host",
-            "https://agents.example.com",
-            "--with-token",
-            "--no-verify",
-        ])
-        .write_stdin("prod-token-abcdefgh"));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let ran = run(world.cmd().args(["config", "use", "prod"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let (child, _) = start_saving(&world, "dev-token-two-123456");
-    stop(child);
-    let config = std::fs::read_to_string(world.config_dir().join("config.toml")).unwrap();
-    assert!(config.contains("current_profile = \"prod\""), "{config}");
-    let credentials = std::fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
-    assert!(
-        credentials.contains("dev-token-two-123456") && credentials.contains("prod-token-abcdefgh"),
-        "both kept"
-    );
 }
