@@ -62,6 +62,34 @@ pub fn check_token(token: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `text` with `secret` redacted, then cut to `max` characters (`…` marks a cut). Redaction
+/// comes first, so a token is never cut into a fragment that no longer matches; and when the
+/// cut ends in the first characters of the token (the text was cut inside a `secret` that was
+/// not whole, or a fragment sat at the edge), those characters are redacted as well.
+pub fn redact_and_cut(text: &str, secret: Option<&str>, max: usize) -> String {
+    let secret = secret.filter(|s| !s.is_empty());
+    let redacted = match secret {
+        Some(secret) => redact(text, secret),
+        None => text.to_owned(),
+    };
+    if redacted.chars().count() <= max {
+        return redacted;
+    }
+    let mut cut: String = redacted.chars().take(max).collect();
+    if let Some(secret) = secret {
+        let longest_fragment = (1..secret.len())
+            .rev()
+            .filter(|&len| secret.is_char_boundary(len))
+            .find(|&len| cut.ends_with(&secret[..len]));
+        if let Some(len) = longest_fragment {
+            cut.truncate(cut.len() - len);
+            cut.push_str("[REDACTED]");
+        }
+    }
+    cut.push('…');
+    cut
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[REDACTED]")
@@ -100,6 +128,24 @@ mod tests {
                 .contains("not plain ASCII")
         );
         assert!(!check_token("tøken").unwrap_err().contains("tøken"));
+    }
+
+    #[test]
+    fn redaction_comes_before_the_cut_and_covers_a_cut_token() {
+        let token = "tok-5ecr3t-9f8e7d6c5b4a";
+        // The audit's case: the token after 185 characters, cut to 200.
+        let text = format!("{}{token} trailing words", "x".repeat(185));
+        let quoted = redact_and_cut(&text, Some(token), 200);
+        assert!(!quoted.contains("tok-5ecr"), "{quoted}");
+        assert!(quoted.starts_with(&"x".repeat(185)), "{quoted}");
+        assert!(quoted.contains("[REDACTED]"), "{quoted}");
+        // A token that was already cut by the server: the fragment at the edge is redacted.
+        let text = format!("{}{}", "y".repeat(195), &token[..10]) + &"z".repeat(50);
+        let quoted = redact_and_cut(&text, Some(token), 200);
+        assert_eq!(quoted, format!("{}[REDACTED]…", "y".repeat(195)));
+        // Nothing to hide, nothing changed but the cut.
+        assert_eq!(redact_and_cut("short", Some(token), 200), "short");
+        assert_eq!(redact_and_cut("abcdef", None, 3), "abc…");
     }
 
     #[test]

@@ -152,7 +152,7 @@ impl ApiClient {
         let url = self.heartbeat_url(id);
         let what = format!("heartbeat for {}", sanitize(id.as_str()));
         let body = self.call(Method::PUT, url, Some(payload), &what).await?;
-        read_agent(&body, &what).map_err(|err| self.scrub(err))
+        read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))
     }
 
     /// The URL and error wording of one agent's heartbeat, built once for a sender that
@@ -173,7 +173,12 @@ impl ApiClient {
             .await?;
         let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         if !is_object || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-            return Err(self.scrub(malformed(what, "expected a JSON object", &body)));
+            return Err(self.scrub(malformed(
+                what,
+                "expected a JSON object",
+                &body,
+                self.secret(),
+            )));
         }
         Ok(())
     }
@@ -184,7 +189,7 @@ impl ApiClient {
         let body = self
             .call(Method::GET, self.agents_url(Some(id), None), None, &what)
             .await?;
-        read_agent(&body, &what).map_err(|err| self.scrub(err))
+        read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))
     }
 
     /// `GET /api/v1/agents?…`: a bare array, or an object holding it under `items`, `data`,
@@ -196,7 +201,7 @@ impl ApiClient {
         }
         let what = "agent list";
         let body = self.call(Method::GET, url, None, what).await?;
-        read_agent_list(&body, what).map_err(|err| self.scrub(err))
+        read_agent_list(&body, what, self.secret()).map_err(|err| self.scrub(err))
     }
 
     /// A server that echoes the token back (in an error body, a header) must not get it
@@ -206,6 +211,12 @@ impl ApiClient {
             Some(token) => err.scrubbed(token.expose()),
             None => err,
         }
+    }
+
+    /// The token, for the error builders that quote a response (they redact it before
+    /// cutting the quote).
+    pub(super) fn secret(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.expose())
     }
 
     pub(super) fn scrub_text<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
