@@ -90,6 +90,46 @@ pub fn redact_and_cut(text: &str, secret: Option<&str>, max: usize) -> String {
     cut
 }
 
+/// Redacts `secret` in every string of a JSON value, keys included (a server may echo the
+/// token inside a record). Returns whether anything changed.
+pub fn redact_json(value: &mut serde_json::Value, secret: &str) -> bool {
+    use serde_json::Value;
+    if secret.is_empty() {
+        return false;
+    }
+    match value {
+        Value::String(text) if text.contains(secret) => {
+            *text = redact(text, secret);
+            true
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| redact_json(item, secret) | changed),
+        Value::Object(map) => redact_json_map(map, secret),
+        _ => false,
+    }
+}
+
+/// [`redact_json`] for an object (a record).
+pub fn redact_json_map(map: &mut serde_json::Map<String, serde_json::Value>, secret: &str) -> bool {
+    if secret.is_empty() {
+        return false;
+    }
+    if map.keys().any(|key| key.contains(secret)) {
+        // Rebuilt in order, so the record keeps its shape.
+        let entries = std::mem::take(map);
+        for (key, value) in entries {
+            map.insert(redact(&key, secret), value);
+        }
+        map.values_mut().for_each(|value| {
+            redact_json(value, secret);
+        });
+        return true;
+    }
+    map.values_mut()
+        .fold(false, |changed, value| redact_json(value, secret) | changed)
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[REDACTED]")
@@ -146,6 +186,22 @@ mod tests {
         // Nothing to hide, nothing changed but the cut.
         assert_eq!(redact_and_cut("short", Some(token), 200), "short");
         assert_eq!(redact_and_cut("abcdef", None, 3), "abc…");
+    }
+
+    #[test]
+    fn redaction_reaches_every_string_of_a_record() {
+        let mut value = serde_json::json!({
+            "a": "x tok y", "b": [1, "tok"], "tok": {"c": "tok"}, "d": true, "e": "clean"
+        });
+        assert!(redact_json(&mut value, "tok"));
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "a": "x [REDACTED] y", "b": [1, "[REDACTED]"], "[REDACTED]": {"c": "[REDACTED]"},
+                "d": true, "e": "clean"
+            })
+        );
+        assert!(!redact_json(&mut value, "tok"));
     }
 
     #[test]

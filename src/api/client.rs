@@ -152,7 +152,8 @@ impl ApiClient {
         let url = self.heartbeat_url(id);
         let what = format!("heartbeat for {}", sanitize(id.as_str()));
         let body = self.call(Method::PUT, url, Some(payload), &what).await?;
-        read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))
+        let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
+        Ok(self.scrub_record(agent))
     }
 
     /// The URL and error wording of one agent's heartbeat, built once for a sender that
@@ -189,7 +190,8 @@ impl ApiClient {
         let body = self
             .call(Method::GET, self.agents_url(Some(id), None), None, &what)
             .await?;
-        read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))
+        let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
+        Ok(self.scrub_record(agent))
     }
 
     /// `GET /api/v1/agents?…`: a bare array, or an object holding it under `items`, `data`,
@@ -201,7 +203,8 @@ impl ApiClient {
         }
         let what = "agent list";
         let body = self.call(Method::GET, url, None, what).await?;
-        read_agent_list(&body, what, self.secret()).map_err(|err| self.scrub(err))
+        let agents = read_agent_list(&body, what, self.secret()).map_err(|err| self.scrub(err))?;
+        Ok(agents.into_iter().map(|a| self.scrub_record(a)).collect())
     }
 
     /// A server that echoes the token back (in an error body, a header) must not get it
@@ -211,6 +214,16 @@ impl ApiClient {
             Some(token) => err.scrubbed(token.expose()),
             None => err,
         }
+    }
+
+    /// A record that echoes the token has it redacted in every string (keys included): every
+    /// record enters through this client, so every output (table, JSON, watch events and the
+    /// live table) shows `[REDACTED]`, the one exception to "the record exactly as sent".
+    fn scrub_record(&self, mut agent: Agent) -> Agent {
+        if let Some(token) = &self.token {
+            crate::secret::redact_json_map(&mut agent.0, token.expose());
+        }
+        agent
     }
 
     /// The token, for the error builders that quote a response (they redact it before

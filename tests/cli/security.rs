@@ -40,3 +40,62 @@ fn a_token_cut_by_the_200_character_quote_is_still_redacted() {
     assert!(ran.stdout.contains("[REDACTED]"), "{}", ran.stdout);
     assert_no_fragment(&ran);
 }
+
+/// A record that echoes the token: in a field, inside labels, in a key of its own.
+fn echoing_record(uuid: &str) -> String {
+    serde_json::json!({
+        "uuid": uuid, "name": format!("agent of {TOKEN}"), "status": "online",
+        "region": TOKEN, "labels": {"token": TOKEN}, "debug": {TOKEN: [TOKEN]},
+    })
+    .to_string()
+}
+
+#[test]
+fn a_token_echoed_in_a_record_is_redacted_in_every_output() {
+    let stub = Stub::start(|req| {
+        if req.path.starts_with("/api/v1/agents?") || req.path == "/api/v1/agents" {
+            Reply::Json(200, format!("[{}]", echoing_record("a1")))
+        } else {
+            Reply::Json(200, echoing_record("a1"))
+        }
+    });
+    let world = World::new();
+    for format in ["table", "wide", "json", "ndjson"] {
+        for command in [&["agent", "show", "a1"][..], &["agent", "list"][..]] {
+            let ran = run(world.cmd_at(&stub.url()).args(command).args(["-o", format]));
+            assert_eq!(ran.code, 0, "{}", ran.stderr);
+            assert!(
+                ran.stdout.contains("[REDACTED]"),
+                "{format}: {}",
+                ran.stdout
+            );
+        }
+    }
+    let ran = run(world
+        .cmd_at(&stub.url())
+        .args(["agent", "show", "a1", "-o", "json"]));
+    let agent: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(agent["name"], "agent of [REDACTED]");
+    assert_eq!(agent["labels"]["token"], "[REDACTED]");
+    assert_eq!(agent["debug"]["[REDACTED]"][0], "[REDACTED]");
+
+    // Watch events carry the record too.
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "watch",
+        "a1",
+        "--interval",
+        "200ms",
+        "--until",
+        "online",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("agent of [REDACTED]"), "{}", ran.stdout);
+
+    // The heartbeat's answer is a record as well.
+    let ran = run(world
+        .cmd_at(&stub.url())
+        .args(["heartbeat", "send", "a1", "-o", "json"])
+        .args(MINIMAL_BEAT));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("agent of [REDACTED]"), "{}", ran.stdout);
+}
