@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 fn main() -> ExitCode {
+    agentctl::secret::disable_core_dumps();
     install_panic_hook();
     let invocation = match agentctl::parse_args(std::env::args_os()) {
         Ok(invocation) => invocation,

@@ -130,6 +130,22 @@ pub fn redact_json_map(map: &mut serde_json::Map<String, serde_json::Value>, sec
         .fold(false, |changed, value| redact_json(value, secret) | changed)
 }
 
+/// Turns core dumps off for this process (soft and hard limit 0): a dump would hold the token.
+/// Called first thing at start-up; failing to do so is not worth stopping for.
+pub fn disable_core_dumps() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, setrlimit};
+        let _ = setrlimit(
+            Resource::Core,
+            Rlimit {
+                current: Some(0),
+                maximum: Some(0),
+            },
+        );
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[REDACTED]")

@@ -153,6 +153,7 @@ impl ApiClient {
         let what = format!("heartbeat for {}", sanitize(id.as_str()));
         let body = self.call(Method::PUT, url, Some(payload), &what).await?;
         let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
+        self.check_uuid(&agent, id, &what)?;
         Ok(self.scrub_record(agent))
     }
 
@@ -191,6 +192,7 @@ impl ApiClient {
             .call(Method::GET, self.agents_url(Some(id), None), None, &what)
             .await?;
         let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
+        self.check_uuid(&agent, id, &what)?;
         Ok(self.scrub_record(agent))
     }
 
@@ -213,6 +215,24 @@ impl ApiClient {
         match &self.token {
             Some(token) => err.scrubbed(token.expose()),
             None => err,
+        }
+    }
+
+    /// A record that names another agent than the one asked for is not an answer to the call
+    /// (a confused proxy or cache, a server bug): an API error, never printed as if it were.
+    /// A record without a uuid is taken as it is.
+    fn check_uuid(&self, agent: &Agent, id: &AgentId, what: &str) -> ApiResult<()> {
+        match agent.uuid() {
+            Some(uuid) if uuid != id.as_str() => Err(self.scrub(ApiError::new(
+                what,
+                super::error::Failure::Malformed,
+                format!(
+                    "the server answered with the record of another agent ('{}'), not '{}'",
+                    sanitize(&crate::secret::redact_and_cut(&uuid, self.secret(), 80)),
+                    sanitize(id.as_str())
+                ),
+            ))),
+            _ => Ok(()),
         }
     }
 

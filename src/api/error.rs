@@ -193,6 +193,13 @@ pub fn network_error(err: reqwest::Error, what: &str, timeout: std::time::Durati
         return error;
     }
     let chain = error_chain(&err);
+    if err.is_redirect() {
+        // The server answered (with a loop of redirects): an API error, not the network.
+        let mut error = ApiError::new(what, Failure::Redirect, chain)
+            .with_hint("the server redirects in a loop; check --host");
+        error.cause = Some(err.into());
+        return error;
+    }
     let tls = tls_cause(&chain, err.url().and_then(|u| u.host_str()));
     let mut error = if let Some((cause, hint)) = tls {
         ApiError::new(what, Failure::Tls, format!("TLS failed: {cause} ({chain})")).with_hint(hint)
