@@ -155,6 +155,7 @@ impl Context {
             retries: self.settings.retries,
             cacert: self.settings.cacert.clone(),
             allow_insecure_http: self.settings.allow_insecure_http,
+            proxy: self.settings.proxy.clone(),
         })
     }
 

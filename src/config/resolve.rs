@@ -133,6 +133,7 @@ impl Settings {
             profile,
             known_profiles,
             withheld_token,
+            proxy: crate::api::ProxyConfig::from_env(env),
         })
     }
 }

@@ -87,6 +87,8 @@ pub struct Settings {
     /// Why the selected profile's stored token is not used: --host or AGENTCTL_HOST points
     /// to another origin than the profile's host.
     pub withheld_token: Option<String>,
+    /// The proxy variables of the environment, read once (see `api::ProxyConfig`).
+    pub proxy: crate::api::ProxyConfig,
 }
 
 /// The sources of the settings that are kept as plain values in `Settings`.

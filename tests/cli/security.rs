@@ -219,3 +219,125 @@ fn core_dumps_are_off() {
     let numbers: Vec<&str> = core.split_whitespace().skip(4).take(2).collect();
     assert_eq!(numbers, ["0", "0"], "{core}");
 }
+
+/// A proxy on 127.0.0.2 that logs the head of every request it gets and refuses it (403).
+struct LoggingProxy {
+    url: String,
+    heads: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    listener: std::net::TcpListener,
+}
+
+impl LoggingProxy {
+    fn start() -> LoggingProxy {
+        let listener = std::net::TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        LoggingProxy {
+            url,
+            heads: Default::default(),
+            listener,
+        }
+    }
+
+    /// Serves the connections already waiting (the client has finished by now), then says
+    /// what they asked for.
+    fn heads(&self) -> Vec<String> {
+        use std::io::{BufRead, BufReader, Write};
+        self.listener.set_nonblocking(true).unwrap();
+        while let Ok((stream, _)) = self.listener.accept() {
+            stream.set_nonblocking(false).unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let _ = (&stream).write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+            self.heads.lock().unwrap().push(head);
+        }
+        self.heads.lock().unwrap().clone()
+    }
+}
+
+#[test]
+fn a_loopback_host_is_never_reached_through_a_proxy() {
+    let stub = Stub::start(|_| Reply::Json(200, r#"{"uuid":"a1","status":"online"}"#.into()));
+    let proxy = LoggingProxy::start();
+    let world = World::new();
+    for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        let ran = run(world
+            .cmd_at(&stub.url())
+            .env(variable, &proxy.url)
+            .args(["agent", "show", "a1", "-v"]));
+        assert_eq!(ran.code, 0, "{variable}: {}", ran.stderr);
+        assert!(!ran.stderr.contains("proxy"), "{}", ran.stderr);
+    }
+    assert_eq!(stub.requests().len(), 4);
+    assert_eq!(proxy.heads(), Vec::<String>::new());
+}
+
+#[test]
+fn a_proxy_is_honoured_and_named_by_verbose_and_the_tunnel_carries_no_token() {
+    // An https host through a loopback proxy: the client asks for a tunnel, which this proxy
+    // refuses, so nothing leaves the machine; -v says which proxy was used.
+    let proxy = LoggingProxy::start();
+    let world = World::new();
+    let ran = run(world
+        .cmd_at("https://agents.invalid")
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["agent", "show", "a1", "-v", "--retries", "0"]));
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains(&format!("proxy: {}/ (from HTTPS_PROXY)", proxy.url)),
+        "{}",
+        ran.stderr
+    );
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        heads[0].starts_with("CONNECT agents.invalid:443 "),
+        "{heads:?}"
+    );
+    assert!(
+        !heads[0].to_ascii_lowercase().contains("authorization"),
+        "{heads:?}"
+    );
+
+    // NO_PROXY sends it direct (and *.invalid never resolves: a network error, no proxy).
+    let ran = run(world
+        .cmd_at("https://agents.invalid")
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("NO_PROXY", ".invalid")
+        .args(["agent", "show", "a1", "-v", "--retries", "0"]));
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(!ran.stderr.contains("proxy:"), "{}", ran.stderr);
+    assert!(proxy.heads().len() == 1);
+}
+
+#[test]
+fn a_token_over_plain_http_through_a_proxy_is_refused_before_connecting() {
+    let world = World::new();
+    // RFC 6761: .invalid never resolves, so even a bug could not send anything anywhere.
+    let ran = run(world
+        .cmd_at("http://agents.invalid")
+        .env("HTTP_PROXY", "http://proxy.invalid:3128")
+        .args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("plain http://")
+            && ran.stderr.contains("proxy.invalid:3128")
+            && ran.stderr.contains("--allow-insecure-http"),
+        "{}",
+        ran.stderr
+    );
+    // A proxy variable that is not a usable URL is named, not silently skipped.
+    let ran = run(world
+        .cmd_at("https://agents.invalid")
+        .env("ALL_PROXY", "socks5://proxy.invalid:1080")
+        .args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("ALL_PROXY"), "{}", ran.stderr);
+}

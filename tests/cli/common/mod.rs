@@ -85,6 +85,8 @@ impl World {
             "http_proxy",
             "https_proxy",
             "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
         ] {
             cmd.env_remove(var);
         }
