@@ -6,13 +6,14 @@
 //! read-modify-write, so two logins at once never lose each other's token. A file that does not
 //! parse is an error naming the file and line, and is never rewritten.
 
+use super::safe_read::{Which, io_error, read_text};
 use crate::error::{Error, Result};
 use crate::sanitize::sanitize;
 use crate::secret::Secret;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -50,7 +51,7 @@ impl ConfigFiles {
     /// `config.toml`, or an empty one when it does not exist yet.
     pub fn read_config(&self) -> Result<ConfigDoc> {
         let path = self.config_path();
-        match read_text(&path, false)? {
+        match read_text(&path, Which::Config)? {
             Some(text) => ConfigDoc::parse(&text, &path),
             None => Ok(ConfigDoc::default()),
         }
@@ -60,7 +61,7 @@ impl ConfigFiles {
     /// others may read it.
     pub fn read_credentials(&self) -> Result<Credentials> {
         let path = self.credentials_path();
-        match read_text(&path, true)? {
+        match read_text(&path, Which::Credentials)? {
             Some(text) => Credentials::parse(&text, &path),
             None => Ok(Credentials::default()),
         }
@@ -278,57 +279,6 @@ impl Credentials {
     }
 }
 
-/// A file's text, or `None` when it does not exist. `private`: refuse a file that group or
-/// others can access (checked on the open handle, so it is the file that is then read).
-fn read_text(path: &Path, private: bool) -> Result<Option<String>> {
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(io_error("could not read", path, &err)),
-    };
-    if private {
-        let metadata = file
-            .metadata()
-            .map_err(|err| io_error("could not read", path, &err))?;
-        check_private(path, &metadata)?;
-    }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|err| io_error("could not read", path, &err))?;
-    String::from_utf8(bytes).map(Some).map_err(|err| {
-        Error::other(format!(
-            "could not read {}: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            err.utf8_error().valid_up_to()
-        ))
-        .with_hint(
-            "fix or remove the file by hand; agentctl does not rewrite a file it cannot read",
-        )
-    })
-}
-
-#[cfg(unix)]
-fn check_private(path: &Path, metadata: &fs::Metadata) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = metadata.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(Error::other(format!(
-            "{} is accessible by group or others (mode {mode:03o}); refusing to use the tokens in it",
-            path.display()
-        ))
-        .with_hint(format!(
-            "run `chmod 600 {}` (and consider replacing the tokens it holds)",
-            crate::sanitize::shell_quote(&path.to_string_lossy())
-        )));
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
-    Ok(())
-}
-
 /// "could not parse FILE: line L, column C: MESSAGE". `show_message`: false for credentials,
 /// whose parser messages may quote a token.
 fn parse_error(path: &Path, text: &str, err: &toml::de::Error, show_message: bool) -> Error {
@@ -412,10 +362,6 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
-}
-
-fn io_error(what: &str, path: &Path, err: &io::Error) -> Error {
-    Error::other(format!("{what} {}: {err}", path.display()))
 }
 
 /// A table's keys, sorted (none for no table).

@@ -6,6 +6,7 @@ mod files;
 mod global_args;
 mod keys;
 mod resolve;
+mod safe_read;
 mod settings;
 
 pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials};
