@@ -6,7 +6,7 @@
 //! read-modify-write, so two logins at once never lose each other's token. A file that does not
 //! parse is an error naming the file and line, and is never rewritten.
 
-use super::safe_read::{Which, io_error, read_text};
+use super::safe_read::{Which, check_dir, io_error, read_text};
 use crate::error::{Error, Result};
 use crate::sanitize::sanitize;
 use crate::secret::Secret;
@@ -50,6 +50,7 @@ impl ConfigFiles {
 
     /// `config.toml`, or an empty one when it does not exist yet.
     pub fn read_config(&self) -> Result<ConfigDoc> {
+        check_dir(&self.dir)?;
         let path = self.config_path();
         match read_text(&path, Which::Config)? {
             Some(text) => ConfigDoc::parse(&text, &path),
@@ -60,6 +61,7 @@ impl ConfigFiles {
     /// `credentials.toml`, or an empty one when it does not exist yet. Refused when group or
     /// others may read it.
     pub fn read_credentials(&self) -> Result<Credentials> {
+        check_dir(&self.dir)?;
         let path = self.credentials_path();
         match read_text(&path, Which::Credentials)? {
             Some(text) => Credentials::parse(&text, &path),
@@ -116,6 +118,7 @@ impl ConfigFiles {
     /// file is dropped (or the process dies).
     fn lock(&self) -> Result<File> {
         create_private_dir(&self.dir)?;
+        check_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);

@@ -49,8 +49,10 @@ pub(super) fn read_text(path: &Path, which: Which) -> Result<Option<String>> {
     if metadata.len() > MAX_FILE_BYTES {
         return Err(too_large(path));
     }
-    if which == Which::Credentials {
-        check_private(path, &metadata)?;
+    check_owner(path, &metadata)?;
+    match which {
+        Which::Credentials => check_private(path, &metadata)?,
+        Which::Config => check_not_writable_by_others(path, &metadata, "file")?,
     }
     let mut bytes = Vec::new();
     (&mut file)
@@ -138,6 +140,74 @@ fn too_large(path: &Path) -> Error {
     .with_hint("a config file holds a few profiles; fix or remove it by hand")
 }
 
+/// The config dir decides, through `config.toml`, where the token goes: like ssh's
+/// StrictModes, it is refused when it is not a directory owned by the user (or root), or
+/// when group or others may write to it. A dir that does not exist yet is fine.
+pub(super) fn check_dir(dir: &Path) -> Result<()> {
+    let metadata = match fs::metadata(dir) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(io_error("could not read the config dir", dir, &err)),
+    };
+    if !metadata.is_dir() {
+        return Err(Error::other(format!(
+            "the config dir {} is not a directory",
+            dir.display()
+        )));
+    }
+    check_owner(dir, &metadata)?;
+    check_not_writable_by_others(dir, &metadata, "dir")
+}
+
+/// Refused when owned by someone else than the user (root's files are trusted, as ssh does).
+#[cfg(unix)]
+fn check_owner(path: &Path, metadata: &fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    let owner = metadata.uid();
+    if owner != me && owner != 0 {
+        return Err(Error::other(format!(
+            "{} is owned by another user (uid {owner}, not {me}); it decides where the token \
+             goes, so agentctl refuses to use it",
+            path.display()
+        ))
+        .with_hint(format!(
+            "make it yours (`chown {me} {}`), or point --config-dir / AGENTCTL_CONFIG_DIR at a dir of your own",
+            crate::sanitize::shell_quote(&path.to_string_lossy())
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_owner(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
+    Ok(())
+}
+
+/// Refused when group or others may write to it: they could point the host elsewhere.
+#[cfg(unix)]
+fn check_not_writable_by_others(path: &Path, metadata: &fs::Metadata, what: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o022 != 0 {
+        return Err(Error::other(format!(
+            "the config {what} {} is writable by group or others (mode {mode:03o}); it decides \
+             where the token goes, so agentctl refuses to use it",
+            path.display()
+        ))
+        .with_hint(format!(
+            "run `chmod go-w {}`",
+            crate::sanitize::shell_quote(&path.to_string_lossy())
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_not_writable_by_others(_: &Path, _: &fs::Metadata, _: &str) -> Result<()> {
+    Ok(())
+}
+
 /// The credentials file: refused when group or others may access it (checked on the open
 /// handle of a regular file, never through a link, so the `chmod` hint is about the file).
 #[cfg(unix)]
@@ -222,6 +292,57 @@ mod tests {
         fs::write(files.config_path(), big).unwrap();
         let err = files.read_config().unwrap_err();
         assert!(err.message.contains("larger than 1 MiB"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_dir_or_config_file_others_may_write_is_refused_naming_the_fix() {
+        let (_dir, files) = dir();
+        fs::write(files.config_path(), "current_profile = \"a\"\n").unwrap();
+        fs::set_permissions(files.dir(), fs::Permissions::from_mode(0o777)).unwrap();
+        let err = files.read_config().unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert!(
+            err.message
+                .contains("writable by group or others (mode 777)"),
+            "{}",
+            err.message
+        );
+        assert!(err.hint.unwrap().contains("chmod go-w"));
+        assert!(files.read_credentials().is_err());
+        assert!(files.update(|_, _| Ok(())).is_err());
+        fs::set_permissions(files.dir(), fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(files.read_config().is_ok());
+        fs::set_permissions(files.config_path(), fs::Permissions::from_mode(0o664)).unwrap();
+        let err = files.read_config().unwrap_err();
+        assert!(err.message.contains("config file"), "{}", err.message);
+        fs::set_permissions(files.config_path(), fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(files.read_config().is_ok());
+    }
+
+    #[test]
+    fn files_of_another_user_are_refused() {
+        // Only root can give a file away; elsewhere this is covered by the mode checks.
+        if rustix::process::geteuid().as_raw() != 0 {
+            return;
+        }
+        let (_dir, files) = dir();
+        fs::write(files.config_path(), "current_profile = \"a\"\n").unwrap();
+        let other = Some(rustix::process::Uid::from_raw(4242));
+        rustix::fs::chown(&files.config_path(), other, None).unwrap();
+        let err = files.read_config().unwrap_err();
+        assert!(
+            err.message.contains("owned by another user (uid 4242"),
+            "{}",
+            err.message
+        );
+        rustix::fs::chown(&files.config_path(), Some(rustix::process::Uid::ROOT), None).unwrap();
+        rustix::fs::chown(files.dir(), other, None).unwrap();
+        let err = files.read_config().unwrap_err();
+        assert!(
+            err.message.contains("owned by another user"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
