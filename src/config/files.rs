@@ -194,7 +194,8 @@ impl ConfigDoc {
     }
 }
 
-/// `credentials.toml`: `[profiles.NAME] token = "…"`. `Debug` never shows a token.
+/// `credentials.toml`: `[profiles.NAME] token = "…"`, `origin = "https://host[:port]"` (the
+/// origin the token was saved for; files from before it was stored have none). `Debug` never shows a token.
 #[derive(Clone, Default, PartialEq)]
 pub struct Credentials {
     table: toml::Table,
@@ -219,6 +220,7 @@ struct CredentialsShape {
 #[allow(dead_code)]
 struct CredentialShape {
     token: Option<String>,
+    origin: Option<String>,
 }
 
 impl Credentials {
@@ -246,6 +248,28 @@ impl Credentials {
         (!token.is_empty()).then(|| Secret::new(token))
     }
 
+    /// The origin (`https://host[:port]`) a profile's token was saved for; `None` in a file
+    /// written before origins were stored.
+    pub fn token_origin(&self, profile: &str) -> Option<String> {
+        let origin = self
+            .profiles()?
+            .get(profile)?
+            .get("origin")?
+            .as_str()?
+            .trim();
+        (!origin.is_empty()).then(|| origin.to_owned())
+    }
+
+    /// Stores a token with the origin it belongs to: it is never sent anywhere else, whatever
+    /// config.toml says later (a crash between the two files' renames, a hand edit).
+    pub fn set_token_for(&mut self, profile: &str, token: &Secret, host: &url::Url) {
+        self.set_token(profile, token);
+        subtable(subtable(&mut self.table, "profiles"), profile).insert(
+            "origin".into(),
+            toml::Value::String(host.origin().ascii_serialization()),
+        );
+    }
+
     pub fn set_token(&mut self, profile: &str, token: &Secret) {
         subtable(subtable(&mut self.table, "profiles"), profile).insert(
             "token".into(),
@@ -267,6 +291,7 @@ impl Credentials {
             return false;
         };
         let removed = entry.remove("token").is_some();
+        entry.remove("origin");
         if entry.is_empty() {
             profiles.remove(profile);
         }

@@ -341,3 +341,56 @@ fn a_token_over_plain_http_through_a_proxy_is_refused_before_connecting() {
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("ALL_PROXY"), "{}", ran.stderr);
 }
+
+#[test]
+fn a_stored_token_never_goes_to_another_origin_than_the_one_it_was_saved_for() {
+    let a = Stub::start(|_| Reply::Json(200, r#"{"uuid":"a1"}"#.into()));
+    let b = Stub::start(|_| Reply::Json(200, r#"{"uuid":"a1"}"#.into()));
+    let world = World::new();
+    // A login to A was cut short between the two renames: config.toml already says B.
+    let dir = world.config_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "current_profile = \"p\"\n[profiles.p]\nhost = \"{}\"\n",
+            b.url()
+        ),
+    )
+    .unwrap();
+    let credentials = dir.join("credentials.toml");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[profiles.p]\ntoken = \"{TOKEN}\"\norigin = \"{}\"\n",
+            a.url()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &credentials,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    let ran = run(world.cmd().args(["agent", "show", "a1"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("not sending the token of profile 'p'")
+            && ran.stderr.contains(&format!("belongs to {}", a.url())),
+        "{}",
+        ran.stderr
+    );
+    let sent = b.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].header("authorization"), None);
+    // --host at the token's own origin: it goes along.
+    let ran = run(world
+        .cmd()
+        .args(["--host", &a.url(), "agent", "show", "a1"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let bearer = format!("Bearer {TOKEN}");
+    assert_eq!(
+        a.requests()[0].header("authorization"),
+        Some(bearer.as_str())
+    );
+}
