@@ -328,14 +328,14 @@ mod tests {
         let (_dir, files) = dir();
         fs::write(files.config_path(), "current_profile = \"a\"\n").unwrap();
         let other = Some(rustix::process::Uid::from_raw(4242));
-        rustix::fs::chown(&files.config_path(), other, None).unwrap();
+        rustix::fs::chown(files.config_path(), other, None).unwrap();
         let err = files.read_config().unwrap_err();
         assert!(
             err.message.contains("owned by another user (uid 4242"),
             "{}",
             err.message
         );
-        rustix::fs::chown(&files.config_path(), Some(rustix::process::Uid::ROOT), None).unwrap();
+        rustix::fs::chown(files.config_path(), Some(rustix::process::Uid::ROOT), None).unwrap();
         rustix::fs::chown(files.dir(), other, None).unwrap();
         let err = files.read_config().unwrap_err();
         assert!(
