@@ -6,6 +6,7 @@
 //! read-modify-write, so two logins at once never lose each other's token. A file that does not
 //! parse is an error naming the file and line, and is never rewritten.
 
+use super::edit::edited_text;
 use super::safe_read::{Which, check_dir, io_error, read_text};
 use crate::error::{Error, Result};
 use crate::sanitize::sanitize;
@@ -77,21 +78,34 @@ impl ConfigFiles {
     ) -> Result<R> {
         let _lock = self.lock()?;
         self.remove_stale_temp_files();
-        let original_config = self.read_config()?;
-        let original_credentials = self.read_credentials()?;
+        let (config_path, credentials_path) = (self.config_path(), self.credentials_path());
+        let config_text = read_text(&config_path, Which::Config)?;
+        let credentials_text = read_text(&credentials_path, Which::Credentials)?;
+        let original_config = match &config_text {
+            Some(text) => ConfigDoc::parse(text, &config_path)?,
+            None => ConfigDoc::default(),
+        };
+        let original_credentials = match &credentials_text {
+            Some(text) => Credentials::parse(text, &credentials_path)?,
+            None => Credentials::default(),
+        };
         let mut config = original_config.clone();
         let mut credentials = original_credentials.clone();
         let outcome = edit(&mut config, &mut credentials)?;
+        // Edited in place (comments kept), with the file's own mode.
         if config != original_config {
-            let text = format!("{CONFIG_HEADER}{}", config.to_toml(&self.config_path())?);
-            write_atomic(&self.dir, CONFIG_FILE, text.as_bytes(), 0o644)?;
+            let text = edited_text(config_text.as_deref(), CONFIG_HEADER, &config.table);
+            let mode = existing_mode(&config_path).map_or(0o644, |mode| mode & !0o022);
+            write_atomic(&self.dir, CONFIG_FILE, text.as_bytes(), mode)?;
         }
         if credentials != original_credentials {
-            let text = format!(
-                "{CREDENTIALS_HEADER}{}",
-                credentials.to_toml(&self.credentials_path())?
+            let text = edited_text(
+                credentials_text.as_deref(),
+                CREDENTIALS_HEADER,
+                &credentials.table,
             );
-            write_atomic(&self.dir, CREDENTIALS_FILE, text.as_bytes(), 0o600)?;
+            let mode = existing_mode(&credentials_path).map_or(0o600, |mode| mode & 0o700);
+            write_atomic(&self.dir, CREDENTIALS_FILE, text.as_bytes(), mode)?;
         }
         Ok(outcome)
     }
@@ -154,11 +168,6 @@ impl ConfigDoc {
         toml::from_str::<ConfigShape>(text).map_err(|err| parse_error(path, text, &err, true))?;
         let table = toml::from_str(text).map_err(|err| parse_error(path, text, &err, true))?;
         Ok(ConfigDoc { table })
-    }
-
-    fn to_toml(&self, path: &Path) -> Result<String> {
-        toml::to_string(&self.table)
-            .map_err(|err| Error::other(format!("could not write {}: {err}", path.display())))
     }
 
     pub fn current_profile(&self) -> Option<&str> {
@@ -230,12 +239,6 @@ impl Credentials {
             .map_err(|err| parse_error(path, text, &err, false))?;
         let table = toml::from_str(text).map_err(|err| parse_error(path, text, &err, false))?;
         Ok(Credentials { table })
-    }
-
-    fn to_toml(&self, path: &Path) -> Result<String> {
-        // A serializer error cannot hold a token: it only says what could not be written.
-        toml::to_string(&self.table)
-            .map_err(|_| Error::other(format!("could not write {}", path.display())))
     }
 
     pub fn token(&self, profile: &str) -> Option<Secret> {
@@ -368,6 +371,9 @@ fn write_atomic(dir: &Path, name: &str, contents: &[u8], mode: u32) -> Result<()
         #[cfg(not(unix))]
         let _ = mode;
         let mut file = options.open(&temp)?;
+        // Exactly `mode`, whatever the umask took away at creation.
+        #[cfg(unix)]
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
         file.write_all(contents)?;
         file.sync_all()?;
         drop(file);
@@ -379,6 +385,21 @@ fn write_atomic(dir: &Path, name: &str, contents: &[u8], mode: u32) -> Result<()
         return Err(io_error("could not write", &target, &err));
     }
     Ok(())
+}
+
+/// The permission bits of an existing file (it was just read, so it is a regular file).
+#[cfg(unix)]
+fn existing_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn existing_mode(_path: &Path) -> Option<u32> {
+    None
 }
 
 /// Makes the rename durable.

@@ -2,6 +2,7 @@
 //! profile holds (`keys`), the settings every command is handed (`settings`), and how they are
 //! resolved from flags, environment, the selected profile and defaults (`resolve`).
 
+mod edit;
 mod files;
 mod global_args;
 mod keys;
