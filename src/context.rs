@@ -148,14 +148,22 @@ impl Context {
 
     /// The client options these settings give.
     fn client_options(&self) -> Result<ClientOptions> {
-        Ok(ClientOptions {
-            base_url: self.host()?,
-            token: self.settings.token.as_ref().map(|t| t.value.clone()),
+        let token = self.settings.token.as_ref().map(|t| t.value.clone());
+        Ok(self.options_for(self.host()?, token))
+    }
+
+    /// The settings' client options (timeout, retries, `--cacert`, proxy, the insecure-http
+    /// rule) for a given host and token.
+    fn options_for(&self, base_url: Url, token: Option<crate::secret::Secret>) -> ClientOptions {
+        ClientOptions {
+            base_url,
+            token,
             request_timeout: self.settings.request_timeout,
             retries: self.settings.retries,
             cacert: self.settings.cacert.clone(),
             allow_insecure_http: self.settings.allow_insecure_http,
-        })
+            proxy: self.settings.proxy.clone(),
+        }
     }
 
     /// The one HTTP client for this invocation (build it once and share it).
@@ -178,18 +186,10 @@ impl Context {
 
     /// A client for a host and a token that are not the settings' own yet: `auth login` checks
     /// the token it is about to save. The other options (timeout, retries, `--cacert`, the
-    /// insecure-http rule) are the settings'; no withheld-token warning, since the settings'
+    /// insecure-http rule, the proxy) are the settings'; no withheld-token warning, since the settings'
     /// token is not the one sent.
     pub fn api_for(&self, base_url: Url, token: crate::secret::Secret) -> Result<ApiClient> {
-        let options = ClientOptions {
-            base_url,
-            token: Some(token),
-            request_timeout: self.settings.request_timeout,
-            retries: self.settings.retries,
-            cacert: self.settings.cacert.clone(),
-            allow_insecure_http: self.settings.allow_insecure_http,
-        };
-        ApiClient::new(options, self.ui.clone())
+        ApiClient::new(self.options_for(base_url, Some(token)), self.ui.clone())
     }
 
     /// The output options of this invocation, resolved once; commands hand them to `output`

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 fn main() -> ExitCode {
+    agentctl::secret::disable_core_dumps();
     install_panic_hook();
     // `COMPLETE=bash agentctl …`: the shell asks for completions (the committed scripts do this
     // on every <Tab>), answered from the clap tree plus live values such as profile names.

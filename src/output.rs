@@ -139,7 +139,18 @@ pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<S
     } else {
         serde_json::to_string_pretty(value)
     };
-    Ok(format!("{}\n", text.expect("JSON values always serialize")))
+    let text = text.expect("JSON values always serialize");
+    Ok(format!("{}\n", for_stdout(options, &text)))
+}
+
+/// JSON escapes only C0 controls: at a terminal, C1 and bidi controls are escaped too
+/// (`\u009b`); a pipe gets the bytes exactly.
+fn for_stdout<'a>(options: &OutputOptions, json: &'a str) -> std::borrow::Cow<'a, str> {
+    if options.terminal {
+        crate::sanitize::escape_json_for_terminal(json)
+    } else {
+        std::borrow::Cow::Borrowed(json)
+    }
 }
 
 /// `--jq` results, one a line.
@@ -151,7 +162,7 @@ fn jq_text(options: &OutputOptions, lines: Vec<String>) -> String {
         if options.raw && options.terminal {
             text.push_str(&sanitize(&line));
         } else {
-            text.push_str(&line);
+            text.push_str(&for_stdout(options, &line));
         }
         text.push('\n');
     }
@@ -339,6 +350,29 @@ mod tests {
             json_text(&options, &value).unwrap(),
             "\"x\\u001b]0;pwned\\u0007\"\n"
         );
+    }
+
+    #[test]
+    fn json_at_a_terminal_escapes_c1_and_bidi_controls_and_a_pipe_gets_the_bytes() {
+        let value = json!({"name": "a\u{9b}31m\u{202e}b\u{2066}c"});
+        for format in [OutputFormat::Json, OutputFormat::Ndjson] {
+            let mut options = OutputOptions::new(format);
+            let piped = json_text(&options, &value).unwrap();
+            assert!(piped.contains("a\u{9b}31m\u{202e}b\u{2066}c"), "{piped}");
+            options.terminal = true;
+            let shown = json_text(&options, &value).unwrap();
+            assert!(shown.contains(r"a\u009b31m\u202eb\u2066c"), "{shown}");
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&shown).unwrap(),
+                value
+            );
+            options.jq = Some(JqFilter::compile(".").unwrap());
+            let shown = json_text(&options, &value).unwrap();
+            assert!(
+                shown.contains(r"\u009b") && !shown.contains('\u{9b}'),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

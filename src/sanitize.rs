@@ -2,8 +2,9 @@
 //!
 //! Control characters (C0, DEL, C1) and the Unicode controls that reorder or hide text are
 //! shown escaped, never emitted: an escape sequence in an agent's name cannot retitle the
-//! window, clear the screen or move the cursor. JSON output does not pass through here; JSON's
-//! own escaping covers it.
+//! window, clear the screen or move the cursor. JSON escapes only C0 controls, so JSON written
+//! to a terminal passes through [`escape_json_for_terminal`], which escapes the rest the JSON
+//! way (`\u009b`); JSON written to a pipe stays byte-exact.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -29,6 +30,27 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
             c => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text for a terminal: the controls JSON leaves raw (DEL, C1, the bidi and zero-width
+/// ones) escaped as `\uXXXX`, which is still the same JSON. They can only occur inside strings
+/// (JSON's structure is ASCII), and C0 controls inside strings are already escaped, so the
+/// structural newlines of pretty output are left alone.
+pub fn escape_json_for_terminal(json: &str) -> Cow<'_, str> {
+    let escaped = |ch: char| needs_escape(ch) && (ch as u32) >= 0x7f;
+    if !json.chars().any(escaped) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for ch in json.chars() {
+        if escaped(ch) {
+            // Every such character is in the Basic Multilingual Plane: one \u escape each.
+            let _ = write!(out, "\\u{:04x}", ch as u32);
+        } else {
+            out.push(ch);
         }
     }
     Cow::Owned(out)
@@ -85,6 +107,28 @@ mod tests {
         assert_eq!(sanitize("\u{9b}31m"), "\\x9b31m");
         assert_eq!(sanitize("abc\u{202e}cba"), "abc\\u{202e}cba");
         assert_eq!(sanitize("\x7f"), "\\x7f");
+    }
+
+    #[test]
+    fn json_for_a_terminal_escapes_c1_and_bidi_controls_and_stays_the_same_json() {
+        let value =
+            serde_json::json!({"name": "a\u{9b}31m\u{202e}b\u{2066}c\u{7f}\u{1b}", "ok": "é✓"});
+        let json = serde_json::to_string_pretty(&value).unwrap();
+        let shown = escape_json_for_terminal(&json);
+        for raw in ['\u{9b}', '\u{202e}', '\u{2066}', '\u{7f}', '\u{1b}'] {
+            assert!(!shown.contains(raw), "{shown}");
+        }
+        assert!(
+            shown.contains(r"a\u009b31m\u202eb\u2066c\u007f\u001b"),
+            "{shown}"
+        );
+        assert!(shown.contains("é✓") && shown.contains('\n'), "{shown}");
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back, value);
+        assert!(matches!(
+            escape_json_for_terminal("{\"a\": 1}"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

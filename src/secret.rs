@@ -62,6 +62,90 @@ pub fn check_token(token: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `text` with `secret` redacted, then cut to `max` characters (`…` marks a cut). Redaction
+/// comes first, so a token is never cut into a fragment that no longer matches; and when the
+/// cut ends in the first characters of the token (the text was cut inside a `secret` that was
+/// not whole, or a fragment sat at the edge), those characters are redacted as well.
+pub fn redact_and_cut(text: &str, secret: Option<&str>, max: usize) -> String {
+    let secret = secret.filter(|s| !s.is_empty());
+    let redacted = match secret {
+        Some(secret) => redact(text, secret),
+        None => text.to_owned(),
+    };
+    if redacted.chars().count() <= max {
+        return redacted;
+    }
+    let mut cut: String = redacted.chars().take(max).collect();
+    if let Some(secret) = secret {
+        let longest_fragment = (1..secret.len())
+            .rev()
+            .filter(|&len| secret.is_char_boundary(len))
+            .find(|&len| cut.ends_with(&secret[..len]));
+        if let Some(len) = longest_fragment {
+            cut.truncate(cut.len() - len);
+            cut.push_str("[REDACTED]");
+        }
+    }
+    cut.push('…');
+    cut
+}
+
+/// Redacts `secret` in every string of a JSON value, keys included (a server may echo the
+/// token inside a record). Returns whether anything changed.
+pub fn redact_json(value: &mut serde_json::Value, secret: &str) -> bool {
+    use serde_json::Value;
+    if secret.is_empty() {
+        return false;
+    }
+    match value {
+        Value::String(text) if text.contains(secret) => {
+            *text = redact(text, secret);
+            true
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, item| redact_json(item, secret) | changed),
+        Value::Object(map) => redact_json_map(map, secret),
+        _ => false,
+    }
+}
+
+/// [`redact_json`] for an object (a record).
+pub fn redact_json_map(map: &mut serde_json::Map<String, serde_json::Value>, secret: &str) -> bool {
+    if secret.is_empty() {
+        return false;
+    }
+    if map.keys().any(|key| key.contains(secret)) {
+        // Rebuilt in order, so the record keeps its shape.
+        let entries = std::mem::take(map);
+        for (key, value) in entries {
+            map.insert(redact(&key, secret), value);
+        }
+        map.values_mut().for_each(|value| {
+            redact_json(value, secret);
+        });
+        return true;
+    }
+    map.values_mut()
+        .fold(false, |changed, value| redact_json(value, secret) | changed)
+}
+
+/// Turns core dumps off for this process (soft and hard limit 0): a dump would hold the token.
+/// Called first thing at start-up; failing to do so is not worth stopping for.
+pub fn disable_core_dumps() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, setrlimit};
+        let _ = setrlimit(
+            Resource::Core,
+            Rlimit {
+                current: Some(0),
+                maximum: Some(0),
+            },
+        );
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[REDACTED]")
@@ -100,6 +184,40 @@ mod tests {
                 .contains("not plain ASCII")
         );
         assert!(!check_token("tøken").unwrap_err().contains("tøken"));
+    }
+
+    #[test]
+    fn redaction_comes_before_the_cut_and_covers_a_cut_token() {
+        let token = "tok-5ecr3t-9f8e7d6c5b4a";
+        // The audit's case: the token after 185 characters, cut to 200.
+        let text = format!("{}{token} trailing words", "x".repeat(185));
+        let quoted = redact_and_cut(&text, Some(token), 200);
+        assert!(!quoted.contains("tok-5ecr"), "{quoted}");
+        assert!(quoted.starts_with(&"x".repeat(185)), "{quoted}");
+        assert!(quoted.contains("[REDACTED]"), "{quoted}");
+        // A token that was already cut by the server: the fragment at the edge is redacted.
+        let text = format!("{}{}", "y".repeat(195), &token[..10]) + &"z".repeat(50);
+        let quoted = redact_and_cut(&text, Some(token), 200);
+        assert_eq!(quoted, format!("{}[REDACTED]…", "y".repeat(195)));
+        // Nothing to hide, nothing changed but the cut.
+        assert_eq!(redact_and_cut("short", Some(token), 200), "short");
+        assert_eq!(redact_and_cut("abcdef", None, 3), "abc…");
+    }
+
+    #[test]
+    fn redaction_reaches_every_string_of_a_record() {
+        let mut value = serde_json::json!({
+            "a": "x tok y", "b": [1, "tok"], "tok": {"c": "tok"}, "d": true, "e": "clean"
+        });
+        assert!(redact_json(&mut value, "tok"));
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "a": "x [REDACTED] y", "b": [1, "[REDACTED]"], "[REDACTED]": {"c": "[REDACTED]"},
+                "d": true, "e": "clean"
+            })
+        );
+        assert!(!redact_json(&mut value, "tok"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::decode::{read_agent, read_agent_list};
 use super::error::{ApiError, malformed};
 use super::ids::AgentId;
 use super::models::{Agent, HeartbeatRequest};
+use super::proxy::{ChosenProxy, ProxyConfig};
 use super::transport::{is_loopback, same_origin_redirects};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sanitize::sanitize;
@@ -32,6 +33,17 @@ pub struct ClientOptions {
     pub retries: u32,
     pub cacert: Option<PathBuf>,
     pub allow_insecure_http: bool,
+    /// The proxy variables of the environment (`ProxyConfig::none()` for none).
+    pub proxy: ProxyConfig,
+}
+
+impl ClientOptions {
+    /// The proxy a request to `url` goes through, by the rules every HTTP path of the program
+    /// follows: never for a loopback host, `NO_PROXY` honoured, the scheme's variable before
+    /// `ALL_PROXY`. An unusable proxy value is an error naming the variable.
+    pub fn proxy_for(&self, url: &Url) -> std::result::Result<Option<ChosenProxy>, String> {
+        self.proxy.proxy_for(url)
+    }
 }
 
 /// See [`ApiClient::heartbeat_target`].
@@ -54,19 +66,39 @@ pub struct ApiClient {
 
 impl ApiClient {
     pub fn new(options: ClientOptions, ui: Arc<Ui>) -> Result<ApiClient> {
-        let base_url = options.base_url;
+        let base_url = options.base_url.clone();
+        let proxy = options
+            .proxy_for(&base_url)
+            .map_err(|why| Error::usage(why).with_hint("fix or unset the variable"))?;
+        // Loopback is exempt only because such a request stays on this machine (it is never
+        // proxied); through a proxy, a plain-http token crosses the network to the proxy.
+        let leaves_the_machine = !is_loopback(&base_url) || proxy.is_some();
         if options.token.is_some()
             && base_url.scheme() == "http"
-            && !is_loopback(&base_url)
+            && leaves_the_machine
             && !options.allow_insecure_http
         {
+            let through = proxy
+                .as_ref()
+                .map(|p| format!(" through the proxy {} ({})", proxy_text(&p.url), p.variable))
+                .unwrap_or_default();
             return Err(Error::usage(format!(
-                "refusing to send the token over plain http:// to {}",
+                "refusing to send the token over plain http:// to {}{through}",
                 base_url.host_str().unwrap_or("?")
             ))
             .with_hint(
                 "use an https:// host, or pass --allow-insecure-http if this network is trusted",
             ));
+        }
+        if let Some(proxy) = &proxy {
+            ui.verbose(
+                1,
+                &format!(
+                    "* proxy: {} (from {})",
+                    proxy_text(&proxy.url),
+                    proxy.variable
+                ),
+            );
         }
 
         // reqwest is built without a default crypto provider so that only ring is linked.
@@ -77,7 +109,16 @@ impl ApiClient {
             .connect_timeout(options.request_timeout.min(Duration::from_secs(10)))
             .redirect(same_origin_redirects())
             .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(30));
+            .pool_idle_timeout(Duration::from_secs(30))
+            // reqwest's own reading of the environment would proxy loopback too: the one
+            // rule is ProxyConfig's.
+            .no_proxy();
+        if options.proxy != ProxyConfig::none() {
+            let proxies = options.proxy.clone();
+            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                proxies.proxy_for(url).ok().flatten().map(|p| p.url)
+            }));
+        }
         if base_url.scheme() == "http" {
             // Plain HTTP: do not load the system root store just to never use it. Redirects
             // never leave the origin, so no TLS connection can follow.
@@ -152,7 +193,9 @@ impl ApiClient {
         let url = self.heartbeat_url(id);
         let what = format!("heartbeat for {}", sanitize(id.as_str()));
         let body = self.call(Method::PUT, url, Some(payload), &what).await?;
-        read_agent(&body, &what).map_err(|err| self.scrub(err))
+        let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
+        self.check_uuid(&agent, id, &what)?;
+        Ok(self.scrub_record(agent))
     }
 
     /// The URL and error wording of one agent's heartbeat, built once for a sender that
@@ -173,7 +216,12 @@ impl ApiClient {
             .await?;
         let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         if !is_object || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-            return Err(self.scrub(malformed(what, "expected a JSON object", &body)));
+            return Err(self.scrub(malformed(
+                what,
+                "expected a JSON object",
+                &body,
+                self.secret(),
+            )));
         }
         Ok(())
     }
@@ -184,7 +232,9 @@ impl ApiClient {
         let body = self
             .call(Method::GET, self.agents_url(Some(id), None), None, &what)
             .await?;
-        read_agent(&body, &what).map_err(|err| self.scrub(err))
+        let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
+        self.check_uuid(&agent, id, &what)?;
+        Ok(self.scrub_record(agent))
     }
 
     /// `GET /api/v1/agents?…`: a bare array, or an object holding it under `items`, `data`,
@@ -196,7 +246,8 @@ impl ApiClient {
         }
         let what = "agent list";
         let body = self.call(Method::GET, url, None, what).await?;
-        read_agent_list(&body, what).map_err(|err| self.scrub(err))
+        let agents = read_agent_list(&body, what, self.secret()).map_err(|err| self.scrub(err))?;
+        Ok(agents.into_iter().map(|a| self.scrub_record(a)).collect())
     }
 
     /// A server that echoes the token back (in an error body, a header) must not get it
@@ -208,6 +259,40 @@ impl ApiClient {
         }
     }
 
+    /// A record that names another agent than the one asked for is not an answer to the call
+    /// (a confused proxy or cache, a server bug): an API error, never printed as if it were.
+    /// A record without a uuid is taken as it is.
+    fn check_uuid(&self, agent: &Agent, id: &AgentId, what: &str) -> ApiResult<()> {
+        match agent.uuid() {
+            Some(uuid) if uuid != id.as_str() => Err(self.scrub(ApiError::new(
+                what,
+                super::error::Failure::Malformed,
+                format!(
+                    "the server answered with the record of another agent ('{}'), not '{}'",
+                    sanitize(&crate::secret::redact_and_cut(&uuid, self.secret(), 80)),
+                    sanitize(id.as_str())
+                ),
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// A record that echoes the token has it redacted in every string (keys included): every
+    /// record enters through this client, so every output (table, JSON, watch events and the
+    /// live table) shows `[REDACTED]`, the one exception to "the record exactly as sent".
+    fn scrub_record(&self, mut agent: Agent) -> Agent {
+        if let Some(token) = &self.token {
+            crate::secret::redact_json_map(&mut agent.0, token.expose());
+        }
+        agent
+    }
+
+    /// The token, for the error builders that quote a response (they redact it before
+    /// cutting the quote).
+    pub(super) fn secret(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.expose())
+    }
+
     pub(super) fn scrub_text<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         match &self.token {
             Some(token) if !token.expose().is_empty() && text.contains(token.expose()) => {
@@ -216,6 +301,15 @@ impl ApiClient {
             _ => std::borrow::Cow::Borrowed(text),
         }
     }
+}
+
+/// A proxy URL for messages: without its password.
+fn proxy_text(url: &Url) -> String {
+    let mut shown = url.clone();
+    if shown.password().is_some() {
+        let _ = shown.set_password(Some("[REDACTED]"));
+    }
+    sanitize(shown.as_str()).into_owned()
 }
 
 /// `<base>/api/v1/agents[/<id>[/<tail>]]`, the id encoded as one path segment; a path prefix
@@ -251,6 +345,7 @@ mod tests {
                 retries: 0,
                 cacert: None,
                 allow_insecure_http: false,
+                proxy: ProxyConfig::none(),
             },
             Arc::new(ui),
         )
@@ -288,6 +383,7 @@ mod tests {
             retries: 0,
             cacert: None,
             allow_insecure_http: allow,
+            proxy: ProxyConfig::none(),
         };
         for ok in [
             "http://127.0.0.1:1",

@@ -4,24 +4,36 @@ use super::error::{ApiError, malformed};
 use super::models::{Agent, json_kind};
 use serde_json::Value;
 
-fn parse_json(body: &[u8], what: &str) -> Result<Value, ApiError> {
-    serde_json::from_slice(body).map_err(|err| malformed(what, &format!("not JSON ({err})"), body))
+fn parse_json(body: &[u8], what: &str, secret: Option<&str>) -> Result<Value, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|err| malformed(what, &format!("not JSON ({err})"), body, secret))
 }
 
-/// Reads one agent record from a response body; `what` names the call in errors.
-pub fn read_agent(body: &[u8], what: &str) -> Result<Agent, ApiError> {
-    let value = parse_json(body, what)?;
+/// Reads one agent record from a response body; `what` names the call in errors, which never
+/// quote `secret` (the token).
+pub fn read_agent(body: &[u8], what: &str, secret: Option<&str>) -> Result<Agent, ApiError> {
+    let value = parse_json(body, what, secret)?;
     let kind = json_kind(&value);
-    Agent::from_value(value)
-        .map_err(|_| malformed(what, &format!("expected an agent object, got {kind}"), body))
+    Agent::from_value(value).map_err(|_| {
+        malformed(
+            what,
+            &format!("expected an agent object, got {kind}"),
+            body,
+            secret,
+        )
+    })
 }
 
 /// The envelopes a collection may come in, in the order they are tried.
 const LIST_KEYS: [&str; 5] = ["items", "data", "agents", "list", "records"];
 
 /// Reads a collection of agent records from a response body.
-pub fn read_agent_list(body: &[u8], what: &str) -> Result<Vec<Agent>, ApiError> {
-    let value = parse_json(body, what)?;
+pub fn read_agent_list(
+    body: &[u8],
+    what: &str,
+    secret: Option<&str>,
+) -> Result<Vec<Agent>, ApiError> {
+    let value = parse_json(body, what, secret)?;
     let items = match value {
         Value::Array(items) => items,
         Value::Object(mut object) => LIST_KEYS
@@ -38,6 +50,7 @@ pub fn read_agent_list(body: &[u8], what: &str) -> Result<Vec<Agent>, ApiError> 
                         LIST_KEYS.join(", ")
                     ),
                     body,
+                    secret,
                 )
             })?,
         other => {
@@ -45,6 +58,7 @@ pub fn read_agent_list(body: &[u8], what: &str) -> Result<Vec<Agent>, ApiError> 
                 what,
                 &format!("expected an array of agents, got {}", json_kind(&other)),
                 body,
+                secret,
             ));
         }
     };
@@ -58,6 +72,7 @@ pub fn read_agent_list(body: &[u8], what: &str) -> Result<Vec<Agent>, ApiError> 
                     what,
                     &format!("item {index} is {kind}, not an agent object"),
                     body,
+                    secret,
                 )
             })
         })
@@ -74,18 +89,18 @@ mod tests {
     #[test]
     fn list_envelopes() {
         let one = br#"[{"uuid":"a"}]"#;
-        assert_eq!(read_agent_list(one, "x").unwrap().len(), 1);
+        assert_eq!(read_agent_list(one, "x", None).unwrap().len(), 1);
         for key in LIST_KEYS {
             let body = format!(r#"{{"total":1,"{key}":[{{"uuid":"a"}}]}}"#);
             assert_eq!(
-                read_agent_list(body.as_bytes(), "x").unwrap()[0]
+                read_agent_list(body.as_bytes(), "x", None).unwrap()[0]
                     .uuid()
                     .unwrap(),
                 "a"
             );
         }
-        assert!(read_agent_list(br#"{"rows":[]}"#, "x").is_err());
-        assert!(read_agent_list(br#"[1]"#, "x").is_err());
+        assert!(read_agent_list(br#"{"rows":[]}"#, "x", None).is_err());
+        assert!(read_agent_list(br#"[1]"#, "x", None).is_err());
     }
 
     proptest::proptest! {
@@ -105,8 +120,8 @@ mod tests {
         /// Reading arbitrary bytes as a record or a list never panics.
         #[test]
         fn record_reader_never_panics(body in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
-            let _ = read_agent(&body, "x");
-            let _ = read_agent_list(&body, "x");
+            let _ = read_agent(&body, "x", None);
+            let _ = read_agent_list(&body, "x", None);
         }
     }
 }

@@ -116,13 +116,14 @@ impl From<ApiError> for Error {
 }
 
 /// The error for a non-2xx response, quoting what the server said.
-pub fn status_error(status: StatusCode, body: &[u8], what: &str) -> ApiError {
+/// `secret` (the token) is redacted from the quote before it is cut.
+pub fn status_error(status: StatusCode, body: &[u8], what: &str, secret: Option<&str>) -> ApiError {
     let status_text = match status.canonical_reason() {
         Some(reason) => format!("HTTP {} {reason}", status.as_u16()),
         None => format!("HTTP {}", status.as_u16()),
     };
     let mut detail = status_text;
-    if let Some(said) = server_message(body) {
+    if let Some(said) = server_message(body, secret) {
         detail.push_str(": ");
         detail.push_str(&said);
     }
@@ -139,32 +140,36 @@ pub fn status_error(status: StatusCode, body: &[u8], what: &str) -> ApiError {
 }
 
 /// What the server said in an error body: the `message`, `error`, `msg` or `detail` of a JSON
-/// object, or the start of a text body. Sanitized and cut to 200 characters.
-pub fn server_message(body: &[u8]) -> Option<String> {
+/// object, or the start of a text body. `secret` redacted, then cut to 200 characters, then
+/// sanitized.
+pub fn server_message(body: &[u8], secret: Option<&str>) -> Option<String> {
     if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) {
         for key in ["message", "error", "msg", "detail"] {
             match object.get(key) {
-                Some(Value::String(text)) if !text.trim().is_empty() => return Some(quote(text)),
+                Some(Value::String(text)) if !text.trim().is_empty() => {
+                    return Some(quote(text, secret));
+                }
                 Some(Value::Object(inner)) => {
                     if let Some(Value::String(text)) = inner.get("message") {
-                        return Some(quote(text));
+                        return Some(quote(text, secret));
                     }
-                    return Some(quote(&Value::Object(inner.clone()).to_string()));
+                    return Some(quote(&Value::Object(inner.clone()).to_string(), secret));
                 }
-                Some(value @ Value::Array(_)) => return Some(quote(&value.to_string())),
+                Some(value @ Value::Array(_)) => return Some(quote(&value.to_string(), secret)),
                 _ => {}
             }
         }
     }
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
-    (!text.is_empty()).then(|| quote(text))
+    (!text.is_empty()).then(|| quote(text, secret))
 }
 
-/// The error for a 2xx response whose body is not what was expected.
-pub fn malformed(what: &str, problem: &str, body: &[u8]) -> ApiError {
+/// The error for a 2xx response whose body is not what was expected (`secret` redacted from
+/// the quote before it is cut).
+pub fn malformed(what: &str, problem: &str, body: &[u8], secret: Option<&str>) -> ApiError {
     let text = String::from_utf8_lossy(body);
-    let snippet = quote(text.trim());
+    let snippet = quote(text.trim(), secret);
     let mut detail = format!("the server's response is not valid: {problem}");
     if snippet.is_empty() {
         detail.push_str(" (empty body)");
@@ -188,6 +193,13 @@ pub fn network_error(err: reqwest::Error, what: &str, timeout: std::time::Durati
         return error;
     }
     let chain = error_chain(&err);
+    if err.is_redirect() {
+        // The server answered (with a loop of redirects): an API error, not the network.
+        let mut error = ApiError::new(what, Failure::Redirect, chain)
+            .with_hint("the server redirects in a loop; check --host");
+        error.cause = Some(err.into());
+        return error;
+    }
     let tls = tls_cause(&chain, err.url().and_then(|u| u.host_str()));
     let mut error = if let Some((cause, hint)) = tls {
         ApiError::new(what, Failure::Tls, format!("TLS failed: {cause} ({chain})")).with_hint(hint)
@@ -271,14 +283,11 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     sanitize(&parts.join(": ")).into_owned()
 }
 
-fn quote(text: &str) -> String {
-    let cut: String = text.chars().take(QUOTE_CHARS).collect();
-    let ellipsis = if text.chars().count() > QUOTE_CHARS {
-        "…"
-    } else {
-        ""
-    };
-    format!("{}{ellipsis}", sanitize(&cut))
+/// At most 200 characters of what the server said: the token redacted first (a cut must not
+/// leave a fragment of it), then cut, then sanitized.
+fn quote(text: &str, secret: Option<&str>) -> String {
+    let cut = crate::secret::redact_and_cut(text, secret, QUOTE_CHARS);
+    sanitize(&cut).into_owned()
 }
 
 #[cfg(test)]
@@ -300,7 +309,7 @@ mod tests {
             assert_eq!(err.kind(), kind);
             assert_eq!(err.status(), None);
         }
-        let err = malformed("agent a", "not JSON", b"<html>").scrubbed("html");
+        let err = malformed("agent a", "not JSON", b"<html>", None).scrubbed("html");
         assert_eq!(
             err.to_string(),
             "agent a: the server's response is not valid: not JSON; it began: <[REDACTED]>"
@@ -310,25 +319,54 @@ mod tests {
     #[test]
     fn quotes_the_servers_words() {
         assert_eq!(
-            server_message(br#"{"message":"bad token"}"#).unwrap(),
+            server_message(br#"{"message":"bad token"}"#, None).unwrap(),
             "bad token"
         );
         assert_eq!(
-            server_message(br#"{"error":"nope","message":""}"#).unwrap(),
+            server_message(br#"{"error":"nope","message":""}"#, None).unwrap(),
             "nope"
         );
         assert_eq!(
-            server_message(br#"{"detail":{"message":"deep"}}"#).unwrap(),
+            server_message(br#"{"detail":{"message":"deep"}}"#, None).unwrap(),
             "deep"
         );
-        assert_eq!(server_message(b"upstream down\n").unwrap(), "upstream down");
-        assert_eq!(server_message(b""), None);
-        assert_eq!(server_message(b"\x1b[2Jboom").unwrap(), "\\x1b[2Jboom");
+        assert_eq!(
+            server_message(b"upstream down\n", None).unwrap(),
+            "upstream down"
+        );
+        assert_eq!(server_message(b"", None), None);
+        assert_eq!(
+            server_message(b"\x1b[2Jboom", None).unwrap(),
+            "\\x1b[2Jboom"
+        );
         let long = "x".repeat(500);
         assert_eq!(
-            server_message(long.as_bytes()).unwrap().chars().count(),
+            server_message(long.as_bytes(), None)
+                .unwrap()
+                .chars()
+                .count(),
             201
         );
+    }
+
+    #[test]
+    fn a_token_in_an_error_body_is_redacted_before_the_quote_is_cut() {
+        let token = "tok-5ecr3t-9f8e7d6c5b4a";
+        let escaped_head = "\\u0074ok-5ecr3t"; // JSON escapes hide nothing: quoting decodes first
+        let body = format!(
+            r#"{{"message":"{}{escaped_head}-9f8e7d6c5b4a and more"}}"#,
+            "x".repeat(185)
+        );
+        let said = server_message(body.as_bytes(), Some(token)).unwrap();
+        assert!(!said.contains("tok-5ecr3t"), "{said}");
+        assert!(said.contains("[REDACTED]"), "{said}");
+        let err = malformed(
+            "agent a",
+            "not JSON",
+            format!("{}{token}", "y".repeat(190)).as_bytes(),
+            Some(token),
+        );
+        assert!(!err.detail.contains("tok-5"), "{}", err.detail);
     }
 
     #[test]
@@ -341,7 +379,7 @@ mod tests {
             (500, ErrorKind::Api),
         ];
         for (code, kind) in cases {
-            let err = status_error(StatusCode::from_u16(code).unwrap(), b"{}", "GET x");
+            let err = status_error(StatusCode::from_u16(code).unwrap(), b"{}", "GET x", None);
             assert_eq!(err.kind(), kind, "{code}");
             assert_eq!(err.status(), Some(code));
             assert_eq!(err.class(), code.to_string());
@@ -350,6 +388,7 @@ mod tests {
             StatusCode::UNAUTHORIZED,
             br#"{"message":"expired"}"#,
             "GET x",
+            None,
         );
         assert_eq!(err.detail, "HTTP 401 Unauthorized: expired");
         let err = Error::from(err);

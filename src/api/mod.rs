@@ -6,6 +6,7 @@ mod decode;
 pub mod error;
 pub mod ids;
 pub mod models;
+mod proxy;
 mod transport;
 
 pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
@@ -13,4 +14,5 @@ pub use decode::{read_agent, read_agent_list};
 pub use error::{ApiError, Failure};
 pub use ids::AgentId;
 pub use models::{Agent, HeartbeatRequest};
+pub use proxy::{ChosenProxy, ProxyConfig};
 pub use transport::MAX_BODY_BYTES;

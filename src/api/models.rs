@@ -49,6 +49,10 @@ impl HeartbeatRequest {
     pub fn from_json(text: &[u8]) -> Result<HeartbeatRequest, FieldError> {
         let value: Value = serde_json::from_slice(text)
             .map_err(|err| FieldError::new("body", format!("is not valid JSON: {err}")))?;
+        // serde_json keeps the last of two equal keys; which one a server keeps is anyone's
+        // guess, so a body that names a field twice is refused.
+        serde_json::from_slice::<UniqueKeys>(text)
+            .map_err(|err| FieldError::new("body", format!("names a field twice: {err}")))?;
         let Value::Object(object) = value else {
             return Err(FieldError::new("body", "must be a JSON object"));
         };
@@ -95,6 +99,63 @@ impl HeartbeatRequest {
 /// The JSON text of a heartbeat body, as it goes over the wire.
 pub fn heartbeat_json(body: &HeartbeatRequest) -> String {
     String::from_utf8(body.to_json_bytes()).expect("JSON is UTF-8")
+}
+
+/// A JSON document checked for objects that hold the same key twice (at any depth).
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key \"{}\" appears twice",
+                    crate::sanitize::sanitize(&key)
+                )));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(UniqueKeys)
+    }
 }
 
 /// A field of a heartbeat that is not acceptable, and why.

@@ -118,7 +118,7 @@ impl ApiClient {
                 )
                 .with_hint("point --host at the address the server redirects to"));
             }
-            return Err(status_error(status, &response_body, what));
+            return Err(status_error(status, &response_body, what, self.secret()));
         }
     }
 

@@ -6,13 +6,15 @@
 //! read-modify-write, so two logins at once never lose each other's token. A file that does not
 //! parse is an error naming the file and line, and is never rewritten.
 
+use super::edit::edited_text;
+use super::safe_read::{Which, check_dir, io_error, read_text};
 use crate::error::{Error, Result};
 use crate::sanitize::sanitize;
 use crate::secret::Secret;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -49,8 +51,9 @@ impl ConfigFiles {
 
     /// `config.toml`, or an empty one when it does not exist yet.
     pub fn read_config(&self) -> Result<ConfigDoc> {
+        check_dir(&self.dir)?;
         let path = self.config_path();
-        match read_text(&path, false)? {
+        match read_text(&path, Which::Config)? {
             Some(text) => ConfigDoc::parse(&text, &path),
             None => Ok(ConfigDoc::default()),
         }
@@ -59,8 +62,9 @@ impl ConfigFiles {
     /// `credentials.toml`, or an empty one when it does not exist yet. Refused when group or
     /// others may read it.
     pub fn read_credentials(&self) -> Result<Credentials> {
+        check_dir(&self.dir)?;
         let path = self.credentials_path();
-        match read_text(&path, true)? {
+        match read_text(&path, Which::Credentials)? {
             Some(text) => Credentials::parse(&text, &path),
             None => Ok(Credentials::default()),
         }
@@ -74,21 +78,34 @@ impl ConfigFiles {
     ) -> Result<R> {
         let _lock = self.lock()?;
         self.remove_stale_temp_files();
-        let original_config = self.read_config()?;
-        let original_credentials = self.read_credentials()?;
+        let (config_path, credentials_path) = (self.config_path(), self.credentials_path());
+        let config_text = read_text(&config_path, Which::Config)?;
+        let credentials_text = read_text(&credentials_path, Which::Credentials)?;
+        let original_config = match &config_text {
+            Some(text) => ConfigDoc::parse(text, &config_path)?,
+            None => ConfigDoc::default(),
+        };
+        let original_credentials = match &credentials_text {
+            Some(text) => Credentials::parse(text, &credentials_path)?,
+            None => Credentials::default(),
+        };
         let mut config = original_config.clone();
         let mut credentials = original_credentials.clone();
         let outcome = edit(&mut config, &mut credentials)?;
+        // Edited in place (comments kept), with the file's own mode.
         if config != original_config {
-            let text = format!("{CONFIG_HEADER}{}", config.to_toml(&self.config_path())?);
-            write_atomic(&self.dir, CONFIG_FILE, text.as_bytes(), 0o644)?;
+            let text = edited_text(config_text.as_deref(), CONFIG_HEADER, &config.table);
+            let mode = existing_mode(&config_path).map_or(0o644, |mode| mode & !0o022);
+            write_atomic(&self.dir, CONFIG_FILE, text.as_bytes(), mode)?;
         }
         if credentials != original_credentials {
-            let text = format!(
-                "{CREDENTIALS_HEADER}{}",
-                credentials.to_toml(&self.credentials_path())?
+            let text = edited_text(
+                credentials_text.as_deref(),
+                CREDENTIALS_HEADER,
+                &credentials.table,
             );
-            write_atomic(&self.dir, CREDENTIALS_FILE, text.as_bytes(), 0o600)?;
+            let mode = existing_mode(&credentials_path).map_or(0o600, |mode| mode & 0o700);
+            write_atomic(&self.dir, CREDENTIALS_FILE, text.as_bytes(), mode)?;
         }
         Ok(outcome)
     }
@@ -115,6 +132,7 @@ impl ConfigFiles {
     /// file is dropped (or the process dies).
     fn lock(&self) -> Result<File> {
         create_private_dir(&self.dir)?;
+        check_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
@@ -152,11 +170,6 @@ impl ConfigDoc {
         Ok(ConfigDoc { table })
     }
 
-    fn to_toml(&self, path: &Path) -> Result<String> {
-        toml::to_string(&self.table)
-            .map_err(|err| Error::other(format!("could not write {}: {err}", path.display())))
-    }
-
     pub fn current_profile(&self) -> Option<&str> {
         self.table.get("current_profile").and_then(|v| v.as_str())
     }
@@ -190,7 +203,8 @@ impl ConfigDoc {
     }
 }
 
-/// `credentials.toml`: `[profiles.NAME] token = "…"`. `Debug` never shows a token.
+/// `credentials.toml`: `[profiles.NAME] token = "…"`, `origin = "https://host[:port]"` (the
+/// origin the token was saved for; files from before it was stored have none). `Debug` never shows a token.
 #[derive(Clone, Default, PartialEq)]
 pub struct Credentials {
     table: toml::Table,
@@ -215,6 +229,7 @@ struct CredentialsShape {
 #[allow(dead_code)]
 struct CredentialShape {
     token: Option<String>,
+    origin: Option<String>,
 }
 
 impl Credentials {
@@ -226,12 +241,6 @@ impl Credentials {
         Ok(Credentials { table })
     }
 
-    fn to_toml(&self, path: &Path) -> Result<String> {
-        // A serializer error cannot hold a token: it only says what could not be written.
-        toml::to_string(&self.table)
-            .map_err(|_| Error::other(format!("could not write {}", path.display())))
-    }
-
     pub fn token(&self, profile: &str) -> Option<Secret> {
         let token = self
             .profiles()?
@@ -240,6 +249,28 @@ impl Credentials {
             .as_str()?
             .trim();
         (!token.is_empty()).then(|| Secret::new(token))
+    }
+
+    /// The origin (`https://host[:port]`) a profile's token was saved for; `None` in a file
+    /// written before origins were stored.
+    pub fn token_origin(&self, profile: &str) -> Option<String> {
+        let origin = self
+            .profiles()?
+            .get(profile)?
+            .get("origin")?
+            .as_str()?
+            .trim();
+        (!origin.is_empty()).then(|| origin.to_owned())
+    }
+
+    /// Stores a token with the origin it belongs to: it is never sent anywhere else, whatever
+    /// config.toml says later (a crash between the two files' renames, a hand edit).
+    pub fn set_token_for(&mut self, profile: &str, token: &Secret, host: &url::Url) {
+        self.set_token(profile, token);
+        subtable(subtable(&mut self.table, "profiles"), profile).insert(
+            "origin".into(),
+            toml::Value::String(host.origin().ascii_serialization()),
+        );
     }
 
     pub fn set_token(&mut self, profile: &str, token: &Secret) {
@@ -263,6 +294,7 @@ impl Credentials {
             return false;
         };
         let removed = entry.remove("token").is_some();
+        entry.remove("origin");
         if entry.is_empty() {
             profiles.remove(profile);
         }
@@ -276,57 +308,6 @@ impl Credentials {
     fn profiles(&self) -> Option<&toml::Table> {
         self.table.get("profiles")?.as_table()
     }
-}
-
-/// A file's text, or `None` when it does not exist. `private`: refuse a file that group or
-/// others can access (checked on the open handle, so it is the file that is then read).
-fn read_text(path: &Path, private: bool) -> Result<Option<String>> {
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(io_error("could not read", path, &err)),
-    };
-    if private {
-        let metadata = file
-            .metadata()
-            .map_err(|err| io_error("could not read", path, &err))?;
-        check_private(path, &metadata)?;
-    }
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|err| io_error("could not read", path, &err))?;
-    String::from_utf8(bytes).map(Some).map_err(|err| {
-        Error::other(format!(
-            "could not read {}: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            err.utf8_error().valid_up_to()
-        ))
-        .with_hint(
-            "fix or remove the file by hand; agentctl does not rewrite a file it cannot read",
-        )
-    })
-}
-
-#[cfg(unix)]
-fn check_private(path: &Path, metadata: &fs::Metadata) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = metadata.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(Error::other(format!(
-            "{} is accessible by group or others (mode {mode:03o}); refusing to use the tokens in it",
-            path.display()
-        ))
-        .with_hint(format!(
-            "run `chmod 600 {}` (and consider replacing the tokens it holds)",
-            crate::sanitize::shell_quote(&path.to_string_lossy())
-        )));
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
-    Ok(())
 }
 
 /// "could not parse FILE: line L, column C: MESSAGE". `show_message`: false for credentials,
@@ -390,6 +371,9 @@ fn write_atomic(dir: &Path, name: &str, contents: &[u8], mode: u32) -> Result<()
         #[cfg(not(unix))]
         let _ = mode;
         let mut file = options.open(&temp)?;
+        // Exactly `mode`, whatever the umask took away at creation.
+        #[cfg(unix)]
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
         file.write_all(contents)?;
         file.sync_all()?;
         drop(file);
@@ -403,6 +387,21 @@ fn write_atomic(dir: &Path, name: &str, contents: &[u8], mode: u32) -> Result<()
     Ok(())
 }
 
+/// The permission bits of an existing file (it was just read, so it is a regular file).
+#[cfg(unix)]
+fn existing_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn existing_mode(_path: &Path) -> Option<u32> {
+    None
+}
+
 /// Makes the rename durable.
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -412,10 +411,6 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
-}
-
-fn io_error(what: &str, path: &Path, err: &io::Error) -> Error {
-    Error::other(format!("{what} {}: {err}", path.display()))
 }
 
 /// A table's keys, sorted (none for no table).

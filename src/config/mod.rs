@@ -2,10 +2,12 @@
 //! profile holds (`keys`), the settings every command is handed (`settings`), and how they are
 //! resolved from flags, environment, the selected profile and defaults (`resolve`).
 
+mod edit;
 mod files;
 mod global_args;
 mod keys;
 mod resolve;
+mod safe_read;
 mod settings;
 
 pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials};
@@ -51,6 +53,7 @@ pub fn save_profile(
 ) -> Result<SavedProfile> {
     validate_profile_name(name)?;
     let host_value = ConfigKey::Host.parse_value(host)?;
+    let host_url = keys::read_host(&host_value).map_err(crate::error::Error::usage)?;
     let token = token.expose().trim();
     crate::secret::check_token(token).map_err(crate::error::Error::usage)?;
     let token = Secret::new(token);
@@ -59,7 +62,7 @@ pub fn save_profile(
         profile.insert(ConfigKey::Host.name().into(), host_value);
         profile.remove(CREATED_BY_KEY);
         let replaced_token = credentials.token(name).is_some();
-        credentials.set_token(name, &token);
+        credentials.set_token_for(name, &token, &host_url);
         let has_current = config
             .current_profile()
             .is_some_and(|current| config.has_profile(current));
@@ -325,6 +328,70 @@ mod tests {
         );
         assert!(settings.host.is_none() && settings.token.is_none());
         assert!(!config_dir.exists());
+    }
+
+    #[test]
+    fn a_token_is_sent_only_to_the_origin_it_was_saved_for_whatever_config_toml_says() {
+        let dir = world();
+        let credentials = ConfigFiles::new(dir.path()).read_credentials().unwrap();
+        assert_eq!(
+            credentials.token_origin("prod").as_deref(),
+            Some("https://prod.example.com")
+        );
+        // A crash between the renames (or a hand edit) left prod pointing at another host.
+        ConfigFiles::new(dir.path())
+            .update(|config, _| {
+                config
+                    .profile_mut("prod")
+                    .insert("host".into(), "https://b.example.com".into());
+                Ok(())
+            })
+            .unwrap();
+        let settings = resolve_in(dir.path(), &[], &[], FilesUse::Read).unwrap();
+        assert!(settings.token.is_none());
+        let reason = settings.withheld_token.unwrap();
+        assert!(
+            reason.contains("belongs to https://prod.example.com")
+                && reason.contains("b.example.com"),
+            "{reason}"
+        );
+        // --host back at the token's own origin: it goes along.
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://prod.example.com/gw"],
+            &[],
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert_eq!(settings.token.unwrap().source, Source::Profile);
+    }
+
+    #[test]
+    fn an_old_credentials_file_without_origins_trusts_the_profiles_host() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "current_profile = \"p\"\n[profiles.p]\nhost = \"https://a.example.com\"\n",
+        )
+        .unwrap();
+        let credentials = dir.path().join("credentials.toml");
+        std::fs::write(&credentials, "[profiles.p]\ntoken = \"tok-old\"\n").unwrap();
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            &credentials,
+            std::os::unix::fs::PermissionsExt::from_mode(0o600),
+        )
+        .unwrap();
+        let settings = resolve_in(dir.path(), &[], &[], FilesUse::Read).unwrap();
+        assert_eq!(settings.token.unwrap().value.expose(), "tok-old");
+        let settings = resolve_in(
+            dir.path(),
+            &["--host", "https://b.example.com"],
+            &[],
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert!(settings.token.is_none() && settings.withheld_token.is_some());
     }
 
     #[test]

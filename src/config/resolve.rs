@@ -59,15 +59,19 @@ impl Settings {
             .map(|t| Resolved::new(Secret::new(t), Source::Env));
         // The credentials file is only read when it is needed, so CI that passes the token in
         // the environment is never stopped by a file it does not use.
-        let token = match (env_token, &files) {
-            (Some(token), _) => Some(token),
-            (None, Some(files)) => files
-                .read_credentials()?
-                .token(&profile.value)
-                .map(|t| Resolved::new(t, Source::Profile)),
-            (None, None) => None,
+        let (token, token_origin) = match (env_token, &files) {
+            (Some(token), _) => (Some(token), None),
+            (None, Some(files)) => {
+                let credentials = files.read_credentials()?;
+                let token = credentials
+                    .token(&profile.value)
+                    .map(|t| Resolved::new(t, Source::Profile));
+                (token, credentials.token_origin(&profile.value))
+            }
+            (None, None) => (None, None),
         };
-        let (token, withheld_token) = withhold_from_other_hosts(token, host.as_ref(), &stored);
+        let (token, withheld_token) =
+            withhold_from_other_hosts(token, host.as_ref(), &stored, token_origin.as_deref());
         let mut output = match global.output {
             Some(format) => Resolved::new(format, sources.output),
             None => match stored.get(ConfigKey::Output, keys::read_output)? {
@@ -133,6 +137,7 @@ impl Settings {
             profile,
             known_profiles,
             withheld_token,
+            proxy: crate::api::ProxyConfig::from_env(env),
         })
     }
 }
@@ -144,26 +149,35 @@ fn withhold_from_other_hosts(
     token: Option<Resolved<Secret>>,
     host: Option<&Resolved<Url>>,
     stored: &StoredProfile<'_>,
+    token_origin: Option<&str>,
 ) -> (Option<Resolved<Secret>>, Option<String>) {
     let (Some(stored_token), Some(host)) = (&token, host) else {
         return (token, None);
     };
-    if stored_token.source != Source::Profile || host.source == Source::Profile {
+    if stored_token.source != Source::Profile {
         return (token, None);
     }
-    let profile_host = stored
-        .table
-        .and_then(|t| t.get(ConfigKey::Host.name()))
-        .and_then(|v| keys::read_host(v).ok());
-    if profile_host
-        .as_ref()
-        .is_some_and(|p| p.origin() == host.value.origin())
-    {
-        return (token, None);
-    }
-    let belongs = match &profile_host {
-        Some(url) => format!("belongs to {}", host_text(url)),
-        None => "has no host of its own".to_owned(),
+    let host_origin = host.value.origin().ascii_serialization();
+    let belongs = match token_origin {
+        // The origin saved with the token decides, whatever config.toml or --host say.
+        Some(origin) if origin == host_origin => return (token, None),
+        Some(origin) => format!("belongs to {}", crate::sanitize::sanitize(origin)),
+        // A credentials file from before origins were stored: the token belongs to the
+        // profile's host in config.toml, as it always did.
+        None => {
+            if host.source == Source::Profile {
+                return (token, None);
+            }
+            let profile_host = stored
+                .table
+                .and_then(|t| t.get(ConfigKey::Host.name()))
+                .and_then(|v| keys::read_host(v).ok());
+            match &profile_host {
+                Some(url) if url.origin() == host.value.origin() => return (token, None),
+                Some(url) => format!("belongs to {}", host_text(url)),
+                None => "has no host of its own".to_owned(),
+            }
+        }
     };
     let reason = format!(
         "not sending the token of profile '{}' to {} ({}): it {belongs}",

@@ -87,6 +87,8 @@ pub struct Settings {
     /// Why the selected profile's stored token is not used: --host or AGENTCTL_HOST points
     /// to another origin than the profile's host.
     pub withheld_token: Option<String>,
+    /// The proxy variables of the environment, read once (see `api::ProxyConfig`).
+    pub proxy: crate::api::ProxyConfig,
 }
 
 /// The sources of the settings that are kept as plain values in `Settings`.
@@ -123,28 +125,55 @@ pub fn host_setting_name(source: Source) -> &'static str {
 /// Checks an API base URL: http or https, with a host, no query or fragment.
 pub fn parse_host(text: &str, setting: &str) -> Result<Url> {
     let text = text.trim();
+    // Quoted in errors without any password it holds.
+    let shown = without_userinfo(text);
     let url = Url::parse(text).map_err(|err| {
-        let error = Error::usage(format!("{setting}: '{text}' is not a URL ({err})"));
+        let error = Error::usage(format!("{setting}: '{shown}' is not a URL ({err})"));
         if !text.contains("://") {
-            error.with_hint(format!("did you mean https://{text} ?"))
+            error.with_hint(format!("did you mean https://{shown} ?"))
         } else {
             error
         }
     })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // Basic credentials would travel beside the bearer token, and be printed as the host.
+        return Err(Error::usage(format!(
+            "{setting}: '{shown}' carries a user name or password; agentctl authenticates \
+             with a bearer token only"
+        ))
+        .with_hint(
+            "drop the 'user:password@' part; the token comes from AGENTCTL_TOKEN or `agentctl auth login`",
+        ));
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::usage(format!(
-            "{setting}: '{text}' is not an http:// or https:// URL"
+            "{setting}: '{shown}' is not an http:// or https:// URL"
         )));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::usage(format!("{setting}: '{text}' has no host")));
+        return Err(Error::usage(format!("{setting}: '{shown}' has no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::usage(format!(
-            "{setting}: '{text}' must not carry a query or fragment"
+            "{setting}: '{shown}' must not carry a query or fragment"
         )));
     }
     Ok(url)
+}
+
+/// `text` with anything between `://` and an `@` before the path replaced by `[REDACTED]@`:
+/// a host as it may be quoted in an error, whether or not it parses.
+fn without_userinfo(text: &str) -> String {
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return text.to_owned();
+    };
+    let authority_end = text[start..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| start + i);
+    match text[start..authority_end].rfind('@') {
+        Some(at) => format!("{}[REDACTED]{}", &text[..start], &text[start + at..]),
+        None => text.to_owned(),
+    }
 }
 
 /// A host URL as it is written to a profile: `https://h`, not `https://h/`.

@@ -164,7 +164,7 @@ fn closed_stdout_is_not_an_error() {
     let server = MockServer::start();
     server.mock(|when, then| {
         when.method(GET);
-        then.status(200).body(r#"{"uuid":"x"}"#);
+        then.status(200).body(r#"{"name":"x"}"#);
     });
     let world = World::new();
     let ids: Vec<String> = (0..200).map(|i| format!("agent-{i}")).collect();

@@ -51,7 +51,7 @@ fn login_with_token_stores_it_privately_and_calls_use_it() {
             .header("authorization", format!("Bearer {TOKEN}"))
             .header("accept", "application/json")
             .body(SEED_BODY);
-        then.status(200).body(SEED_RESPONSE);
+        then.status(200).body(seed_response_for("a1"));
     });
     let world = World::new();
     let ran = login(&world, TOKEN, &["--host", &server.base_url()]);
@@ -262,7 +262,7 @@ fn precedence_env_token_over_stored_and_profile_selection() {
             when.method(GET)
                 .path("/api/v1/agents/a1")
                 .header("authorization", format!("Bearer {token}"));
-            then.status(200).body(SEED_RESPONSE);
+            then.status(200).body(seed_response_for("a1"));
         })
     }
     let prod_stored = answer(&prod, "tok-prod-stored-0001");
@@ -425,7 +425,7 @@ fn logout_removes_only_the_token_and_calls_then_go_unauthenticated() {
         when.method(GET)
             .path("/api/v1/agents/a1")
             .header_exists("authorization");
-        then.status(200).body(SEED_RESPONSE);
+        then.status(200).body(seed_response_for("a1"));
     });
     let world = World::new();
     assert_eq!(
@@ -570,7 +570,7 @@ fn a_stored_token_is_not_sent_to_a_host_given_by_flag_or_env_of_another_origin()
         when.method(GET)
             .path("/api/v1/agents/a1")
             .header("authorization", format!("Bearer {TOKEN}"));
-        then.status(200).body(SEED_RESPONSE);
+        then.status(200).body(seed_response_for("a1"));
     });
     let other_calls = other.mock(|when, then| {
         when.method(GET)

@@ -191,7 +191,7 @@ fn profile_settings_apply_below_flags_and_environment() {
         when.method(GET)
             .path("/api/v1/agents/a1")
             .header("authorization", format!("Bearer {TOKEN}"));
-        then.status(200).body(SEED_RESPONSE);
+        then.status(200).body(seed_response_for("a1"));
     });
     let world = World::new();
     let ran = run(world
@@ -232,7 +232,7 @@ fn a_bad_stored_value_is_an_error_naming_file_and_key_and_config_set_fixes_it() 
     let server = MockServer::start();
     let ok = server.mock(|when, then| {
         when.method(GET).path("/api/v1/agents/a1");
-        then.status(200).body(SEED_RESPONSE);
+        then.status(200).body(seed_response_for("a1"));
     });
     let world = World::new();
     let dir = world.config_dir();

@@ -265,6 +265,7 @@ fn the_cli_sends_shows_and_lists_and_sees_status_age_with_the_clock() {
                 retries: 0,
                 cacert: None,
                 allow_insecure_http: false,
+                proxy: agentctl::api::ProxyConfig::none(),
             },
             std::sync::Arc::new(ui),
         )

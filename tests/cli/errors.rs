@@ -111,7 +111,7 @@ fn retry_after_is_honored_then_success() {
     unavailable.up_to_n_times(1);
     let ok = server.mock(|when, then| {
         when.method(PUT);
-        then.status(200).body(SEED_RESPONSE);
+        then.status(200).body(seed_response_for("a1"));
     });
     let world = World::new();
     let started = Instant::now();

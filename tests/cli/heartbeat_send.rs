@@ -90,7 +90,7 @@ fn body_from_stdin_and_file() {
         when.method(PUT)
             .path("/api/v1/agents/web-01/heartbeat")
             .body(SEED_BODY);
-        then.status(200).body(SEED_RESPONSE);
+        then.status(200).body(seed_response_for("web-01"));
     });
     let world = World::new();
     let ran = run(world

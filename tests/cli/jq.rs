@@ -123,7 +123,7 @@ fn jq_applies_to_beats_and_simulation_summaries() {
     let beats = server.mock(|when, then| {
         when.method(PUT);
         then.status(200)
-            .json_body(serde_json::json!({"uuid": "x", "status": "online"}));
+            .json_body(serde_json::json!({"uuid": "a1", "status": "online"}));
     });
     let world = World::new();
     let ran = run(world

@@ -21,6 +21,7 @@ mod jq;
 mod jq_forms;
 mod readme;
 mod readme_scripting;
+mod security;
 mod signals;
 mod simulate;
 mod snapshots;

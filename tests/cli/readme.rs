@@ -21,7 +21,10 @@ const SKIPS: &[(&str, &str)] = &[
     ),
     ("--every", "beats until Ctrl-C"),
     ("dev-server", "runs until stopped (the test starts its own)"),
-    ("dev.env", "reads the env file of the dev-server started in the background above"),
+    (
+        "dev.env",
+        "reads the env file of the dev-server started in the background above",
+    ),
     ("kubectl", "needs a Kubernetes cluster"),
     ("docker", "needs a container runtime"),
     ("powershell", "needs PowerShell"),

@@ -42,6 +42,12 @@ pub const SEED_RESPONSE: &str = r#"{
   "region": "us-east-1"
 }"#;
 
+/// The seed's response example as the record of agent `uuid` (a record for another uuid
+/// than the one asked for is an error).
+pub fn seed_response_for(uuid: &str) -> String {
+    SEED_RESPONSE.replace("agent-abc123-def456", uuid)
+}
+
 /// A private world for one test: config dir and home in a temp dir.
 pub struct World {
     pub dir: TempDir,
@@ -78,6 +84,8 @@ impl World {
             "http_proxy",
             "https_proxy",
             "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
         ] {
             cmd.env_remove(var);
         }
