@@ -139,6 +139,9 @@ _agentctl() {
             agentctl__subcmd__heartbeat,simulate)
                 cmd="agentctl__subcmd__heartbeat__subcmd__simulate"
                 ;;
+            agentctl__subcmd__heartbeat,summary)
+                cmd="agentctl__subcmd__heartbeat__subcmd__summary"
+                ;;
             agentctl__subcmd__heartbeat__subcmd__help,help)
                 cmd="agentctl__subcmd__heartbeat__subcmd__help__subcmd__help"
                 ;;
@@ -147,6 +150,9 @@ _agentctl() {
                 ;;
             agentctl__subcmd__heartbeat__subcmd__help,simulate)
                 cmd="agentctl__subcmd__heartbeat__subcmd__help__subcmd__simulate"
+                ;;
+            agentctl__subcmd__heartbeat__subcmd__help,summary)
+                cmd="agentctl__subcmd__heartbeat__subcmd__help__subcmd__summary"
                 ;;
             agentctl__subcmd__help,agent)
                 cmd="agentctl__subcmd__help__subcmd__agent"
@@ -216,6 +222,9 @@ _agentctl() {
                 ;;
             agentctl__subcmd__help__subcmd__heartbeat,simulate)
                 cmd="agentctl__subcmd__help__subcmd__heartbeat__subcmd__simulate"
+                ;;
+            agentctl__subcmd__help__subcmd__heartbeat,summary)
+                cmd="agentctl__subcmd__help__subcmd__heartbeat__subcmd__summary"
                 ;;
             *)
                 ;;
@@ -1444,7 +1453,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__heartbeat)
-            opts="-o -r -v -q -h --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help send simulate help"
+            opts="-o -r -v -q -h --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help send simulate summary help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1494,7 +1503,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__heartbeat__subcmd__help)
-            opts="send simulate help"
+            opts="send simulate summary help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1536,6 +1545,20 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__heartbeat__subcmd__help__subcmd__simulate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentctl__subcmd__heartbeat__subcmd__help__subcmd__summary)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1640,7 +1663,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__heartbeat__subcmd__simulate)
-            opts="-o -r -v -q -h --agents --interval --duration --beats --prefix --concurrency --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            opts="-o -r -v -q -h --agents --interval --duration --beats --prefix --concurrency --shard --start-at --fail-if --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1667,6 +1690,72 @@ _agentctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-if)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json ndjson" -- "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentctl__subcmd__heartbeat__subcmd__summary)
+            opts="-o -r -v -q -h --fail-if --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --fail-if)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1980,7 +2069,7 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__help__subcmd__heartbeat)
-            opts="send simulate"
+            opts="send simulate summary"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2008,6 +2097,20 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__help__subcmd__heartbeat__subcmd__simulate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        agentctl__subcmd__help__subcmd__heartbeat__subcmd__summary)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -76,6 +76,7 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand send 'Send a heartbeat for an agent, as the agent itself would'
             cand simulate 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
+            cand summary 'Merge the JSON summaries of several simulation runs into one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;heartbeat;send'= {
@@ -114,12 +115,39 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'agentctl;heartbeat;simulate'= {
-            cand --agents 'Number of simulated agents'
+            cand --agents 'Number of simulated agents (the whole fleet, all shards together; at most 1,000,000 per process)'
             cand --interval 'Time between two beats of one agent; 0 sends back to back (closed-loop stress)'
-            cand --duration 'Stop scheduling beats after this long (beats in flight are awaited)'
+            cand --duration 'Stop sending after this long (beats in flight are awaited)'
             cand --beats 'Stop after N beats per agent'
             cand --prefix 'Prefix of the simulated agent ids'
-            cand --concurrency 'Most requests in flight at once [default: the number of agents, at most 256]'
+            cand --concurrency 'Most requests in flight at once [default: this shard''s number of agents, at most 256]'
+            cand --shard 'Run only shard I of N (0-based) of the fleet: agents [I·A/N, (I+1)·A/N)'
+            cand --start-at 'Start at this time (RFC 3339, e.g. 2026-03-01T12:00:00Z) or after this long (+30s); a time in the past starts at once'
+            cand --fail-if 'Fail (exit 8) when the run crosses this threshold: p50|p90|p99|p999|max <|<=|>|>= DUR, errors <|> N% (failed ÷ sent), rate <|> N (per second); repeatable'
+            cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
+            cand --profile 'Profile from the config file [default: the current profile]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --jq 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)'
+            cand --request-timeout 'Time limit per request [default: 10s]'
+            cand --retries 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]'
+            cand --cacert 'Add a PEM CA certificate to the trusted roots'
+            cand --config-dir 'Configuration directory [default: ~/.config/agentctl on Linux]'
+            cand -r 'With --jq: print strings without quotes, like jq -r'
+            cand --raw-output 'With --jq: print strings without quotes, like jq -r'
+            cand --no-headers 'Tables without the header row, for awk and cut'
+            cand --allow-insecure-http 'Allow sending the token over plain http:// to a host that is not loopback'
+            cand --no-color 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+            cand --no-input 'Never prompt; fail with a usage error where input is missing'
+            cand -v 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand --verbose 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+            cand -q 'Print nothing on success'
+            cand --quiet 'Print nothing on success'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'agentctl;heartbeat;summary'= {
+            cand --fail-if 'Fail (exit 8) when the merged run crosses this threshold: p50|p90|p99|p999|max <|<=|>|>= DUR, errors <|> N% (failed ÷ sent), rate <|> N (per second); repeatable'
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
             cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'
@@ -145,11 +173,14 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;heartbeat;help'= {
             cand send 'Send a heartbeat for an agent, as the agent itself would'
             cand simulate 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
+            cand summary 'Merge the JSON summaries of several simulation runs into one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'agentctl;heartbeat;help;send'= {
         }
         &'agentctl;heartbeat;help;simulate'= {
+        }
+        &'agentctl;heartbeat;help;summary'= {
         }
         &'agentctl;heartbeat;help;help'= {
         }
@@ -682,10 +713,13 @@ set edit:completion:arg-completer[agentctl] = {|@words|
         &'agentctl;help;heartbeat'= {
             cand send 'Send a heartbeat for an agent, as the agent itself would'
             cand simulate 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
+            cand summary 'Merge the JSON summaries of several simulation runs into one'
         }
         &'agentctl;help;heartbeat;send'= {
         }
         &'agentctl;help;heartbeat;simulate'= {
+        }
+        &'agentctl;help;heartbeat;summary'= {
         }
         &'agentctl;help;agent'= {
             cand show 'Show one or more agents'

@@ -54,28 +54,29 @@ complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "demo" -d 'A self-
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "generate-assets" -d 'Write the shell completions and man pages into completions/ and man/ (for maintainers)'
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
 wide\t'The table plus endpoint, platform, labels, created and last op'
 json\t'The records as the server sent them, pretty-printed'
 ndjson\t'One compact JSON object per line'"
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l no-headers -d 'Tables without the header row, for awk and cut'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -f -a "send" -d 'Send a heartbeat for an agent, as the agent itself would'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -f -a "simulate" -d 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -f -a "send" -d 'Send a heartbeat for an agent, as the agent itself would'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -f -a "simulate" -d 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -f -a "summary" -d 'Merge the JSON summaries of several simulation runs into one'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate summary help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l version -l agent-version -d 'Version of the agent binary, e.g. 1.2.3' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l uptime -d 'How long the agent has been running: seconds, or 90s, 5m, 1h30m, 2d (with --every it grows by the time elapsed, as a running agent\'s would)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l cpu -l cpu-usage -d 'CPU utilization percentage, 0–100' -r
@@ -104,12 +105,15 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l agents -d 'Number of simulated agents' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l agents -d 'Number of simulated agents (the whole fleet, all shards together; at most 1,000,000 per process)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l interval -d 'Time between two beats of one agent; 0 sends back to back (closed-loop stress)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l duration -d 'Stop scheduling beats after this long (beats in flight are awaited)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l duration -d 'Stop sending after this long (beats in flight are awaited)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l beats -d 'Stop after N beats per agent' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l prefix -d 'Prefix of the simulated agent ids' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l concurrency -d 'Most requests in flight at once [default: the number of agents, at most 256]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l concurrency -d 'Most requests in flight at once [default: this shard\'s number of agents, at most 256]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l shard -d 'Run only shard I of N (0-based) of the fleet: agents [I·A/N, (I+1)·A/N)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l start-at -d 'Start at this time (RFC 3339, e.g. 2026-03-01T12:00:00Z) or after this long (+30s); a time in the past starts at once' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l fail-if -d 'Fail (exit 8) when the run crosses this threshold: p50|p90|p99|p999|max <|<=|>|>= DUR, errors <|> N% (failed ÷ sent), rate <|> N (per second); repeatable' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
@@ -129,8 +133,29 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l fail-if -d 'Fail (exit 8) when the merged run crosses this threshold: p50|p90|p99|p999|max <|<=|>|>= DUR, errors <|> N% (failed ÷ sent), rate <|> N (per second); repeatable' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l profile -d 'Profile from the config file [default: the current profile]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
+wide\t'The table plus endpoint, platform, labels, created and last op'
+json\t'The records as the server sent them, pretty-printed'
+ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l request-timeout -d 'Time limit per request [default: 10s]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l no-headers -d 'Tables without the header row, for awk and cut'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l no-color -d 'No color (also off when stdout is not a terminal, NO_COLOR is set or TERM=dumb)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -s q -l quiet -d 'Print nothing on success'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send a heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "simulate" -d 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Merge the JSON summaries of several simulation runs into one'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l profile -d 'Profile from the config file [default: the current profile]' -r
@@ -550,6 +575,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_s
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "send" -d 'Send a heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "simulate" -d 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
+complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "summary" -d 'Merge the JSON summaries of several simulation runs into one'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "show" -d 'Show one or more agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Log in: store a host and a token in a profile'

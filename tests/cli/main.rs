@@ -15,5 +15,7 @@ mod heartbeat_send;
 mod hostile;
 mod jq;
 mod simulate;
+mod simulate_runs;
+mod simulate_shards;
 mod tls;
 mod watch;
