@@ -22,8 +22,12 @@ cargo build --release --locked --quiet
 bin=$PWD/target/release/agentctl
 work=$(mktemp -d)
 server_pid=
+extra_pids=() # servers and runs started below, stopped on any exit
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for pid in "${extra_pids[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -112,3 +116,66 @@ read -r user sys < <(tail -n1 "$work/watch.time")
 polls=$(grep -c '^GET /api/v1/agents/watch-' "$work/watch-server.log" || true)
 printf '5. watch, 1000 agents at 1s for %ss: %.2f CPU-s for %d polls  -> %.3f CPU-s per 1000 polls (target <= 0.15)\n' \
   "$seconds" "$(python3 -c "print($user+$sys)")" "$polls" "$(python3 -c "print(($user+$sys)/max($polls,1)*1000)")"
+
+# 6 and 7 take minutes and about 1 GB at the dev server: BENCH_FLEET=1 runs them.
+if [[ ${BENCH_FLEET:-0} != 1 ]]; then
+  echo "6-7. fleet runs skipped (BENCH_FLEET=1 runs them: a million agents, then 4 shards vs one run)"
+  exit 0
+fi
+
+start_server() { # $1: name; prints the URL, sets ${1}_pid
+  "$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile \
+    --delayed-after 1h --offline-after 2h >"$work/$1.out" 2>"$work/$1.err" &
+  printf -v "${1}_pid" %s $!
+  extra_pids+=($!)
+  for _ in $(seq 100); do
+    [[ -s $work/$1.out ]] && break
+    sleep 0.05
+  done
+  head -n1 "$work/$1.out" | sed 's/^listening on //'
+}
+field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, d))' "$@"; }
+agent_set() { # a digest of the sorted agent ids a server holds, and their count
+  AGENTCTL_HOST=$1 "$bin" agent list -o ndjson \
+    | python3 -c 'import json,sys,hashlib; ids=sorted(json.loads(l)["uuid"] for l in sys.stdin); print(len(ids), hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16])'
+}
+
+# 6. a million agents in one process over one full interval: peak RSS, and lateness bounded
+#    by the latency p99.9 (a beat sent more than 100 ms late has a latency above 100 ms, so
+#    p99.9 <= 100 ms means at most 0.1% of beats were that late).
+start_server fleet >"$work/fleet.url"
+fleet_host=$(cat "$work/fleet.url")
+/usr/bin/time -f %M -o "$work/fleet.rss" env AGENTCTL_HOST="$fleet_host" "$bin" heartbeat simulate \
+  --agents 1000000 --interval 60s --duration 60s -o json >"$work/fleet.json"
+kill "$fleet_pid" && wait "$fleet_pid" 2>/dev/null || true
+printf '6. 1,000,000 agents, 60s interval, 60s: peak RSS %.1f MiB (target <= 256); sent %s, ok %s, late %s; latency p50 %s ms, p99 %s ms, p99.9 %s ms (<= 100 ms: late > 100 ms <= 0.1%%, target)\n' \
+  "$(python3 -c "print($(tail -n1 "$work/fleet.rss")/1024)")" "$(field "$work/fleet.json" sent)" \
+  "$(field "$work/fleet.json" ok)" "$(field "$work/fleet.json" late)" \
+  "$(field "$work/fleet.json" 'latency_ms["p50"]')" "$(field "$work/fleet.json" 'latency_ms["p99"]')" \
+  "$(field "$work/fleet.json" 'latency_ms["p999"]')"
+
+# 7. one fleet as 4 shards started together vs one unsharded run, each against a fresh server
+agents=${BENCH_SHARD_AGENTS:-100000}
+run_fleet=(heartbeat simulate --agents "$agents" --interval 10s --duration 30s -o json)
+start_server sharded >"$work/sharded.url"
+sharded_host=$(cat "$work/sharded.url")
+start_at=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
+shard_pids=()
+for i in 0 1 2 3; do
+  AGENTCTL_HOST=$sharded_host "$bin" "${run_fleet[@]}" --shard "$i/4" --start-at "$start_at" >"$work/shard-$i.json" &
+  shard_pids+=($!)
+done
+wait "${shard_pids[@]}"
+"$bin" heartbeat summary "$work"/shard-?.json -o json >"$work/merged.json"
+sharded_set=$(agent_set "$sharded_host")
+kill "$sharded_pid" && wait "$sharded_pid" 2>/dev/null || true
+start_server whole >"$work/whole.url"
+whole_host=$(cat "$work/whole.url")
+AGENTCTL_HOST=$whole_host "$bin" "${run_fleet[@]}" >"$work/whole.json"
+whole_set=$(agent_set "$whole_host")
+kill "$whole_pid" && wait "$whole_pid" 2>/dev/null || true
+printf '7. %s agents, 4 shards vs one run: agents at the server %s vs %s (%s); sent %s vs %s (difference %s, one interval is %s); p99 %s vs %s ms\n' \
+  "$agents" "$sharded_set" "$whole_set" "$([[ $sharded_set == "$whole_set" ]] && echo same || echo DIFFERENT)" \
+  "$(field "$work/merged.json" sent)" "$(field "$work/whole.json" sent)" \
+  "$(python3 -c "print(abs($(field "$work/merged.json" sent)-$(field "$work/whole.json" sent)))")" "$agents" \
+  "$(field "$work/merged.json" 'latency_ms["p99"]')" "$(field "$work/whole.json" 'latency_ms["p99"]')"

@@ -164,9 +164,19 @@ impl Simulation {
         };
         if started && self.plan.shard_agents() > 0 {
             if self.plan.interval.is_zero() {
-                self.run_closed(stop).await;
+                self.run_closed(stop.clone()).await;
             } else {
-                self.run_open(stop).await;
+                self.run_open(stop.clone()).await;
+            }
+        }
+        // A run with --duration lasts that long, though its last beat may be due earlier
+        // (shard 0 of 4 sends nothing in the last three quarters of an interval): so every
+        // shard's window, and rate, is the run's.
+        if started && let Some(deadline) = self.deadline() {
+            tokio::select! {
+                biased;
+                _ = stop.wait_for(|stop| *stop) => {}
+                () = tokio::time::sleep_until(deadline.into()) => {}
             }
         }
         *lock(&self.finished) = Some(Instant::now().max(self.origin));

@@ -242,6 +242,27 @@ fn duration_bounds_the_run_even_when_the_schedule_falls_behind() {
         summary["sent"].as_u64().unwrap() as usize,
         stub.requests().len()
     );
+    // A shard whose last beat is due early still lasts the whole --duration, so its window
+    // and rate are the run's: agent 1 of 4 beats at 0 s and 1 s, the run ends at 1.5 s.
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "4",
+        "--interval",
+        "1s",
+        "--duration",
+        "1500ms",
+        "--shard",
+        "0/4",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary = json(&ran);
+    assert_eq!(summary["sent"], 2);
+    let duration = summary["duration_sec"].as_f64().unwrap();
+    assert!((1.5..4.0).contains(&duration), "{duration}");
     // --duration 0 is refused.
     let ran = simulate(&world, &stub.url(), &["--agents", "2", "--duration", "0"]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
