@@ -77,7 +77,17 @@ size=$(stat -c %s "$bin")
 printf '3. peak RSS of one heartbeat: %.1f MiB (target <= 16); binary: %.1f MiB (target <= 12)\n' \
   "$(python3 -c "print($rss/1024)")" "$(python3 -c "print($size/1048576)")"
 
-# 4. load: simulate vs wrk, same PUT, one after the other
+# 4. load: simulate vs wrk, same PUT, 32 connections, one after the other, three alternating
+#    rounds, the median of each. wrk sends a static request (its fastest mode: built once, no
+#    per-request Lua) and, for comparison, one that varies the agent per request like simulate.
+#    CPU µs per request from /usr/bin/time's user+sys of each process.
+cat >"$work/static.lua" <<LUA
+wrk.method = "PUT"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
 cat >"$work/put.lua" <<LUA
 wrk.method = "PUT"
 wrk.body = '$body'
@@ -89,11 +99,54 @@ request = function()
   return wrk.format(nil, string.format("/api/v1/agents/wrk-%04d/heartbeat", counter % 32))
 end
 LUA
-wrk_rps=$(wrk -t1 -c32 -d"${seconds}s" -s "$work/put.lua" "$host" | awk '/Requests\/sec/ {print $2}')
-sim_rps=$("$bin" heartbeat simulate --agents 32 --interval 0 --duration "${seconds}s" -o json \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate_per_sec"])')
-printf '4. load, %ss at 32 connections: simulate %.0f req/s, wrk %.0f req/s  -> %sx (target >= 0.7x)\n' \
-  "$seconds" "$sim_rps" "$wrk_rps" "$(ratio "$sim_rps" "$wrk_rps")"
+cpu_us() { # $1: /usr/bin/time "%U %S" file, $2: requests -> CPU µs per request
+  python3 -c 'import sys; u,s=map(float,open(sys.argv[1]).read().split()[-2:]); print(f"{(u+s)*1e6/max(float(sys.argv[2]),1):.1f}")' "$1" "$2"
+}
+wrk_round() { # $1: script; prints "req/s cpu-µs/req"
+  /usr/bin/time -f '%U %S' -o "$work/wrk.time" wrk -t1 -c32 -d"${seconds}s" -s "$1" \
+    "$host/api/v1/agents/wrk-static/heartbeat" >"$work/wrk.out"
+  local requests rps
+  requests=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+  echo "$rps $(cpu_us "$work/wrk.time" "$requests")"
+}
+sim_round() {
+  /usr/bin/time -f '%U %S' -o "$work/sim.time" "$bin" heartbeat simulate --agents 32 --interval 0 \
+    --duration "${seconds}s" -o json >"$work/sim.json"
+  local sent rps
+  sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$work/sim.json")
+  rps=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rate_per_sec"])' "$work/sim.json")
+  echo "$rps $(cpu_us "$work/sim.time" "$sent")"
+}
+: >"$work/rounds"
+for round in 1 2 3; do
+  echo "static $(wrk_round "$work/static.lua")" >>"$work/rounds"
+  echo "sim $(sim_round)" >>"$work/rounds"
+  echo "lua $(wrk_round "$work/put.lua")" >>"$work/rounds"
+done
+med() { # $1: kind, $2: column (2 req/s, 3 CPU µs)
+  awk -v k="$1" -v c="$2" '$1 == k {print $c}' "$work/rounds" | sort -g | sed -n 2p
+}
+printf '4. load, %ss at 32 connections, median of 3 alternating rounds:\n' "$seconds"
+printf '   simulate %.0f req/s, %s CPU µs/req; wrk static %.0f req/s, %s CPU µs/req; wrk Lua %.0f req/s, %s CPU µs/req\n' \
+  "$(med sim 2)" "$(med sim 3)" "$(med static 2)" "$(med static 3)" "$(med lua 2)" "$(med lua 3)"
+printf '   simulate / wrk static: %sx req/s (target >= 0.9x), %sx CPU per request (target <= 1.2x)\n' \
+  "$(ratio "$(med sim 2)" "$(med static 2)")" "$(ratio "$(med sim 3)" "$(med static 3)")"
+printf '   rounds (kind req/s CPU-µs/req): %s\n' "$(tr '\n' ';' <"$work/rounds")"
+
+# 4b. latency at low load: an open-model run of 50 agents at 1s against the idle server, its
+#     p50 next to one curl PUT's median (hyperfine)
+hyperfine -N --warmup 20 --runs 200 --export-json "$work/curl.json" "$(quoted "${curl_put[@]}")" >/dev/null 2>&1
+"$bin" heartbeat simulate --agents 50 --interval 1s --duration 10s -o json >"$work/low.json"
+low_p50=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["latency_ms"]["p50"])' "$work/low.json")
+curl_ms=$(python3 -c "print($(median "$work/curl.json" 0)*1000)")
+# curl's own timing of the request (time_total), without its process start-up
+for _ in $(seq 200); do
+  "${curl_put[@]}" -w '%{time_total}\n'
+done >"$work/curl.times"
+curl_request_ms=$(sort -g "$work/curl.times" | sed -n 100p | python3 -c 'import sys; print(float(sys.stdin.read())*1000)')
+printf '4b. --agents 50 --interval 1s --duration 10s: p50 %.3f ms; one curl PUT: hyperfine median %.3f ms, curl time_total median %.3f ms  -> %+.3f ms from the latter (target within 0.2 ms)\n' \
+  "$low_p50" "$curl_ms" "$curl_request_ms" "$(python3 -c "print($low_p50-$curl_request_ms)")"
 
 # 5. watch: CPU per 1000 polls over 1000 agents at --interval 1s. A second dev server logs
 #    each request (-v), so the polls are counted where they arrive, not estimated.

@@ -10,12 +10,14 @@
 //! Closed model (interval 0): `concurrency` workers each send the next beat as soon as their
 //! previous one has answered; latency is then the plain request time.
 
+pub mod pacer;
 pub mod shard;
 pub mod stats;
 pub mod threshold;
 pub mod walk;
 
 use crate::api::{AgentId, ApiClient, HeartbeatTarget};
+use pacer::Pacer;
 use shard::Shard;
 use stats::{Stats, Summary, Window};
 use std::ops::Range;
@@ -220,30 +222,38 @@ impl Simulation {
         let late_after = self.plan.late_after();
         let deadline = self.deadline();
         let shard_agents = self.plan.shard_agents();
+        let mut pacer = {
+            let (plan, origin, total) = (self.plan.clone(), self.origin, self.total_beats());
+            Pacer::start(
+                move |beat| {
+                    if total.is_some_and(|total| beat >= total) {
+                        return None;
+                    }
+                    let due = origin + plan.due_offset(beat);
+                    deadline
+                        .is_none_or(|deadline| due < deadline)
+                        .then_some(due)
+                },
+                self.plan.concurrency.max(64),
+            )
+        };
         let mut tasks = JoinSet::new();
-        for beat in 0.. {
-            if self.total_beats().is_some_and(|total| beat >= total) {
-                break;
-            }
-            let due = self.origin + self.plan.due_offset(beat);
-            if deadline.is_some_and(|deadline| due >= deadline) {
-                break;
-            }
-            let permit = tokio::select! {
+        loop {
+            let next = tokio::select! {
                 biased;
                 _ = stop.wait_for(|stop| *stop) => break,
                 // The deadline is a wall-clock bound: a schedule that has fallen behind (a
                 // full --concurrency, a slow server) stops at it too, rather than catching up
                 // on beats that were due before it.
                 () = sleep_until_deadline(deadline) => break,
-                permit = async {
-                    // Behind schedule (a burst of beats due within one timer tick, or a full
-                    // --concurrency): send at once rather than round-trip through the timer.
-                    if due > Instant::now() {
-                        tokio::time::sleep_until(due.into()).await;
-                    }
-                    in_flight.clone().acquire_owned().await
-                } => permit.expect("the semaphore is never closed"),
+                next = async {
+                    let (beat, due) = pacer.next().await?;
+                    let permit = in_flight.clone().acquire_owned().await;
+                    Some((beat, due, permit.expect("the semaphore is never closed")))
+                } => next,
+            };
+            let Some((beat, due, permit)) = next else {
+                break;
             };
             let simulation = Arc::clone(self);
             let agent = (beat % shard_agents) as usize;
@@ -254,6 +264,7 @@ impl Simulation {
             });
             while tasks.try_join_next().is_some() {}
         }
+        drop(pacer);
         while tasks.join_next().await.is_some() {}
     }
 
