@@ -8,6 +8,12 @@ use std::sync::Arc;
 
 fn main() -> ExitCode {
     install_panic_hook();
+    // `COMPLETE=bash agentctl …`: the shell asks for completions (the committed scripts do this
+    // on every <Tab>), answered from the clap tree plus live values such as profile names.
+    // Without COMPLETE this returns at once.
+    clap_complete::CompleteEnv::with_factory(agentctl::cli::command)
+        .completer("agentctl")
+        .complete();
     let invocation = match agentctl::parse_args(std::env::args_os()) {
         Ok(invocation) => invocation,
         Err(err) => {
@@ -43,14 +49,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(agentctl::run(invocation, ui.clone()));
     // Do not wait for idle keep-alive connections or stray tasks on the way out.
     runtime.shutdown_background();
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(err) => {
-            ui.error(&err);
-            ExitCode::from(err.exit_code())
-        }
-    }
+    ExitCode::from(agentctl::exit_code(outcome, &ui))
 }
 
 /// A panic is a bug: say so briefly, with where it happened but none of the values involved

@@ -15,14 +15,14 @@ use std::time::SystemTime;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
-    /// One row per agent
+    /// Aligned columns, for people (agents: one row each)
     #[default]
     Table,
-    /// The table plus endpoint, platform, labels, created and last op
+    /// The table with more columns (agents: endpoint, platform, labels, created, last op)
     Wide,
-    /// The records as the server sent them, pretty-printed
+    /// JSON, pretty-printed (records exactly as the server sent them)
     Json,
-    /// One compact JSON object per line
+    /// One compact JSON value per line, for scripts and streams
     Ndjson,
 }
 
@@ -95,6 +95,15 @@ pub fn print_agents(
             print_json(ui, options, &value)
         }
         OutputFormat::Ndjson => {
+            if let Some(jq) = &options.jq {
+                // The records are the filter's stream of inputs: `input`/`inputs` read the
+                // records that follow, as `… -o ndjson | jq` would.
+                let records: Vec<serde_json::Value> = agents
+                    .iter()
+                    .map(|agent| serde_json::Value::Object(agent.0.clone()))
+                    .collect();
+                return ui.data(&jq_text(options, jq.apply_all(&records, options.raw)?));
+            }
             let mut text = String::new();
             for agent in agents {
                 text.push_str(&json_text(
@@ -123,18 +132,7 @@ pub fn print_json(ui: &Ui, options: &OutputOptions, value: &serde_json::Value) -
 /// The text `print_json` writes, newline-terminated.
 pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<String> {
     if let Some(jq) = &options.jq {
-        let mut text = String::new();
-        for line in jq.apply(value, options.raw)? {
-            // Raw strings are the server's own bytes: escaped before they reach a terminal
-            // (JSON results are escaped by JSON itself).
-            if options.raw && options.terminal {
-                text.push_str(&sanitize(&line));
-            } else {
-                text.push_str(&line);
-            }
-            text.push('\n');
-        }
-        return Ok(text);
+        return Ok(jq_text(options, jq.apply(value, options.raw)?));
     }
     let text = if options.format == OutputFormat::Ndjson {
         serde_json::to_string(value)
@@ -142,6 +140,22 @@ pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<S
         serde_json::to_string_pretty(value)
     };
     Ok(format!("{}\n", text.expect("JSON values always serialize")))
+}
+
+/// `--jq` results, one a line.
+fn jq_text(options: &OutputOptions, lines: Vec<String>) -> String {
+    let mut text = String::new();
+    for line in lines {
+        // Raw strings are the server's own bytes: escaped before they reach a terminal
+        // (JSON results are escaped by JSON itself).
+        if options.raw && options.terminal {
+            text.push_str(&sanitize(&line));
+        } else {
+            text.push_str(&line);
+        }
+        text.push('\n');
+    }
+    text
 }
 
 const COLUMNS: [&str; 7] = [

@@ -15,6 +15,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_HOST",
+        hide_env_values = true,
         value_name = "URL",
         help_heading = "Global options"
     )]
@@ -25,6 +26,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_PROFILE",
+        add = clap_complete::ArgValueCandidates::new(crate::complete::profiles),
+        hide_env_values = true,
         value_name = "NAME",
         help_heading = "Global options"
     )]
@@ -36,6 +39,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_OUTPUT",
+        hide_env_values = true,
         value_enum,
         value_name = "FMT",
         help_heading = "Global options"
@@ -92,6 +96,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_CONFIG_DIR",
+        hide_env_values = true,
         value_name = "DIR",
         help_heading = "Global options"
     )]

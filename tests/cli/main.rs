@@ -1,5 +1,7 @@
 //! The one integration test binary: drives the real `agentctl` binary over loopback.
 
+#![forbid(unsafe_code)]
+
 mod common;
 
 mod agent_list;
@@ -14,8 +16,12 @@ mod heartbeat_every;
 mod heartbeat_send;
 mod hostile;
 mod jq;
+mod jq_forms;
+mod readme;
 mod simulate;
 mod simulate_runs;
 mod simulate_shards;
+mod snapshots;
 mod tls;
+mod version;
 mod watch;

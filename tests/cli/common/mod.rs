@@ -3,15 +3,13 @@
 
 #![allow(dead_code)]
 
-pub mod script_server;
-
 use assert_cmd::Command;
 use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
 
+pub mod inproc;
 pub mod stub;
-pub mod tls_stub;
 
 /// The token every test sends; no output may ever contain it.
 pub const TOKEN: &str = "tok-5ecr3t-9f8e7d6c5b4a";
@@ -104,13 +102,25 @@ pub struct Ran {
     pub stderr: String,
 }
 
-pub fn run(cmd: &mut Command) -> Ran {
-    let output = cmd.output().expect("agentctl runs");
-    let ran = Ran {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+/// Something that runs agentctl once: the binary (assert_cmd) or the in-process runner.
+pub trait Launch {
+    fn launch(&mut self) -> Ran;
+}
+
+impl Launch for Command {
+    fn launch(&mut self) -> Ran {
+        let output = self.output().expect("agentctl runs");
+        Ran {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs it and checks what must hold for every run.
+pub fn run(cmd: &mut impl Launch) -> Ran {
+    let ran = cmd.launch();
     assert_clean(&ran);
     ran
 }
