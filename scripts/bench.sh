@@ -22,8 +22,12 @@ cargo build --release --locked --quiet
 bin=$PWD/target/release/agentctl
 work=$(mktemp -d)
 server_pid=
+extra_pids=() # servers and runs started below, stopped on any exit
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for pid in "${extra_pids[@]}"; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -73,7 +77,17 @@ size=$(stat -c %s "$bin")
 printf '3. peak RSS of one heartbeat: %.1f MiB (target <= 16); binary: %.1f MiB (target <= 12)\n' \
   "$(python3 -c "print($rss/1024)")" "$(python3 -c "print($size/1048576)")"
 
-# 4. load: simulate vs wrk, same PUT, one after the other
+# 4. load: simulate vs wrk, same PUT, 32 connections, one after the other, three alternating
+#    rounds, the median of each. wrk sends a static request (its fastest mode: built once, no
+#    per-request Lua) and, for comparison, one that varies the agent per request like simulate.
+#    CPU µs per request from /usr/bin/time's user+sys of each process.
+cat >"$work/static.lua" <<LUA
+wrk.method = "PUT"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
 cat >"$work/put.lua" <<LUA
 wrk.method = "PUT"
 wrk.body = '$body'
@@ -85,11 +99,54 @@ request = function()
   return wrk.format(nil, string.format("/api/v1/agents/wrk-%04d/heartbeat", counter % 32))
 end
 LUA
-wrk_rps=$(wrk -t1 -c32 -d"${seconds}s" -s "$work/put.lua" "$host" | awk '/Requests\/sec/ {print $2}')
-sim_rps=$("$bin" heartbeat simulate --agents 32 --interval 0 --duration "${seconds}s" -o json \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["rate_per_sec"])')
-printf '4. load, %ss at 32 connections: simulate %.0f req/s, wrk %.0f req/s  -> %sx (target >= 0.7x)\n' \
-  "$seconds" "$sim_rps" "$wrk_rps" "$(ratio "$sim_rps" "$wrk_rps")"
+cpu_us() { # $1: /usr/bin/time "%U %S" file, $2: requests -> CPU µs per request
+  python3 -c 'import sys; u,s=map(float,open(sys.argv[1]).read().split()[-2:]); print(f"{(u+s)*1e6/max(float(sys.argv[2]),1):.1f}")' "$1" "$2"
+}
+wrk_round() { # $1: script; prints "req/s cpu-µs/req"
+  /usr/bin/time -f '%U %S' -o "$work/wrk.time" wrk -t1 -c32 -d"${seconds}s" -s "$1" \
+    "$host/api/v1/agents/wrk-static/heartbeat" >"$work/wrk.out"
+  local requests rps
+  requests=$(awk '/requests in/ {print $1}' "$work/wrk.out")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+  echo "$rps $(cpu_us "$work/wrk.time" "$requests")"
+}
+sim_round() {
+  /usr/bin/time -f '%U %S' -o "$work/sim.time" "$bin" heartbeat simulate --agents 32 --interval 0 \
+    --duration "${seconds}s" -o json >"$work/sim.json"
+  local sent rps
+  sent=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sent"])' "$work/sim.json")
+  rps=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rate_per_sec"])' "$work/sim.json")
+  echo "$rps $(cpu_us "$work/sim.time" "$sent")"
+}
+: >"$work/rounds"
+for round in 1 2 3; do
+  echo "static $(wrk_round "$work/static.lua")" >>"$work/rounds"
+  echo "sim $(sim_round)" >>"$work/rounds"
+  echo "lua $(wrk_round "$work/put.lua")" >>"$work/rounds"
+done
+med() { # $1: kind, $2: column (2 req/s, 3 CPU µs)
+  awk -v k="$1" -v c="$2" '$1 == k {print $c}' "$work/rounds" | sort -g | sed -n 2p
+}
+printf '4. load, %ss at 32 connections, median of 3 alternating rounds:\n' "$seconds"
+printf '   simulate %.0f req/s, %s CPU µs/req; wrk static %.0f req/s, %s CPU µs/req; wrk Lua %.0f req/s, %s CPU µs/req\n' \
+  "$(med sim 2)" "$(med sim 3)" "$(med static 2)" "$(med static 3)" "$(med lua 2)" "$(med lua 3)"
+printf '   simulate / wrk static: %sx req/s (target >= 0.9x), %sx CPU per request (target <= 1.2x)\n' \
+  "$(ratio "$(med sim 2)" "$(med static 2)")" "$(ratio "$(med sim 3)" "$(med static 3)")"
+printf '   rounds (kind req/s CPU-µs/req): %s\n' "$(tr '\n' ';' <"$work/rounds")"
+
+# 4b. latency at low load: an open-model run of 50 agents at 1s against the idle server, its
+#     p50 next to one curl PUT's median (hyperfine)
+hyperfine -N --warmup 20 --runs 200 --export-json "$work/curl.json" "$(quoted "${curl_put[@]}")" >/dev/null 2>&1
+"$bin" heartbeat simulate --agents 50 --interval 1s --duration 10s -o json >"$work/low.json"
+low_p50=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["latency_ms"]["p50"])' "$work/low.json")
+curl_ms=$(python3 -c "print($(median "$work/curl.json" 0)*1000)")
+# curl's own timing of the request (time_total), without its process start-up
+for _ in $(seq 200); do
+  "${curl_put[@]}" -w '%{time_total}\n'
+done >"$work/curl.times"
+curl_request_ms=$(sort -g "$work/curl.times" | sed -n 100p | python3 -c 'import sys; print(float(sys.stdin.read())*1000)')
+printf '4b. --agents 50 --interval 1s --duration 10s: p50 %.3f ms; one curl PUT: hyperfine median %.3f ms, curl time_total median %.3f ms  -> %+.3f ms from the latter (target within 0.2 ms)\n' \
+  "$low_p50" "$curl_ms" "$curl_request_ms" "$(python3 -c "print($low_p50-$curl_request_ms)")"
 
 # 5. watch: CPU per 1000 polls over 1000 agents at --interval 1s. A second dev server logs
 #    each request (-v), so the polls are counted where they arrive, not estimated.
@@ -112,3 +169,66 @@ read -r user sys < <(tail -n1 "$work/watch.time")
 polls=$(grep -c '^GET /api/v1/agents/watch-' "$work/watch-server.log" || true)
 printf '5. watch, 1000 agents at 1s for %ss: %.2f CPU-s for %d polls  -> %.3f CPU-s per 1000 polls (target <= 0.15)\n' \
   "$seconds" "$(python3 -c "print($user+$sys)")" "$polls" "$(python3 -c "print(($user+$sys)/max($polls,1)*1000)")"
+
+# 6 and 7 take minutes and about 1 GB at the dev server: BENCH_FLEET=1 runs them.
+if [[ ${BENCH_FLEET:-0} != 1 ]]; then
+  echo "6-7. fleet runs skipped (BENCH_FLEET=1 runs them: a million agents, then 4 shards vs one run)"
+  exit 0
+fi
+
+start_server() { # $1: name; prints the URL, sets ${1}_pid
+  "$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile \
+    --delayed-after 1h --offline-after 2h >"$work/$1.out" 2>"$work/$1.err" &
+  printf -v "${1}_pid" %s $!
+  extra_pids+=($!)
+  for _ in $(seq 100); do
+    [[ -s $work/$1.out ]] && break
+    sleep 0.05
+  done
+  head -n1 "$work/$1.out" | sed 's/^listening on //'
+}
+field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, d))' "$@"; }
+agent_set() { # a digest of the sorted agent ids a server holds, and their count
+  AGENTCTL_HOST=$1 "$bin" agent list -o ndjson \
+    | python3 -c 'import json,sys,hashlib; ids=sorted(json.loads(l)["uuid"] for l in sys.stdin); print(len(ids), hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16])'
+}
+
+# 6. a million agents in one process over one full interval: peak RSS, and lateness bounded
+#    by the latency p99.9 (a beat sent more than 100 ms late has a latency above 100 ms, so
+#    p99.9 <= 100 ms means at most 0.1% of beats were that late).
+start_server fleet >"$work/fleet.url"
+fleet_host=$(cat "$work/fleet.url")
+/usr/bin/time -f %M -o "$work/fleet.rss" env AGENTCTL_HOST="$fleet_host" "$bin" heartbeat simulate \
+  --agents 1000000 --interval 60s --duration 60s -o json >"$work/fleet.json"
+kill "$fleet_pid" && wait "$fleet_pid" 2>/dev/null || true
+printf '6. 1,000,000 agents, 60s interval, 60s: peak RSS %.1f MiB (target <= 256); sent %s, ok %s, late %s; latency p50 %s ms, p99 %s ms, p99.9 %s ms (<= 100 ms: late > 100 ms <= 0.1%%, target)\n' \
+  "$(python3 -c "print($(tail -n1 "$work/fleet.rss")/1024)")" "$(field "$work/fleet.json" sent)" \
+  "$(field "$work/fleet.json" ok)" "$(field "$work/fleet.json" late)" \
+  "$(field "$work/fleet.json" 'latency_ms["p50"]')" "$(field "$work/fleet.json" 'latency_ms["p99"]')" \
+  "$(field "$work/fleet.json" 'latency_ms["p999"]')"
+
+# 7. one fleet as 4 shards started together vs one unsharded run, each against a fresh server
+agents=${BENCH_SHARD_AGENTS:-100000}
+run_fleet=(heartbeat simulate --agents "$agents" --interval 10s --duration 30s -o json)
+start_server sharded >"$work/sharded.url"
+sharded_host=$(cat "$work/sharded.url")
+start_at=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
+shard_pids=()
+for i in 0 1 2 3; do
+  AGENTCTL_HOST=$sharded_host "$bin" "${run_fleet[@]}" --shard "$i/4" --start-at "$start_at" >"$work/shard-$i.json" &
+  shard_pids+=($!)
+done
+wait "${shard_pids[@]}"
+"$bin" heartbeat summary "$work"/shard-?.json -o json >"$work/merged.json"
+sharded_set=$(agent_set "$sharded_host")
+kill "$sharded_pid" && wait "$sharded_pid" 2>/dev/null || true
+start_server whole >"$work/whole.url"
+whole_host=$(cat "$work/whole.url")
+AGENTCTL_HOST=$whole_host "$bin" "${run_fleet[@]}" >"$work/whole.json"
+whole_set=$(agent_set "$whole_host")
+kill "$whole_pid" && wait "$whole_pid" 2>/dev/null || true
+printf '7. %s agents, 4 shards vs one run: agents at the server %s vs %s (%s); sent %s vs %s (difference %s, one interval is %s); p99 %s vs %s ms\n' \
+  "$agents" "$sharded_set" "$whole_set" "$([[ $sharded_set == "$whole_set" ]] && echo same || echo DIFFERENT)" \
+  "$(field "$work/merged.json" sent)" "$(field "$work/whole.json" sent)" \
+  "$(python3 -c "print(abs($(field "$work/merged.json" sent)-$(field "$work/whole.json" sent)))")" "$agents" \
+  "$(field "$work/merged.json" 'latency_ms["p99"]')" "$(field "$work/whole.json" 'latency_ms["p99"]')"

@@ -10,25 +10,39 @@
 //! Closed model (interval 0): `concurrency` workers each send the next beat as soon as their
 //! previous one has answered; latency is then the plain request time.
 
+pub mod pacer;
+pub mod shard;
 pub mod stats;
+pub mod threshold;
 pub mod walk;
 
 use crate::api::{AgentId, ApiClient, HeartbeatTarget};
-use stats::{Stats, Summary};
+use pacer::Pacer;
+use shard::Shard;
+use stats::{Stats, Summary, Window};
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
+use threshold::Threshold;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use walk::AgentWalk;
 
+/// Up to this many agents, each one's URL is built once; above it, per beat (a URL costs
+/// ~200 bytes, which a million agents cannot each keep under the memory budget).
+const CACHED_TARGETS: u64 = 10_000;
+
 /// What to simulate.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The whole fleet, all shards together.
     pub agents: u64,
+    /// This process's slice of it.
+    pub shard: Shard,
     /// Zero: closed loop, back to back.
     pub interval: Duration,
-    /// Stop scheduling beats due this long after the start.
+    /// Stop sending this long after the start.
     pub duration: Option<Duration>,
     /// Stop after this many beats per agent.
     pub beats: Option<u64>,
@@ -43,62 +57,144 @@ impl Plan {
         (self.interval / 10).max(Duration::from_millis(50))
     }
 
-    /// `<prefix>0001` … : numbered from 1, zero-padded to at least 4 digits.
-    pub fn agent_ids(&self) -> Result<Vec<AgentId>, String> {
+    /// The agent numbers (0-based, in the whole fleet) this process runs.
+    pub fn agent_range(&self) -> Range<u64> {
+        self.shard.range(self.agents)
+    }
+
+    /// How many agents this process runs.
+    pub fn shard_agents(&self) -> u64 {
+        let range = self.agent_range();
+        range.end - range.start
+    }
+
+    /// The id of agent `number` (0-based) of the fleet: `<prefix>0001` … , numbered from 1,
+    /// zero-padded to the width of the whole fleet's count (at least 4 digits), so every
+    /// shard names its agents as one unsharded run would.
+    pub fn agent_name(&self, number: u64) -> String {
         let width = self.agents.to_string().len().max(4);
-        (1..=self.agents)
-            .map(|n| AgentId::parse(&format!("{}{n:0width$}", self.prefix)))
-            .collect()
+        format!("{}{:0width$}", self.prefix, number + 1)
+    }
+
+    /// Whether the prefix makes valid ids (the longest id is the last one).
+    pub fn check_prefix(&self) -> Result<(), String> {
+        AgentId::parse(&self.agent_name(0))?;
+        AgentId::parse(&self.agent_name(self.agents.saturating_sub(1)))?;
+        Ok(())
+    }
+
+    /// When this process's beat number `beat` is due, after the start. In one unsharded run,
+    /// beat `j` of the fleet is due at `j · interval / agents`; a shard sends the beats of its
+    /// own agents at exactly those times: round `r` of fleet agent `g` at
+    /// `(r · agents + g) · interval / agents`.
+    pub fn due_offset(&self, beat: u64) -> Duration {
+        let shard_agents = self.shard_agents().max(1);
+        let (round, local) = (beat / shard_agents, beat % shard_agents);
+        let fleet_beat = u128::from(round) * u128::from(self.agents)
+            + u128::from(self.agent_range().start + local);
+        let nanos = fleet_beat * self.interval.as_nanos() / u128::from(self.agents);
+        Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
 }
 
-/// A running (or finished) simulation; `progress` may be read while it runs.
+/// The URL and error wording of each agent: built once for a small fleet, per beat for a
+/// large one.
+enum Targets {
+    Cached(Vec<HeartbeatTarget>),
+    PerBeat,
+}
+
+/// A running (or finished) simulation; its stats may be read while it runs.
 pub struct Simulation {
     plan: Plan,
     client: ApiClient,
-    targets: Vec<HeartbeatTarget>,
-    walks: Vec<Mutex<AgentWalk>>,
+    targets: Targets,
+    /// One walk per agent of this shard, behind one lock (a lock per agent would cost more
+    /// than the walk).
+    walks: Mutex<Vec<AgentWalk>>,
     stats: Mutex<Stats>,
-    started: Instant,
+    /// The start of the schedule: beat offsets count from here.
+    origin: Instant,
+    origin_wall: SystemTime,
     finished: Mutex<Option<Instant>>,
 }
 
 impl Simulation {
-    pub fn new(plan: Plan, client: ApiClient) -> Result<Arc<Simulation>, String> {
-        let targets = plan
-            .agent_ids()?
-            .iter()
-            .map(|id| client.heartbeat_target(id))
-            .collect();
+    /// A simulation whose schedule starts at `origin` (now or later), which is `origin_wall`
+    /// on the wall clock.
+    pub fn new(
+        plan: Plan,
+        client: ApiClient,
+        origin: Instant,
+        origin_wall: SystemTime,
+    ) -> Result<Arc<Simulation>, String> {
+        plan.check_prefix()?;
+        let range = plan.agent_range();
+        let targets = if plan.shard_agents() <= CACHED_TARGETS {
+            let targets = range
+                .clone()
+                .map(|number| {
+                    AgentId::parse(&plan.agent_name(number)).map(|id| client.heartbeat_target(&id))
+                })
+                .collect::<Result<_, _>>()?;
+            Targets::Cached(targets)
+        } else {
+            Targets::PerBeat
+        };
         let seed = fastrand::u64(..);
-        let walks = (0..plan.agents)
-            .map(|n| Mutex::new(AgentWalk::new(seed.wrapping_add(n))))
+        let walks = range
+            .map(|number| AgentWalk::new(seed.wrapping_add(number)))
             .collect();
         Ok(Arc::new(Simulation {
             plan,
             client,
             targets,
-            walks,
+            walks: Mutex::new(walks),
             stats: Mutex::new(Stats::default()),
-            started: Instant::now(),
+            origin,
+            origin_wall,
             finished: Mutex::new(None),
         }))
     }
 
     /// Runs until the plan is done or `stop` turns true; beats in flight are always awaited.
-    pub async fn run(self: &Arc<Self>, stop: watch::Receiver<bool>) {
-        if self.plan.interval.is_zero() {
-            self.run_closed(stop).await;
-        } else {
-            self.run_open(stop).await;
+    pub async fn run(self: &Arc<Self>, mut stop: watch::Receiver<bool>) {
+        let started = tokio::select! {
+            biased;
+            _ = stop.wait_for(|stop| *stop) => false,
+            () = tokio::time::sleep_until(self.origin.into()) => true,
+        };
+        if started && self.plan.shard_agents() > 0 {
+            if self.plan.interval.is_zero() {
+                self.run_closed(stop.clone()).await;
+            } else {
+                self.run_open(stop.clone()).await;
+            }
         }
-        *lock(&self.finished) = Some(Instant::now());
+        // A run with --duration lasts that long, though its last beat may be due earlier
+        // (shard 0 of 4 sends nothing in the last three quarters of an interval): so every
+        // shard's window, and rate, is the run's.
+        if started && let Some(deadline) = self.deadline() {
+            tokio::select! {
+                biased;
+                _ = stop.wait_for(|stop| *stop) => {}
+                () = tokio::time::sleep_until(deadline.into()) => {}
+            }
+        }
+        *lock(&self.finished) = Some(Instant::now().max(self.origin));
     }
 
-    /// The summary so far (final once `run` has returned).
-    pub fn summary(&self) -> Summary {
+    /// The summary so far (final once `run` has returned), with `thresholds` checked.
+    pub fn summary(&self, thresholds: &[Threshold]) -> Summary {
         let end = lock(&self.finished).unwrap_or_else(Instant::now);
-        lock(&self.stats).summary(self.plan.agents, end - self.started)
+        let window = Window {
+            agents: self.plan.shard_agents(),
+            started_at: self.origin_wall,
+            duration: end.saturating_duration_since(self.origin),
+            shard: Some(self.plan.shard),
+            merged: None,
+        };
+        lock(&self.stats).summary(window, thresholds)
     }
 
     /// Reads the stats under their lock.
@@ -106,49 +202,61 @@ impl Simulation {
         read(&lock(&self.stats))
     }
 
-    pub fn elapsed(&self) -> Duration {
-        self.started.elapsed()
+    /// How long until the start (zero once started).
+    pub fn until_start(&self) -> Duration {
+        self.origin.saturating_duration_since(Instant::now())
     }
 
     fn total_beats(&self) -> Option<u64> {
         self.plan
             .beats
-            .map(|beats| beats.saturating_mul(self.plan.agents))
+            .map(|beats| beats.saturating_mul(self.plan.shard_agents()))
     }
 
     fn deadline(&self) -> Option<Instant> {
-        self.plan.duration.map(|duration| self.started + duration)
+        self.plan.duration.map(|duration| self.origin + duration)
     }
 
     async fn run_open(self: &Arc<Self>, mut stop: watch::Receiver<bool>) {
         let in_flight = Arc::new(Semaphore::new(self.plan.concurrency));
-        let interval_nanos = self.plan.interval.as_nanos();
         let late_after = self.plan.late_after();
+        let deadline = self.deadline();
+        let shard_agents = self.plan.shard_agents();
+        let mut pacer = {
+            let (plan, origin, total) = (self.plan.clone(), self.origin, self.total_beats());
+            Pacer::start(
+                move |beat| {
+                    if total.is_some_and(|total| beat >= total) {
+                        return None;
+                    }
+                    let due = origin + plan.due_offset(beat);
+                    deadline
+                        .is_none_or(|deadline| due < deadline)
+                        .then_some(due)
+                },
+                self.plan.concurrency.max(64),
+            )
+        };
         let mut tasks = JoinSet::new();
-        for beat in 0.. {
-            if self.total_beats().is_some_and(|total| beat >= total) {
-                break;
-            }
-            let offset = interval_nanos * u128::from(beat) / u128::from(self.plan.agents);
-            let due =
-                self.started + Duration::from_nanos(u64::try_from(offset).unwrap_or(u64::MAX));
-            if self.deadline().is_some_and(|deadline| due >= deadline) {
-                break;
-            }
-            let permit = tokio::select! {
+        loop {
+            let next = tokio::select! {
                 biased;
                 _ = stop.wait_for(|stop| *stop) => break,
-                permit = async {
-                    // Behind schedule (a burst of beats due within one timer tick, or a full
-                    // --concurrency): send at once rather than round-trip through the timer.
-                    if due > Instant::now() {
-                        tokio::time::sleep_until(due.into()).await;
-                    }
-                    in_flight.clone().acquire_owned().await
-                } => permit.expect("the semaphore is never closed"),
+                // The deadline is a wall-clock bound: a schedule that has fallen behind (a
+                // full --concurrency, a slow server) stops at it too, rather than catching up
+                // on beats that were due before it.
+                () = sleep_until_deadline(deadline) => break,
+                next = async {
+                    let (beat, due) = pacer.next().await?;
+                    let permit = in_flight.clone().acquire_owned().await;
+                    Some((beat, due, permit.expect("the semaphore is never closed")))
+                } => next,
+            };
+            let Some((beat, due, permit)) = next else {
+                break;
             };
             let simulation = Arc::clone(self);
-            let agent = (beat % self.plan.agents) as usize;
+            let agent = (beat % shard_agents) as usize;
             tasks.spawn(async move {
                 let late = due.elapsed() > late_after;
                 simulation.beat(agent, due, late).await;
@@ -156,6 +264,7 @@ impl Simulation {
             });
             while tasks.try_join_next().is_some() {}
         }
+        drop(pacer);
         while tasks.join_next().await.is_some() {}
     }
 
@@ -170,6 +279,7 @@ impl Simulation {
             workers.spawn(async move {
                 let total = simulation.total_beats();
                 let deadline = simulation.deadline();
+                let shard_agents = simulation.plan.shard_agents();
                 while !stopping.load(Ordering::Relaxed) {
                     let beat = next_beat.fetch_add(1, Ordering::Relaxed);
                     let now = Instant::now();
@@ -178,7 +288,7 @@ impl Simulation {
                     {
                         break;
                     }
-                    let agent = (beat % simulation.plan.agents) as usize;
+                    let agent = (beat % shard_agents) as usize;
                     simulation.beat(agent, now, false).await;
                 }
             });
@@ -190,18 +300,32 @@ impl Simulation {
         while workers.join_next().await.is_some() {}
     }
 
-    /// Sends one beat of `agent`, due at `due`, and records it.
+    /// Sends one beat of this shard's agent number `agent`, due at `due`, and records it.
     async fn beat(&self, agent: usize, due: Instant, late: bool) {
         let payload = {
-            let body = lock(&self.walks[agent]).next_beat(self.started.elapsed());
-            body.to_json_bytes()
+            let elapsed = self.origin.elapsed();
+            lock(&self.walks)[agent].next_beat(elapsed).to_json_bytes()
         };
-        let outcome = self
-            .client
-            .heartbeat_ack(&self.targets[agent], payload)
-            .await;
+        let outcome = match &self.targets {
+            Targets::Cached(targets) => self.client.heartbeat_ack(&targets[agent], payload).await,
+            Targets::PerBeat => {
+                let name = self
+                    .plan
+                    .agent_name(self.plan.agent_range().start + agent as u64);
+                let id = AgentId::parse(&name).expect("the prefix was checked with the longest id");
+                let target = self.client.heartbeat_target(&id);
+                self.client.heartbeat_ack(&target, payload).await
+            }
+        };
         let latency = due.elapsed();
         lock(&self.stats).record(latency, outcome, late);
+    }
+}
+
+async fn sleep_until_deadline(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -213,10 +337,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn plan(agents: u64, prefix: &str) -> Plan {
         Plan {
             agents,
+            shard: Shard::WHOLE,
             interval: Duration::from_secs(10),
             duration: None,
             beats: None,
@@ -227,13 +353,19 @@ mod tests {
 
     #[test]
     fn ids_are_numbered_and_padded() {
-        let ids = plan(3, "sim-").agent_ids().unwrap();
-        let ids: Vec<&str> = ids.iter().map(|id| id.as_str()).collect();
+        let three = plan(3, "sim-");
+        let ids: Vec<String> = (0..3).map(|n| three.agent_name(n)).collect();
         assert_eq!(ids, ["sim-0001", "sim-0002", "sim-0003"]);
-        let ids = plan(12_345, "x").agent_ids().unwrap();
-        assert_eq!(ids[0].as_str(), "x00001");
-        assert_eq!(ids[12_344].as_str(), "x12345");
-        assert!(plan(1, "a/b-").agent_ids().is_err());
+        let many = plan(12_345, "x");
+        assert_eq!(many.agent_name(0), "x00001");
+        assert_eq!(many.agent_name(12_344), "x12345");
+        assert!(plan(1, "a/b-").check_prefix().is_err());
+        assert!(plan(1, &"p".repeat(252)).check_prefix().is_ok());
+        assert!(plan(1, &"p".repeat(253)).check_prefix().is_err());
+        // A shard names its agents as the whole fleet does.
+        let mut shard = plan(12_345, "x");
+        shard.shard = Shard { index: 3, count: 4 };
+        assert_eq!(shard.agent_name(shard.agent_range().start), "x09259");
     }
 
     #[test]
@@ -242,5 +374,47 @@ mod tests {
         let mut fast = plan(1, "s");
         fast.interval = Duration::from_millis(100);
         assert_eq!(fast.late_after(), Duration::from_millis(50));
+    }
+
+    /// Every (due time, agent) pair of `rounds` rounds of one plan.
+    fn schedule(plan: &Plan, rounds: u64) -> Vec<(Duration, String)> {
+        let range = plan.agent_range();
+        (0..rounds * plan.shard_agents())
+            .map(|beat| {
+                let agent = range.start + beat % plan.shard_agents();
+                (plan.due_offset(beat), plan.agent_name(agent))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_shards_together_keep_the_unsharded_schedule() {
+        for (agents, count) in [(10, 4), (7, 7), (3, 4), (1000, 3), (1, 1)] {
+            let mut whole = plan(agents, "sim-");
+            whole.interval = Duration::from_millis(1234);
+            let one_run: Vec<(Duration, String)> = schedule(&whole, 3);
+            let mut shards: Vec<(Duration, String)> = (0..count)
+                .flat_map(|index| {
+                    let mut part = whole.clone();
+                    part.shard = Shard { index, count };
+                    let beats = schedule(&part, 3);
+                    // Each shard's own beats come in time order.
+                    assert!(beats.windows(2).all(|w| w[0].0 <= w[1].0));
+                    beats
+                })
+                .collect();
+            shards.sort();
+            let mut one_run_sorted = one_run.clone();
+            one_run_sorted.sort();
+            assert_eq!(shards, one_run_sorted, "{agents} agents, {count} shards");
+            // The unsharded run spreads the first beats evenly over one interval.
+            assert_eq!(one_run[0].0, Duration::ZERO);
+            assert_eq!(
+                one_run[agents as usize].0, whole.interval,
+                "{agents} agents"
+            );
+            let names: BTreeSet<&String> = one_run.iter().map(|(_, n)| n).collect();
+            assert_eq!(names.len() as u64, agents);
+        }
     }
 }

@@ -12,23 +12,26 @@ const CPU_STEP: f64 = 5.0;
 /// Largest memory change between two beats: memory moves slower than CPU.
 const MEM_STEP: f64 = 1.5;
 
+/// 24 bytes per agent (a million agents hold 24 MB of walks): the generator's state, the
+/// uptime at the start in seconds, and the two metrics in single precision (they are sent
+/// with one decimal).
 pub struct AgentWalk {
     rng: fastrand::Rng,
     /// Uptime at the start of the simulation: agents were not all booted at once.
-    uptime_at_start: Duration,
-    cpu: f64,
-    mem: f64,
+    uptime_at_start_secs: u32,
+    cpu: f32,
+    mem: f32,
 }
 
 impl AgentWalk {
     pub fn new(seed: u64) -> AgentWalk {
         let mut rng = fastrand::Rng::with_seed(seed);
-        let uptime_at_start = Duration::from_secs(rng.u64(60..30 * 86_400));
-        let cpu = 5.0 + 50.0 * rng.f64();
-        let mem = 20.0 + 50.0 * rng.f64();
+        let uptime_at_start_secs = rng.u32(60..30 * 86_400);
+        let cpu = 5.0 + 50.0 * rng.f32();
+        let mem = 20.0 + 50.0 * rng.f32();
         AgentWalk {
             rng,
-            uptime_at_start,
+            uptime_at_start_secs,
             cpu,
             mem,
         }
@@ -36,21 +39,22 @@ impl AgentWalk {
 
     /// The next heartbeat, `elapsed` into the simulation: each metric takes one bounded step.
     pub fn next_beat(&mut self, elapsed: Duration) -> HeartbeatRequest {
-        self.cpu = reflect(
-            self.cpu + CPU_STEP * (2.0 * self.rng.f64() - 1.0),
+        let cpu = reflect(
+            f64::from(self.cpu) + CPU_STEP * (2.0 * self.rng.f64() - 1.0),
             0.0,
             100.0,
         );
-        self.mem = reflect(
-            self.mem + MEM_STEP * (2.0 * self.rng.f64() - 1.0),
+        let mem = reflect(
+            f64::from(self.mem) + MEM_STEP * (2.0 * self.rng.f64() - 1.0),
             0.0,
             100.0,
         );
+        (self.cpu, self.mem) = (cpu as f32, mem as f32);
         HeartbeatRequest {
             version: SIMULATED_VERSION.to_owned(),
-            uptime: (self.uptime_at_start + elapsed).as_secs(),
-            cpu_usage: one_decimal(self.cpu),
-            mem_usage: one_decimal(self.mem),
+            uptime: u64::from(self.uptime_at_start_secs) + elapsed.as_secs(),
+            cpu_usage: one_decimal(cpu),
+            mem_usage: one_decimal(mem),
         }
     }
 }
@@ -97,6 +101,11 @@ mod tests {
             (a.cpu_usage, a.mem_usage, a.uptime),
             (b.cpu_usage, b.mem_usage, b.uptime)
         );
+    }
+
+    #[test]
+    fn a_walk_is_small() {
+        assert!(std::mem::size_of::<AgentWalk>() <= 24);
     }
 
     #[test]

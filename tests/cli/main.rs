@@ -24,6 +24,8 @@ mod readme_scripting;
 mod security;
 mod signals;
 mod simulate;
+mod simulate_runs;
+mod simulate_shards;
 mod snapshots;
 mod tls;
 mod version;

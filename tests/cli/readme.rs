@@ -30,6 +30,7 @@ const SKIPS: &[(&str, &str)] = &[
     ("powershell", "needs PowerShell"),
     ("--duration 10m", "runs ten minutes"),
     ("--duration 30s", "runs thirty seconds"),
+    ("--duration 5m", "runs five minutes"),
     (
         "config use staging",
         "needs the staging profile of the remote-host example",

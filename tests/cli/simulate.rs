@@ -179,18 +179,27 @@ fn the_summary_table() {
         .collect();
     assert_eq!(rows[0], ["METRIC", "VALUE"]);
     assert_eq!(rows[1], ["agents", "3"]);
-    assert_eq!(rows[2], ["sent", "3"]);
-    assert_eq!(rows[3], ["ok", "2"]);
-    assert_eq!(rows[4], ["failed", "1", "(500:", "1)"]);
-    for (n, name) in ["latency p50", "latency p90", "latency p99", "latency max"]
-        .iter()
-        .enumerate()
+    assert_eq!(rows[2], ["shard", "0/1"]);
+    assert_eq!(rows[3], ["sent", "3"]);
+    assert_eq!(rows[4], ["ok", "2"]);
+    // The same counts by class as the JSON `failed` object.
+    assert_eq!(rows[5], ["failed", "500:", "1"]);
+    for (n, name) in [
+        "latency p50",
+        "latency p90",
+        "latency p99",
+        "latency p999",
+        "latency max",
+    ]
+    .iter()
+    .enumerate()
     {
-        assert_eq!(&names[6 + n], name);
-        assert_eq!(rows[6 + n][3], "ms");
+        assert_eq!(&names[7 + n], name);
+        assert_eq!(rows[7 + n][3], "ms");
     }
-    assert_eq!(rows[10][0], "late");
-    assert_eq!(rows.len(), 12, "{}", ran.stdout);
+    assert_eq!(rows[12][0], "late");
+    assert_eq!(rows[14][0], "started");
+    assert_eq!(rows.len(), 15, "{}", ran.stdout);
 }
 
 #[test]

@@ -1,13 +1,15 @@
+use super::summary::{print_summary, threshold_outcome};
 use crate::context::Context;
-use crate::duration::parse_duration;
+use crate::duration::{parse_duration, parse_positive_duration};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::{plain_table, print_json, render_table};
-use crate::simulate::stats::Summary;
+use crate::simulate::shard::Shard;
+use crate::simulate::stats::parse_rfc3339;
+use crate::simulate::threshold::Threshold;
 use crate::simulate::{Plan, Simulation};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 /// Simulate a fleet of agents sending heartbeats, and measure how the server copes
 ///
@@ -20,30 +22,42 @@ use std::time::Duration;
 /// --interval 0 is a stress test instead: --concurrency workers each send the next beat as
 /// soon as the previous one answers.
 ///
-/// Runs until --duration, --beats or Ctrl-C. On a terminal a progress line is drawn on
-/// stderr; at the end a summary goes to stdout (JSON with -o json or ndjson).
+/// One fleet can be split across processes or machines: --shard I/N runs the I-th of N
+/// slices (0-based), on the schedule one unsharded run would give it, so the N shards
+/// together send what one run would, under the same names; --start-at gives them a common
+/// start, and `heartbeat summary` merges their -o json summaries. In a Kubernetes Indexed
+/// Job, pass --shard $(JOB_COMPLETION_INDEX)/N (Kubernetes expands it; see deploy/kubernetes).
 ///
-/// Exit status: 0 when the run completed and at least one beat succeeded, failures being part
-/// of the measurement (they are counted by class in the summary); when no beat succeeded at
-/// all, the exit code of the last failure (3 auth, 4 not found, 5 API, 6 network); 130 on
-/// Ctrl-C, after the summary.
+/// Runs until --duration, --beats, Ctrl-C, SIGTERM or SIGHUP. On a terminal a progress line is
+/// drawn on stderr; at the end a summary goes to stdout (JSON with -o json or ndjson,
+/// including the latency histogram that `heartbeat summary` merges).
+///
+/// Exit status, the first that applies: 130, 143 or 129 when ended by SIGINT, SIGTERM or
+/// SIGHUP (after the summary of what was sent); 8 when a --fail-if threshold was crossed; the
+/// exit code of the last failure (3 auth, 4 not found, 5 API, 6 network) when no beat
+/// succeeded at all; otherwise 0, failures being part of the measurement (they are counted by
+/// class in the summary).
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
   agentctl heartbeat simulate --agents 200 --interval 10s --duration 5m
   agentctl heartbeat simulate --agents 20 --interval 1s --beats 2 -o json | jq .latency_ms
-  agentctl heartbeat simulate --agents 32 --interval 0 --duration 10s --retries 0")]
+  agentctl heartbeat simulate --agents 32 --interval 0 --duration 10s --retries 0
+  agentctl heartbeat simulate --agents 100000 --interval 30s --duration 10m --fail-if 'p99>250ms' --fail-if 'errors>0.1%'
+  agentctl heartbeat simulate --agents 1000000 --interval 60s --duration 10m --shard 2/8 \\
+      --start-at 2026-03-01T12:00:00Z -o json > shard-2.json")]
 pub struct HeartbeatSimulateArgs {
-    /// Number of simulated agents
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    /// Number of simulated agents (the whole fleet, all shards together; at most 1,000,000
+    /// per process)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub agents: u64,
 
     /// Time between two beats of one agent; 0 sends back to back (closed-loop stress)
     #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s")]
     pub interval: Duration,
 
-    /// Stop scheduling beats after this long (beats in flight are awaited)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "beats")]
+    /// Stop sending after this long (beats in flight are awaited)
+    #[arg(long, value_name = "DUR", value_parser = parse_positive_duration, conflicts_with = "beats")]
     pub duration: Option<Duration>,
 
     /// Stop after N beats per agent
@@ -54,25 +68,100 @@ pub struct HeartbeatSimulateArgs {
     #[arg(long, value_name = "P", default_value = "sim-")]
     pub prefix: String,
 
-    /// Most requests in flight at once [default: the number of agents, at most 256]
+    /// Most requests in flight at once [default: this shard's number of agents, at most 256]
     #[arg(long, value_name = "C", value_parser = clap::value_parser!(u64).range(1..=65_536))]
     pub concurrency: Option<u64>,
+
+    /// Run only shard I of N (0-based) of the fleet: agents [I·A/N, (I+1)·A/N)
+    #[arg(long, value_name = "I/N", env = "AGENTCTL_SHARD", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+
+    /// Start at this time (RFC 3339, e.g. 2026-03-01T12:00:00Z) or after this long (+30s);
+    /// a time in the past starts at once
+    #[arg(long, value_name = "TIME", value_parser = parse_start_at, allow_hyphen_values = true)]
+    pub start_at: Option<StartAt>,
+
+    /// Fail (exit 8) when the run crosses this threshold: p50|p90|p99|p999|max <|<=|>|>= DUR,
+    /// errors <|> N% (failed ÷ sent), rate <|> N (per second); repeatable
+    #[arg(long, value_name = "EXPR", value_parser = Threshold::parse)]
+    pub fail_if: Vec<Threshold>,
+}
+
+/// The most agents one process simulates (about 24 MB of state per million); a larger
+/// fleet is split with --shard.
+const MAX_AGENTS_PER_PROCESS: u64 = 1_000_000;
+
+/// When a run starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StartAt {
+    At(SystemTime),
+    After(Duration),
+}
+
+/// `+30s` (from now) or an RFC 3339 time.
+pub fn parse_start_at(text: &str) -> std::result::Result<StartAt, String> {
+    let text = text.trim();
+    match text.strip_prefix('+') {
+        Some(after) => parse_duration(after).map(StartAt::After),
+        None => parse_rfc3339(text)
+            .map(StartAt::At)
+            .map_err(|err| format!("{err}, or +DURATION from now (+30s)")),
+    }
+}
+
+impl StartAt {
+    /// The start as (monotonic instant, wall-clock time), given now on both clocks; a time
+    /// in the past is now.
+    fn resolve(self, now: Instant, now_wall: SystemTime) -> (Instant, SystemTime) {
+        let wait = match self {
+            StartAt::After(wait) => wait,
+            StartAt::At(time) => time.duration_since(now_wall).unwrap_or_default(),
+        };
+        (now + wait, now_wall + wait)
+    }
 }
 
 pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let shard_agents = {
+        let range = shard.range(args.agents);
+        range.end - range.start
+    };
+    if shard_agents > MAX_AGENTS_PER_PROCESS {
+        return Err(Error::usage(format!(
+            "--agents {}: one process runs at most {MAX_AGENTS_PER_PROCESS} agents",
+            args.agents
+        ))
+        .with_hint(format!(
+            "split the fleet across processes with --shard I/N (N at least {})",
+            args.agents.div_ceil(MAX_AGENTS_PER_PROCESS)
+        )));
+    }
     let plan = Plan {
         agents: args.agents,
+        shard,
         interval: args.interval,
         duration: args.duration,
         beats: args.beats,
-        concurrency: args.concurrency.unwrap_or(args.agents.min(256)) as usize,
+        concurrency: args.concurrency.unwrap_or(shard_agents.clamp(1, 256)) as usize,
         prefix: args.prefix,
     };
     // Checked before the client, so a bad prefix is a usage error even without a host.
-    plan.agent_ids()
+    plan.check_prefix()
         .map_err(|err| Error::usage(format!("--prefix {:?}: {err}", plan.prefix)))?;
     let client = ctx.api()?;
-    let simulation = Simulation::new(plan.clone(), client).map_err(Error::usage)?;
+    if shard_agents == 0 {
+        ctx.ui.warn(&format!(
+            "shard {shard} has no agents ({} agents over {} shards): it sends nothing",
+            plan.agents, shard.count
+        ));
+    }
+    let (origin, origin_wall) = args
+        .start_at
+        .unwrap_or(StartAt::After(Duration::ZERO))
+        .resolve(Instant::now(), SystemTime::now());
+    let simulation =
+        Simulation::new(plan.clone(), client, origin, origin_wall).map_err(Error::usage)?;
 
     let (stop, stop_requested) = tokio::sync::watch::channel(false);
     let progress = progress_bar(ctx, &plan);
@@ -80,9 +169,10 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
         let simulation = Arc::clone(&simulation);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_millis(250));
+            let mut previous = None;
             loop {
                 tick.tick().await;
-                bar.set_message(progress_message(&simulation));
+                bar.set_message(progress_message(&simulation, &mut previous));
             }
         })
     });
@@ -108,11 +198,13 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
         bar.finish_and_clear();
     }
 
-    let summary = simulation.summary();
+    let summary = simulation.summary(&args.fail_if);
     print_summary(ctx, &summary)?;
+    // The exit status, in the contract's order: a signal, a crossed threshold, no success.
     if let Some(signal) = interrupted {
         return Err(signal.into());
     }
+    threshold_outcome(&summary)?;
     if summary.sent > 0 && summary.ok == 0 {
         let last = simulation.with_stats(|stats| {
             stats
@@ -149,99 +241,69 @@ fn progress_bar(ctx: &Context, plan: &Plan) -> Option<ProgressBar> {
     } else {
         format!("every {}", crate::duration::format_duration(plan.interval))
     };
-    bar.set_message(format!("{} agents, {pace}", plan.agents));
+    let shard = if plan.shard.is_whole() {
+        String::new()
+    } else {
+        format!(" (shard {} of {} agents)", plan.shard, plan.agents)
+    };
+    bar.set_message(format!("{} agents{shard}, {pace}", plan.shard_agents()));
     bar.enable_steady_tick(Duration::from_millis(250));
     Some(bar)
 }
 
-fn progress_message(simulation: &Simulation) -> String {
+/// The progress line: counts so far, and the rate since the previous tick (a rate over the
+/// first few milliseconds of a run would be noise), or the wait before the start.
+fn progress_message(simulation: &Simulation, previous: &mut Option<(Instant, u64)>) -> String {
+    let until_start = simulation.until_start();
+    if !until_start.is_zero() {
+        return format!("starting in {:.0}s", until_start.as_secs_f64().ceil());
+    }
     let (sent, ok, p99) = simulation.with_stats(|stats| (stats.sent(), stats.ok(), stats.p99()));
-    let seconds = simulation.elapsed().as_secs_f64().max(0.001);
+    let now = Instant::now();
+    let rate = match previous.replace((now, sent)) {
+        Some((then, sent_then)) if now > then => {
+            format!(
+                "{:.0}/s",
+                (sent - sent_then) as f64 / (now - then).as_secs_f64()
+            )
+        }
+        _ => "-/s".to_owned(),
+    };
     format!(
-        "sent {sent}  ok {ok}  failed {}  {:.0}/s  p99 {:.1} ms",
+        "sent {sent}  ok {ok}  failed {}  {rate}  p99 {:.1} ms",
         sent - ok,
-        sent as f64 / seconds,
         p99.as_secs_f64() * 1000.0
     )
-}
-
-/// The summary on stdout (data: `-q` silences it, the exit code tells).
-fn print_summary(ctx: &Context, summary: &Summary) -> Result<()> {
-    if ctx.settings.output.value.is_json() {
-        let value = serde_json::to_value(summary).expect("a summary always serializes");
-        return print_json(&ctx.ui, &ctx.output_options(), &value);
-    }
-    ctx.ui
-        .data(&summary_table(summary, !ctx.settings.no_headers))
-}
-
-fn summary_table(summary: &Summary, headers: bool) -> String {
-    let failed = if summary.failed.is_empty() {
-        "0".to_owned()
-    } else {
-        let classes: Vec<String> = summary
-            .failed
-            .iter()
-            .map(|(class, count)| format!("{class}: {count}"))
-            .collect();
-        format!("{} ({})", summary.failed_total(), classes.join(", "))
-    };
-    let ms = |value: f64| format!("{value:.1} ms");
-    let mut table = plain_table(false);
-    if headers {
-        table.set_header(["METRIC", "VALUE"]);
-    }
-    let rows = [
-        ("agents", summary.agents.to_string()),
-        ("sent", summary.sent.to_string()),
-        ("ok", summary.ok.to_string()),
-        ("failed", failed),
-        ("rate", format!("{:.1}/s", summary.rate_per_sec)),
-        ("latency p50", ms(summary.latency_ms.p50)),
-        ("latency p90", ms(summary.latency_ms.p90)),
-        ("latency p99", ms(summary.latency_ms.p99)),
-        ("latency max", ms(summary.latency_ms.max)),
-        ("late", summary.late.to_string()),
-        ("duration", format!("{:.1}s", summary.duration_sec)),
-    ];
-    for (name, value) in rows {
-        table.add_row([name.to_owned(), value]);
-    }
-    render_table(&mut table)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulate::stats::LatencySummary;
-    use std::collections::BTreeMap;
 
     #[test]
-    fn the_summary_table() {
-        let summary = Summary {
-            agents: 2,
-            sent: 10,
-            ok: 7,
-            failed: BTreeMap::from([("503".to_owned(), 2), ("timeout".to_owned(), 1)]),
-            rate_per_sec: 5.0,
-            latency_ms: LatencySummary {
-                p50: 1.25,
-                p90: 2.0,
-                p99: 3.0,
-                max: 4.0,
-            },
-            late: 1,
-            duration_sec: 2.0,
-        };
-        let text = summary_table(&summary, true);
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 12, "{text}");
-        assert!(lines[0].contains("METRIC"));
-        assert!(
-            text.contains("\nfailed        3 (503: 2, timeout: 1)\n"),
-            "{text}"
+    fn start_times() {
+        let now = Instant::now();
+        let now_wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_366_400);
+        assert_eq!(
+            parse_start_at("+30s").unwrap().resolve(now, now_wall),
+            (
+                now + Duration::from_secs(30),
+                now_wall + Duration::from_secs(30)
+            )
         );
-        assert!(text.contains("\nlatency p50   1.2 ms\n"), "{text}");
-        assert_eq!(summary_table(&summary, false).lines().count(), 11);
+        let later = parse_start_at("2026-03-01T12:01:00Z").unwrap();
+        assert_eq!(
+            later.resolve(now, now_wall),
+            (
+                now + Duration::from_secs(60),
+                now_wall + Duration::from_secs(60)
+            )
+        );
+        // In the past: at once.
+        let earlier = parse_start_at("2026-03-01T13:59:00+02:00").unwrap();
+        assert_eq!(earlier.resolve(now, now_wall), (now, now_wall));
+        for bad in ["tomorrow", "+", "+-5s", "2026-03-01", ""] {
+            assert!(parse_start_at(bad).is_err(), "{bad}");
+        }
     }
 }

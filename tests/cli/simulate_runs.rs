@@ -1,0 +1,446 @@
+//! `heartbeat simulate` over a whole run: --fail-if thresholds and exit 8, --start-at,
+//! the --duration bound, signals, and `heartbeat summary` merging the summaries.
+
+use crate::common::stub::{Recorded, Reply, Stub};
+use crate::common::*;
+use serde_json::Value;
+use std::io::Read;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+fn ok_stub() -> Stub {
+    Stub::start(|request: &Recorded| {
+        let id = request
+            .path
+            .split('/')
+            .nth(4)
+            .unwrap_or_default()
+            .to_owned();
+        Reply::Json(200, format!(r#"{{"uuid":"{id}","status":"online"}}"#))
+    })
+}
+
+fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
+    run(world
+        .cmd_at(host)
+        .args(["heartbeat", "simulate", "--interval", "100ms", "-o", "json"])
+        .args(extra))
+}
+
+fn json(ran: &Ran) -> Value {
+    serde_json::from_str(&ran.stdout).unwrap_or_else(|err| panic!("{err}: {}", ran.stdout))
+}
+
+#[test]
+fn every_fail_if_form_is_checked_and_a_crossed_one_is_exit_8() {
+    let stub = ok_stub();
+    let world = World::new();
+    // Latencies on loopback are above 1 µs and far below an hour; nothing fails.
+    let crossed = [
+        "p50>=1us",
+        "p90>0ms",
+        "p99 > 1us",
+        "p999>=1us",
+        "max<1h",
+        "errors<1%",
+        "rate>0.001",
+        "errors>=0%",
+    ];
+    let held = [
+        "p50>1h",
+        "p90>=1h",
+        "p99>1h",
+        "p999<=1us",
+        "max<1us",
+        "errors>0%",
+        "rate<0.001",
+    ];
+    let mut args = vec!["--agents", "4", "--beats", "2"];
+    for expression in crossed.iter().chain(&held) {
+        args.extend(["--fail-if", expression]);
+    }
+    let ran = simulate(&world, &stub.url(), &args);
+    assert_eq!(ran.code, 8, "{}", ran.stderr);
+    assert_eq!(stub.requests().len(), 8, "the run completes");
+    let summary = json(&ran);
+    assert_eq!(summary["ok"], 8);
+    let verdicts = summary["thresholds"].as_array().unwrap();
+    assert_eq!(verdicts.len(), crossed.len() + held.len());
+    for (verdict, expression) in verdicts.iter().zip(crossed.iter().chain(&held)) {
+        let expected: String = expression.chars().filter(|c| *c != ' ').collect();
+        assert_eq!(verdict["expression"], expected.as_str());
+        assert_eq!(
+            verdict["crossed"],
+            crossed.contains(expression),
+            "{expression}: {verdict}"
+        );
+        assert!(verdict["value"].is_number());
+    }
+    assert!(
+        ran.stderr
+            .contains("error: threshold crossed: p50>=1us (measured "),
+        "{}",
+        ran.stderr
+    );
+    // Nothing crossed: exit 0, and the table names each threshold.
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "2",
+        "--interval",
+        "100ms",
+        "--beats",
+        "1",
+        "--fail-if",
+        "p99>1h",
+        "--fail-if",
+        "errors>50%",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let rows: Vec<Vec<&str>> = ran
+        .stdout
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .filter(|row: &Vec<&str>| row[0] == "fail-if")
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", ran.stdout);
+    assert_eq!(
+        rows[0][..5],
+        ["fail-if", "p99>1h", "not", "crossed", "(measured"]
+    );
+    assert_eq!(rows[0][6], "ms)");
+    assert_eq!(
+        rows[1][1..],
+        ["errors>50%", "not", "crossed", "(measured", "0%)"]
+    );
+}
+
+#[test]
+fn a_malformed_threshold_is_exit_2_before_anything_is_sent() {
+    let stub = ok_stub();
+    let world = World::new();
+    for bad in ["p99>200", "p98>1ms", "errors>1", "rate<fast", "p99=1ms"] {
+        let ran = simulate(
+            &world,
+            &stub.url(),
+            &["--agents", "2", "--beats", "1", "--fail-if", bad],
+        );
+        assert_eq!(ran.code, 2, "{bad}: {}", ran.stderr);
+        assert!(ran.stderr.contains("--fail-if"), "{bad}: {}", ran.stderr);
+        assert_eq!(ran.stdout, "");
+    }
+    assert_eq!(stub.requests().len(), 0);
+}
+
+#[test]
+fn a_crossed_threshold_comes_before_no_beat_succeeded() {
+    let stub = Stub::start(|_: &Recorded| Reply::Json(503, r#"{"error":"down"}"#.into()));
+    let world = World::new();
+    let ran = simulate(
+        &world,
+        &stub.url(),
+        &[
+            "--agents",
+            "2",
+            "--beats",
+            "1",
+            "--retries",
+            "0",
+            "--fail-if",
+            "errors>50%",
+        ],
+    );
+    assert_eq!(ran.code, 8, "{}", ran.stderr);
+    let summary = json(&ran);
+    assert_eq!(summary["failed"], serde_json::json!({"503": 2}));
+    assert_eq!(summary["thresholds"][0]["value"], 100.0);
+    // Without the threshold, the last failure's code.
+    let ran = simulate(
+        &world,
+        &stub.url(),
+        &["--agents", "2", "--beats", "1", "--retries", "0"],
+    );
+    assert_eq!(ran.code, 5, "{}", ran.stderr);
+}
+
+#[test]
+fn start_at_waits_for_a_common_start() {
+    let stub = ok_stub();
+    let world = World::new();
+    let launched = Instant::now();
+    let ran = simulate(
+        &world,
+        &stub.url(),
+        &["--agents", "2", "--beats", "1", "--start-at", "+1500ms"],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 2);
+    let first = requests.iter().map(|r| r.at).min().unwrap();
+    assert!(
+        first.duration_since(launched) >= Duration::from_millis(1400),
+        "the first beat went out {:?} after launch",
+        first.duration_since(launched)
+    );
+    // started_at is the start asked for, not the launch.
+    let summary = json(&ran);
+    let started = humantime::parse_rfc3339(summary["started_at"].as_str().unwrap()).unwrap();
+    let ended = humantime::parse_rfc3339(summary["ended_at"].as_str().unwrap()).unwrap();
+    assert!(ended > started);
+    // A time in the past starts at once.
+    let launched = Instant::now();
+    let ran = simulate(
+        &world,
+        &stub.url(),
+        &[
+            "--agents",
+            "2",
+            "--beats",
+            "1",
+            "--start-at",
+            "2020-01-01T00:00:00+01:00",
+        ],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(launched.elapsed() < Duration::from_secs(20));
+    assert_eq!(json(&ran)["sent"], 2);
+    for bad in ["tomorrow", "2026-13-01T00:00:00Z", "+soon"] {
+        let ran = simulate(&world, &stub.url(), &["--agents", "2", "--start-at", bad]);
+        assert_eq!(ran.code, 2, "{bad}: {}", ran.stderr);
+    }
+}
+
+#[test]
+fn duration_bounds_the_run_even_when_the_schedule_falls_behind() {
+    let stub = ok_stub();
+    let world = World::new();
+    // 100,000 beats per second asked of one connection: far behind schedule at once. The
+    // run still ends at --duration, not when the beats due before it have all been sent.
+    let launched = Instant::now();
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "10",
+        "--interval",
+        "100us",
+        "--duration",
+        "2s",
+        "--concurrency",
+        "1",
+        "-o",
+        "json",
+    ]));
+    let took = launched.elapsed();
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary = json(&ran);
+    let duration = summary["duration_sec"].as_f64().unwrap();
+    assert!((2.0..4.0).contains(&duration), "{duration}");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    assert_eq!(
+        summary["sent"].as_u64().unwrap() as usize,
+        stub.requests().len()
+    );
+    // A shard whose last beat is due early still lasts the whole --duration, so its window
+    // and rate are the run's: agent 1 of 4 beats at 0 s and 1 s, the run ends at 1.5 s.
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "4",
+        "--interval",
+        "1s",
+        "--duration",
+        "1500ms",
+        "--shard",
+        "0/4",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary = json(&ran);
+    assert_eq!(summary["sent"], 2);
+    let duration = summary["duration_sec"].as_f64().unwrap();
+    assert!((1.5..4.0).contains(&duration), "{duration}");
+    // --duration 0 is refused.
+    let ran = simulate(&world, &stub.url(), &["--agents", "2", "--duration", "0"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+}
+
+/// Starts a long simulation, waits for its first beats at the stub, sends `signal`, and
+/// returns the exit code and stdout.
+fn signalled(signal: &str) -> (i32, Value, String) {
+    let stub = ok_stub();
+    let world = World::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
+        .args([
+            "heartbeat",
+            "simulate",
+            "--agents",
+            "5",
+            "--interval",
+            "200ms",
+            "--duration",
+            "5m",
+            "-o",
+            "json",
+        ])
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+        .env("HOME", world.home())
+        .env("AGENTCTL_HOST", stub.url())
+        .env("AGENTCTL_TOKEN", TOKEN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waited = Instant::now();
+    while stub.requests().len() < 3 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "no beats arrived"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let waited = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if waited.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("simulate did not stop on SIG{signal}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN));
+    let summary: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|err| panic!("{err}: {stdout}"));
+    assert_eq!(
+        summary["sent"].as_u64().unwrap() as usize,
+        stub.requests().len()
+    );
+    (status.code().unwrap_or(-1), summary, stderr)
+}
+
+#[test]
+fn sigterm_prints_the_summary_of_what_was_sent_and_exits_143() {
+    let (code, summary, stderr) = signalled("TERM");
+    assert_eq!(code, 143, "{stderr}");
+    assert!(summary["sent"].as_u64().unwrap() >= 3);
+    assert!(stderr.contains("stopped by SIGTERM"), "{stderr}");
+}
+
+#[test]
+fn sighup_prints_the_summary_and_exits_129() {
+    let (code, summary, stderr) = signalled("HUP");
+    assert_eq!(code, 129, "{stderr}");
+    assert!(summary["ok"].as_u64().unwrap() >= 3);
+}
+
+#[test]
+fn summary_merges_shards_from_files_and_from_one_stream() {
+    let stub = ok_stub();
+    let world = World::new();
+    let mut outputs = Vec::new();
+    for shard in ["0/3", "1/3", "2/3"] {
+        let ran = simulate(
+            &world,
+            &stub.url(),
+            &["--agents", "10", "--beats", "2", "--shard", shard],
+        );
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        outputs.push(ran.stdout);
+    }
+    assert_eq!(stub.requests().len(), 20);
+    let files: Vec<String> = outputs
+        .iter()
+        .enumerate()
+        .map(|(n, text)| {
+            let path = world.dir.path().join(format!("shard-{n}.json"));
+            std::fs::write(&path, text).unwrap();
+            path.display().to_string()
+        })
+        .collect();
+    let ran = run(world
+        .cmd()
+        .args(["heartbeat", "summary", "-o", "json"])
+        .args(&files));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stderr, "");
+    let merged = json(&ran);
+    assert_eq!(
+        (
+            merged["agents"].as_u64(),
+            merged["sent"].as_u64(),
+            merged["ok"].as_u64()
+        ),
+        (Some(10), Some(20), Some(20))
+    );
+    assert_eq!(merged["shard"], Value::Null);
+    assert_eq!(merged["merged"].as_array().unwrap().len(), 3);
+    // As `kubectl logs` gives them: one stream, log lines between, one shard missing.
+    let stream = format!("pod starting\n{}{}\n", outputs[0], outputs[2]);
+    let ran = run(world
+        .cmd()
+        .args([
+            "heartbeat",
+            "summary",
+            "-",
+            "-o",
+            "json",
+            "--fail-if",
+            "p99>=1us",
+        ])
+        .write_stdin(stream));
+    assert_eq!(ran.code, 8, "{}", ran.stderr);
+    let partial = json(&ran);
+    assert_eq!(partial["thresholds"][0]["crossed"], true);
+    assert!(
+        ran.stderr
+            .contains("skipped 1 line that is not part of a summary"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .contains("missing shard 1/3: the summary covers 2 of 3 shards"),
+        "{}",
+        ran.stderr
+    );
+    // Not a summary at all.
+    let ran = run(world
+        .cmd()
+        .args(["heartbeat", "summary", "-"])
+        .write_stdin("hello\n"));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("stdin: no simulation summary found"),
+        "{}",
+        ran.stderr
+    );
+    let ran = run(world
+        .cmd()
+        .args(["heartbeat", "summary", "-", "--fail-if", "p99"])
+        .write_stdin(""));
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+}
