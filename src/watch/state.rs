@@ -46,9 +46,7 @@ impl Change {
         object.insert("to".into(), Value::String(self.to.clone()));
         object.insert(
             "agent".into(),
-            self.agent
-                .as_ref()
-                .map_or(Value::Null, |agent| Value::Object(agent.0.clone())),
+            self.agent.as_ref().map_or(Value::Null, Agent::to_value),
         );
         if let Some(reason) = &self.reason {
             object.insert("reason".into(), Value::String(reason.clone()));

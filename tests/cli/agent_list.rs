@@ -21,7 +21,7 @@ fn uuids(stdout: &str) -> Vec<String> {
 #[test]
 fn a_bare_array_and_every_envelope_are_read() {
     let mut bodies = vec![three()];
-    for key in ["items", "data", "agents", "list", "records"] {
+    for key in ["items", "list", "data", "agents", "records", "rows"] {
         bodies.push(json!({"total": 3, key: three()}));
     }
     let world = World::new();
@@ -133,7 +133,7 @@ fn an_empty_list_is_an_empty_array_and_a_wrong_shape_is_exit_5() {
         when.method(GET)
             .path("/api/v1/agents")
             .query_param_missing("region");
-        then.status(200).json_body(json!({"rows": three()}));
+        then.status(200).json_body(json!({"agentz": three()}));
     });
     let world = World::new();
     let ran = run(world
@@ -145,7 +145,8 @@ fn an_empty_list_is_an_empty_array_and_a_wrong_shape_is_exit_5() {
     let ran = run(world.cmd_at(&server.base_url()).args(["agent", "list"]));
     assert_eq!(ran.code, 5);
     assert!(
-        ran.stderr.contains("items, data, agents, list, records"),
+        ran.stderr
+            .contains("items, list, data, agents, records, rows"),
         "{}",
         ran.stderr
     );
