@@ -216,9 +216,14 @@ Register-ArgumentCompleter -Native -CommandName 'agentctl' -ScriptBlock {
             break
         }
         'agentctl;agent;list' {
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only agents with this status (online, delayed, offline)')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only agents of this type (e.g. log, metric, trace)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Only agents in this region')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only agents with this status: online, delayed or offline (any case)')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only agents of this type (e.g. log, metric, trace; any case)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Only agents in this region (any case)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only agents whose labels match, kubectl''s syntax: team=ops,env!=dev, key, !key, ''key in (a,b)'', ''key notin (a,b)''')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, 'Only agents whose labels match, kubectl''s syntax: team=ops,env!=dev, key, !key, ''key in (a,b)'', ''key notin (a,b)''')
+            [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Records asked for per request (the server may send fewer)')
+            [CompletionResult]::new('--sort-by', '--sort-by', [CompletionResultType]::ParameterName, 'Sort by a field of the records (e.g. name, status, version, lastHeartbeatAt); reads every page before printing anything')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Print at most N agents (stops reading pages once N have matched, unless --sort-by)')
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile from the config file [default: the current profile]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')

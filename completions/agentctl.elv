@@ -203,9 +203,14 @@ set edit:completion:arg-completer[agentctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'agentctl;agent;list'= {
-            cand --status 'Only agents with this status (online, delayed, offline)'
-            cand --type 'Only agents of this type (e.g. log, metric, trace)'
-            cand --region 'Only agents in this region'
+            cand --status 'Only agents with this status: online, delayed or offline (any case)'
+            cand --type 'Only agents of this type (e.g. log, metric, trace; any case)'
+            cand --region 'Only agents in this region (any case)'
+            cand -l 'Only agents whose labels match, kubectl''s syntax: team=ops,env!=dev, key, !key, ''key in (a,b)'', ''key notin (a,b)'''
+            cand --selector 'Only agents whose labels match, kubectl''s syntax: team=ops,env!=dev, key, !key, ''key in (a,b)'', ''key notin (a,b)'''
+            cand --page-size 'Records asked for per request (the server may send fewer)'
+            cand --sort-by 'Sort by a field of the records (e.g. name, status, version, lastHeartbeatAt); reads every page before printing anything'
+            cand --limit 'Print at most N agents (stops reading pages once N have matched, unless --sort-by)'
             cand --host 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)'
             cand --profile 'Profile from the config file [default: the current profile]'
             cand -o 'Output format'

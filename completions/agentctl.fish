@@ -173,9 +173,13 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l status -d 'Only agents with this status (online, delayed, offline)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l type -d 'Only agents of this type (e.g. log, metric, trace)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l region -d 'Only agents in this region' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l status -d 'Only agents with this status: online, delayed or offline (any case)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l type -d 'Only agents of this type (e.g. log, metric, trace; any case)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l region -d 'Only agents in this region (any case)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s l -l selector -d 'Only agents whose labels match, kubectl\'s syntax: team=ops,env!=dev, key, !key, \'key in (a,b)\', \'key notin (a,b)\'' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l page-size -d 'Records asked for per request (the server may send fewer)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l sort-by -d 'Sort by a field of the records (e.g. name, status, version, lastHeartbeatAt); reads every page before printing anything' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l limit -d 'Print at most N agents (stops reading pages once N have matched, unless --sort-by)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'

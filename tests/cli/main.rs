@@ -14,6 +14,7 @@ mod heartbeat_every;
 mod heartbeat_send;
 mod hostile;
 mod jq;
+mod paging;
 mod simulate;
 mod tls;
 mod watch;

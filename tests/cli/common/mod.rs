@@ -134,3 +134,66 @@ pub fn closed_port_url() -> String {
     drop(listener);
     format!("http://127.0.0.1:{port}")
 }
+
+/// Runs `agentctl <args>` in-process against `host` with the test token (no subprocess):
+/// `Context::for_tests` with captured output, stdout a terminal or not.
+pub fn in_process(world: &World, host: &str, args: &[&str], terminal: bool) -> Ran {
+    use agentctl::context::{Context, Stdin};
+    let config = world.config_dir().to_string_lossy().into_owned();
+    let mut argv = vec!["agentctl", "--host", host, "--config-dir", config.as_str()];
+    argv.extend_from_slice(args);
+    let env = |name: &str| (name == "AGENTCTL_TOKEN").then(|| TOKEN.to_owned());
+    let test = Context::for_tests(
+        &argv,
+        &env,
+        Stdin::from_bytes(Vec::new(), false),
+        std::sync::Arc::new(agentctl::prompt::ScriptedPrompter::default()),
+        terminal,
+    )
+    .expect("a valid command line");
+    let invocation = agentctl::parse_args(&argv).expect("a valid command line");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome = runtime.block_on(agentctl::commands::dispatch(
+        &test.ctx,
+        invocation.cli.command,
+    ));
+    let code = match outcome {
+        Ok(()) => 0,
+        Err(err) => {
+            test.ctx.ui.error(&err);
+            i32::from(err.exit_code())
+        }
+    };
+    let ran = Ran {
+        code,
+        stdout: test.captured.stdout(),
+        stderr: test.captured.stderr(),
+    };
+    assert_clean(&ran);
+    ran
+}
+
+/// The query parameters of a request target (`/p?a=1&b=2`), undecoded.
+pub fn query_of(target: &str) -> Vec<(String, String)> {
+    target
+        .split_once('?')
+        .map(|(_, query)| {
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One query parameter of a request target.
+pub fn query_param(target: &str, name: &str) -> Option<String> {
+    query_of(target)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
