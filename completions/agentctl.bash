@@ -2070,12 +2070,36 @@ _agentctl() {
             return 0
             ;;
         agentctl__subcmd__watch)
-            opts="-o -r -v -q -h --all --interval --concurrency --until --timeout --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
+            opts="-l -o -r -v -q -h --all --status --type --region --selector --page-size --interval --concurrency --until --until-jq --timeout --exec --exec-concurrency --exec-timeout --host --profile --output --jq --raw-output --no-headers --request-timeout --retries --cacert --allow-insecure-http --config-dir --no-color --no-input --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --page-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2088,7 +2112,23 @@ _agentctl() {
                     COMPREPLY=($(compgen -W "online delayed offline" -- "${cur}"))
                     return 0
                     ;;
+                --until-jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

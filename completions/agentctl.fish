@@ -202,12 +202,21 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one or more agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l interval -d 'Time between two polls of an agent' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l status -d 'Only agents with this status: online, delayed or offline (any case)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l type -d 'Only agents of this type (e.g. log, metric, trace; any case)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l region -d 'Only agents in this region (any case)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s l -l selector -d 'Only agents whose labels match, kubectl\'s syntax: team=ops,env!=dev, key, !key, \'key in (a,b)\', \'key notin (a,b)\'' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l page-size -d 'Records asked for per request (the server may send fewer)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l interval -d 'Time between two polls (of an agent, or of the listing with --all)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l concurrency -d 'Most requests in flight at once' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l until -d 'Exit 0 as soon as every watched agent has this status' -r -f -a "online\t''
 delayed\t''
 offline\t''"
-complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l timeout -d 'Give up after this long (exit 7 with --until)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l until-jq -d 'Exit 0 as soon as this jq expression is true for every watched record, e.g. \'.status == "online" and .version == "1.4.2"\'' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l timeout -d 'Give up after this long (exit 7 with --until or --until-jq)' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l exec -d 'Run `sh -c CMD` for each change, the event\'s JSON on stdin' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l exec-concurrency -d 'Most --exec handlers running at once' -r
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l exec-timeout -d 'Kill an --exec handler that runs longer than this' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l profile -d 'Profile from the config file [default: the current profile]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
@@ -219,7 +228,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l request-time
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l cacert -d 'Add a PEM CA certificate to the trusted roots' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l config-dir -d 'Configuration directory [default: ~/.config/agentctl on Linux]' -r -F
-complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l all -d 'Watch every agent the server lists, re-listed every interval'
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l all -d 'Watch every agent the server lists (the filters below apply), listed every interval'
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s r -l raw-output -d 'With --jq: print strings without quotes, like jq -r'
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l no-headers -d 'Tables without the header row, for awk and cut'
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l allow-insecure-http -d 'Allow sending the token over plain http:// to a host that is not loopback'

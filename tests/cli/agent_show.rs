@@ -205,7 +205,7 @@ fn dash_reads_ids_from_stdin_one_get_per_line() {
         .collect();
     let list = server.mock(|when, then| {
         when.method(GET).path("/api/v1/agents").query_param("status", "offline");
-        then.status(200).json_body(json!({"items": [{"uuid": "s1", "status": "offline"}, {"uuid": "s2", "status": "offline"}]}));
+        then.status(200).json_body(json!({"items": [{"uuid": "s1", "status": "offline"}, {"uuid": "s2", "status": "offline"}], "total": 2}));
     });
     let world = World::new();
     let ran = run(world

@@ -18,3 +18,5 @@ mod paging;
 mod simulate;
 mod tls;
 mod watch;
+mod watch_all;
+mod watch_more;
