@@ -26,10 +26,10 @@ end
 
 complete -c agentctl -n "__fish_agentctl_needs_command" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_needs_command" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_needs_command" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_needs_command" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_needs_command" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -56,10 +56,10 @@ complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "generate-assets" 
 complete -c agentctl -n "__fish_agentctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -72,7 +72,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __f
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -s h -l help -d 'Print help'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -f -a "send" -d 'Send a heartbeat for an agent, as the agent itself would'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -f -a "simulate" -d 'Simulate a fleet of agents sending heartbeats, and measure how the server copes'
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and not __fish_seen_subcommand_from send simulate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -85,10 +85,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l count -d 'With --every: stop after N beats (failed beats count)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from send" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -112,10 +112,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l concurrency -d 'Most requests in flight at once [default: the number of agents, at most 256]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from simulate" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -134,10 +134,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand heartbeat; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -150,16 +150,16 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -s h -l help -d 'Print help'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -f -a "show" -d 'Show one or more agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -f -a "list" -d 'List agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and not __fish_seen_subcommand_from show list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from show" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -182,10 +182,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l limit -d 'Print at most N agents (stops reading pages once N have matched, unless --sort-by)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand agent; and __fish_seen_subcommand_from list" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -219,10 +219,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l exec-concurr
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l exec-timeout -d 'Kill an --exec handler that runs longer than this' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -239,10 +239,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s q -l quiet -
 complete -c agentctl -n "__fish_agentctl_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -255,7 +255,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_s
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -s h -l help -d 'Print help'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "login" -d 'Log in: store a host and a token in a profile'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "logout" -d 'Log out: remove the stored token of a profile'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "status" -d 'Show the profile, host and token in use, and where each came from'
@@ -263,10 +263,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_s
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and not __fish_seen_subcommand_from login logout status token help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -283,10 +283,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -302,10 +302,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -321,10 +321,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from token" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -345,10 +345,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_
 complete -c agentctl -n "__fish_agentctl_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -361,7 +361,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -s h -l help -d 'Print help'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "path" -d 'Print the path of the config file'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "list" -d 'List the profiles and their settings'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "get" -d 'Print one setting of a profile'
@@ -370,10 +370,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and not __fish_seen_subcommand_from path list get set use help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -389,10 +389,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_see
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -408,10 +408,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_see
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -427,10 +427,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_see
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -445,10 +445,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_see
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print nothing on success'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand config; and __fish_seen_subcommand_from use" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -475,10 +475,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l offline
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l seed -d 'Load agent records from a JSON array (the API\'s record fields; only uuid is required)' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -492,13 +492,13 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l no-colo
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand dev-server" -s h -l help -d 'Print help'
 complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -514,10 +514,10 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s q -l quiet -d
 complete -c agentctl -n "__fish_agentctl_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -530,14 +530,14 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l no-col
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l dir -d 'The repository root' -r -F
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l host -d 'API base URL, e.g. https://agents.example.com (a path prefix is allowed)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l profile -d 'Profile from the config file [default: the current profile]' -r
-complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s o -l output -d 'Output format' -r -f -a "table\t'One row per agent'
-wide\t'The table plus endpoint, platform, labels, created and last op'
-json\t'The records as the server sent them, pretty-printed'
-ndjson\t'One compact JSON object per line'"
+complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns, for people (agents: one row each)'
+wide\t'The table with more columns (agents: endpoint, platform, labels, created, last op)'
+json\t'JSON, pretty-printed (records exactly as the server sent them)'
+ndjson\t'One compact JSON value per line, for scripts and streams'"
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l jq -d 'Filter JSON output with a jq expression, in-process (implies -o json; with -o ndjson it runs on each record)' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l request-timeout -d 'Time limit per request [default: 10s]' -r
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l retries -d 'Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]' -r
@@ -550,7 +550,7 @@ complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l no
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -l no-input -d 'Never prompt; fail with a usage error where input is missing'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s v -l verbose -d 'Log requests to stderr: method, URL, status, time; twice adds headers (token redacted)'
 complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s q -l quiet -d 'Print nothing on success'
-complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c agentctl -n "__fish_agentctl_using_subcommand generate-assets" -s h -l help -d 'Print help'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "heartbeat" -d 'Send and simulate heartbeats'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "agent" -d 'Look at agents'
 complete -c agentctl -n "__fish_agentctl_using_subcommand help; and not __fish_seen_subcommand_from heartbeat agent watch auth config dev-server demo completions generate-assets help" -f -a "watch" -d 'Watch agents go online, delayed and offline'

@@ -53,19 +53,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let mut command = cli::command();
-    // `export AGENTCTL_OUTPUT=` means "not set", as it does for NO_COLOR: an empty variable
-    // must not become an empty --output, --host, --profile or --config-dir.
-    for (id, var) in [
-        ("host", "AGENTCTL_HOST"),
-        ("output", "AGENTCTL_OUTPUT"),
-        ("profile", "AGENTCTL_PROFILE"),
-        ("config_dir", "AGENTCTL_CONFIG_DIR"),
-    ] {
-        if std::env::var_os(var).is_some_and(|value| value.is_empty()) {
-            command = command.mut_arg(id, |arg| arg.env(None::<&str>));
-        }
-    }
+    let command = cli::command();
     let matches = command.try_get_matches_from(args)?;
     let cli = Cli::from_arg_matches(&matches)?;
     let source = |id: &str| Source::from_clap(matches.value_source(id));
@@ -105,6 +93,19 @@ impl Io {
             stdin: Stdin::from_process(),
             prompter: Arc::new(TerminalPrompter),
             shutdown: Shutdown::from_process(),
+        }
+    }
+}
+
+/// The exit code of an outcome, reporting the error through `ui` (the one place errors are
+/// printed, for `main` and for in-process tests alike). A closed stdout is not an error.
+pub fn exit_code(outcome: Result<()>, ui: &Ui) -> u8 {
+    match outcome {
+        Ok(()) => 0,
+        Err(err) if err.is_broken_pipe() => 0,
+        Err(err) => {
+            ui.error(&err);
+            err.exit_code()
         }
     }
 }

@@ -43,14 +43,7 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(agentctl::run(invocation, ui.clone()));
     // Do not wait for idle keep-alive connections or stray tasks on the way out.
     runtime.shutdown_background();
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(err) => {
-            ui.error(&err);
-            ExitCode::from(err.exit_code())
-        }
-    }
+    ExitCode::from(agentctl::exit_code(outcome, &ui))
 }
 
 /// A panic is a bug: say so briefly, with where it happened but none of the values involved

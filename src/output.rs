@@ -15,14 +15,14 @@ use std::time::SystemTime;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum OutputFormat {
-    /// One row per agent
+    /// Aligned columns, for people (agents: one row each)
     #[default]
     Table,
-    /// The table plus endpoint, platform, labels, created and last op
+    /// The table with more columns (agents: endpoint, platform, labels, created, last op)
     Wide,
-    /// The records as the server sent them, pretty-printed
+    /// JSON, pretty-printed (records exactly as the server sent them)
     Json,
-    /// One compact JSON object per line
+    /// One compact JSON value per line, for scripts and streams
     Ndjson,
 }
 

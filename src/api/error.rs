@@ -191,14 +191,28 @@ pub fn network_error(err: reqwest::Error, what: &str, timeout: std::time::Durati
     let tls = tls_cause(&chain, err.url().and_then(|u| u.host_str()));
     let mut error = if let Some((cause, hint)) = tls {
         ApiError::new(what, Failure::Tls, format!("TLS failed: {cause} ({chain})")).with_hint(hint)
+    } else if err.is_connect() {
+        // The innermost cause says it best ("Connection refused"); the whole chain is kept as
+        // the cause, for -v.
+        let root = innermost_cause(&err);
+        let target = err
+            .url()
+            .map(|url| {
+                let host = url.host_str().unwrap_or("?");
+                match url.port_or_known_default() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                }
+            })
+            .unwrap_or_else(|| "the host".into());
+        ApiError::new(
+            what,
+            Failure::Network,
+            format!("could not connect to {}: {root}", sanitize(&target)),
+        )
+        .with_hint("is the host right and the server running? Check --host / AGENTCTL_HOST")
     } else {
-        let error = ApiError::new(what, Failure::Network, chain);
-        if err.is_connect() {
-            error
-                .with_hint("is the host right and the server running? Check --host / AGENTCTL_HOST")
-        } else {
-            error
-        }
+        ApiError::new(what, Failure::Network, chain)
     };
     error.cause = Some(err.into());
     error
@@ -232,6 +246,15 @@ fn tls_cause(chain: &str, host: Option<&str>) -> Option<(String, &'static str)> 
     } else {
         None
     }
+}
+
+/// The last error of a chain, sanitized: the one that says what really happened.
+fn innermost_cause(err: &dyn std::error::Error) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    sanitize(&current.to_string()).into_owned()
 }
 
 /// The causes of an error, outermost first, without repeats: reqwest wraps hyper wraps io.

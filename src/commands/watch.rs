@@ -16,27 +16,15 @@ use std::time::Duration;
 
 /// Watch agents go online, delayed and offline
 ///
-/// Explicit ids are polled one by one, each every --interval (±10% jitter, at most
-/// --concurrency requests at once). With --all the listing is the poll: one walk of its pages
-/// (--page-size records a request) every interval, the statuses taken from the listed records;
-/// new agents join, vanished ones end as "gone"; the filters of `agent list` apply.
-///
-/// At a terminal: a live table redrawn in place, problem agents (offline, unreachable, absent,
-/// delayed) first. Piped, or with -o json/ndjson: one JSON object per change,
-/// {"time","uuid","from","to","agent"} ("from" is null on the first poll); piped with an
-/// explicit -o table or -o wide: one row per change under one header. A failed poll marks the
-/// agent "unreachable" (with a "reason") and watching goes on; an agent the server does not
-/// know (404) is "absent" (no heartbeat yet) and is polled at the normal pace.
-///
-/// --exec runs `sh -c CMD` for each change (the first poll's too), with the event's JSON line on
-/// stdin and AGENTCTL_EVENT_UUID, AGENTCTL_EVENT_FROM and AGENTCTL_EVENT_TO in its environment:
-/// in order per agent, at most --exec-concurrency at once, each killed after --exec-timeout. Its
-/// output is not shown; a failing or hanging handler is reported on stderr and the watch goes on.
-/// When the watch ends, handlers still queued or running get one more --exec-timeout.
-///
-/// Ends with exit 0 once every agent is in the --until status (or --until-jq holds for every
-/// record), exit 7 if --timeout runs out first (without --until, --timeout just ends the watch
-/// with exit 0), 130 on Ctrl-C. A refused token (HTTP 401/403) ends it at once with exit 3.
+/// Ids are polled one by one every --interval. --all polls the listing instead: one walk of
+/// its pages per interval, statuses from the listed records (the filters of `agent list`
+/// apply). A terminal gets a live table, problem agents first; a pipe gets one JSON event per
+/// change, {"time","uuid","from","to","agent"}, or one row per change with an explicit
+/// -o table|wide. A failed poll is "unreachable" (with a "reason"), a 404 "absent" (no
+/// heartbeat yet, polled at the normal pace). --exec runs `sh -c CMD` for each change with the
+/// event on stdin and AGENTCTL_EVENT_UUID/FROM/TO set; a failing or hanging handler is reported
+/// and the watch goes on. Exit 0 once --until/--until-jq holds for every agent, 7 if --timeout
+/// comes first (without them --timeout just ends the watch), 3 on a refused token.
 #[derive(Debug, Args)]
 #[command(
     group(ArgGroup::new("targets").required(true).args(["uuids", "all"])),

@@ -15,6 +15,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_HOST",
+        hide_env_values = true,
         value_name = "URL",
         help_heading = "Global options"
     )]
@@ -25,6 +26,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_PROFILE",
+        hide_env_values = true,
         value_name = "NAME",
         help_heading = "Global options"
     )]
@@ -36,6 +38,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_OUTPUT",
+        hide_env_values = true,
         value_enum,
         value_name = "FMT",
         help_heading = "Global options"
@@ -92,6 +95,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_CONFIG_DIR",
+        hide_env_values = true,
         value_name = "DIR",
         help_heading = "Global options"
     )]

@@ -13,9 +13,10 @@ fn one_agent_renders_as_table_and_wide_from_the_seed_example() {
         then.status(200).body(SEED_RESPONSE);
     });
     let world = World::new();
-    let ran = run(world
-        .cmd_at(&server.base_url())
-        .args(["agent", "show", "agent-abc123-def456"]));
+    let ran =
+        run(world
+            .inproc_at(&server.base_url())
+            .args(["agent", "show", "agent-abc123-def456"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let lines: Vec<&str> = ran.stdout.lines().collect();
     let header: Vec<&str> = lines[0].split_whitespace().collect();
@@ -46,7 +47,7 @@ fn one_agent_renders_as_table_and_wide_from_the_seed_example() {
         ]
     );
 
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
         "show",
         "agent-abc123-def456",
@@ -77,7 +78,7 @@ fn several_ids_give_an_array_in_argument_order_and_ndjson_a_line_each() {
     }
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "c", "a", "b", "-o", "json"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let array: Vec<Value> = serde_json::from_str(&ran.stdout).unwrap();
@@ -90,7 +91,7 @@ fn several_ids_give_an_array_in_argument_order_and_ndjson_a_line_each() {
     );
 
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "a", "b", "-o", "ndjson"]));
     let lines: Vec<Value> = ran
         .stdout
@@ -101,7 +102,7 @@ fn several_ids_give_an_array_in_argument_order_and_ndjson_a_line_each() {
     assert_eq!(lines[1]["uuid"], "b");
 
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "a", "-o", "json"]));
     let one: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert!(one.is_object(), "one id gives an object");
@@ -115,7 +116,7 @@ fn numbers_sent_as_strings_and_strings_as_numbers_render() {
         then.status(200).body(r#"{"uuid":7,"name":"n7","version":2,"cpuUsage":"12.5","labels":"{\"env\":\"prod\"}","lastHeartbeatAt":"2020-01-01T00:00:00Z"}"#);
     });
     let world = World::new();
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
         "show",
         "7",
@@ -145,7 +146,7 @@ fn a_missing_agent_among_several_goes_to_stderr_and_sets_the_exit_code() {
     });
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "gone", "here", "-o", "ndjson"]));
     assert_eq!(ran.code, 4, "{}", ran.stderr);
     assert_eq!(ran.stdout.lines().count(), 1);
@@ -209,7 +210,7 @@ fn dash_reads_ids_from_stdin_one_get_per_line() {
     });
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "-", "-o", "ndjson"])
         .write_stdin("s1\n\ns3\n"));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
@@ -254,7 +255,7 @@ fn dash_reads_ids_from_stdin_one_get_per_line() {
     mocks[1].assert_calls(1);
 
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "-"])
         .write_stdin("ok\n../x\n"));
     assert_eq!(ran.code, 2);
@@ -270,7 +271,7 @@ fn json_output_keeps_numbers_exactly_as_sent() {
     });
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "n1", "-o", "ndjson"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     // The record's own text: digits as sent (no rounding to f64, no 12.5 for 12.50, no -0.0,
@@ -279,4 +280,36 @@ fn json_output_keeps_numbers_exactly_as_sent() {
         ran.stdout,
         "{\"uuid\":\"n1\",\"big\":123456789012345678901234567890,\"neg0\":-0,\"exp\":1e2,\"cpuUsage\":12.50}\n"
     );
+}
+
+#[test]
+fn at_a_terminal_status_is_colored_and_in_a_pipe_it_is_not() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents/a");
+        then.status(200)
+            .json_body(json!({"uuid": "a", "status": "offline"}));
+    });
+    let world = World::new();
+    let tty = run(world
+        .inproc_at(&server.base_url())
+        .args(["agent", "show", "a"])
+        .terminal());
+    assert_eq!(tty.code, 0, "{}", tty.stderr);
+    // Red for offline (comfy-table's 256-color code 9), reset after the cell.
+    assert!(
+        tty.stdout.contains("\u{1b}[38;5;9moffline"),
+        "{:?}",
+        tty.stdout
+    );
+    let piped = run(world
+        .inproc_at(&server.base_url())
+        .args(["agent", "show", "a"]));
+    assert!(!piped.stdout.contains('\u{1b}'), "{:?}", piped.stdout);
+    assert!(piped.stdout.contains("offline"));
+    let no_color = run(world
+        .inproc_at(&server.base_url())
+        .args(["agent", "show", "a", "--no-color"])
+        .terminal());
+    assert!(!no_color.stdout.contains('\u{1b}'), "{:?}", no_color.stdout);
 }

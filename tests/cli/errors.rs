@@ -5,7 +5,10 @@ use httpmock::prelude::*;
 use std::time::{Duration, Instant};
 
 fn show(world: &World, host: &str, extra: &[&str]) -> Ran {
-    run(world.cmd_at(host).args(["agent", "show", "a1"]).args(extra))
+    run(world
+        .inproc_at(host)
+        .args(["agent", "show", "a1"])
+        .args(extra))
 }
 
 #[test]
@@ -53,7 +56,7 @@ fn not_found_exits_4_and_server_errors_5_without_retrying_500() {
             .json_body(serde_json::json!({"error": "database on fire"}));
     });
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["heartbeat", "send", "a1"])
         .args(MINIMAL_BEAT));
     assert_eq!(ran.code, 5);
@@ -113,7 +116,7 @@ fn retry_after_is_honored_then_success() {
     let world = World::new();
     let started = Instant::now();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["heartbeat", "send", "a1"])
         .args(MINIMAL_BEAT));
     assert_eq!(ran.code, 0, "{}", ran.stderr);

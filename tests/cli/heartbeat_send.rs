@@ -36,7 +36,7 @@ fn sends_the_seed_request_exactly() {
             .body(SEED_RESPONSE);
     });
     let world = World::new();
-    let ran = run(world.cmd_at(&server.base_url()).args(send_args()));
+    let ran = run(world.inproc_at(&server.base_url()).args(send_args()));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     mock.assert_calls(1);
     let lines: Vec<&str> = ran.stdout.lines().collect();
@@ -60,7 +60,7 @@ fn uptime_takes_durations_and_aliases_work() {
     });
     let world = World::new();
     let host = format!("{}/gw/", server.base_url());
-    let ran = run(world.cmd_at(&host).args([
+    let ran = run(world.inproc_at(&host).args([
         "heartbeat",
         "send",
         "a b?c#d",
@@ -94,7 +94,7 @@ fn body_from_stdin_and_file() {
     });
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["heartbeat", "send", "web-01", "--body", "-", "-q"])
         .write_stdin(
             "{\"version\":\"1.2.3\",\n \"uptime\":86400, \"cpuUsage\":12.5,\"memUsage\":35.2}",
@@ -106,7 +106,7 @@ fn body_from_stdin_and_file() {
     let file = world.home().join("beat.json");
     std::fs::write(&file, SEED_BODY).unwrap();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["heartbeat", "send", "web-01", "--body"])
         .arg(&file));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
@@ -255,7 +255,7 @@ fn invalid_values_exit_2_naming_the_flag_and_send_nothing() {
     ];
     for (args, flag) in cases {
         let ran = run(world
-            .cmd_at(&server.base_url())
+            .inproc_at(&server.base_url())
             .args(["heartbeat", "send"])
             .args(&args));
         assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
@@ -278,7 +278,7 @@ fn invalid_values_exit_2_naming_the_flag_and_send_nothing() {
     )
     .unwrap();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["heartbeat", "send", "a", "--body"])
         .arg(&bad_body));
     assert_eq!(ran.code, 2);
@@ -300,7 +300,7 @@ fn dry_run_prints_the_request_and_sends_nothing() {
     let world = World::new();
     let mut args = send_args();
     args.push("--dry-run");
-    let ran = run(world.cmd_at(&server.base_url()).args(&args));
+    let ran = run(world.inproc_at(&server.base_url()).args(&args));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let expected_url = format!(
         "{}/api/v1/agents/agent-abc123-def456/heartbeat",
@@ -314,7 +314,7 @@ fn dry_run_prints_the_request_and_sends_nothing() {
     assert!(ran.stdout.contains("Authorization: Bearer [REDACTED]"));
     assert!(ran.stdout.trim_end().ends_with(SEED_BODY), "{}", ran.stdout);
     args.extend(["-o", "json"]);
-    let ran = run(world.cmd_at(&server.base_url()).args(&args));
+    let ran = run(world.inproc_at(&server.base_url()).args(&args));
     let request: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(request["method"], "PUT");
     assert_eq!(request["url"], expected_url);
@@ -332,14 +332,14 @@ fn quiet_prints_nothing_and_very_verbose_never_shows_the_token() {
     let world = World::new();
     let mut args = send_args();
     args.push("-q");
-    let ran = run(world.cmd_at(&server.base_url()).args(&args));
+    let ran = run(world.inproc_at(&server.base_url()).args(&args));
     assert_eq!(
         (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
         (0, "", "")
     );
     let mut args = send_args();
     args.push("-vv");
-    let ran = run(world.cmd_at(&server.base_url()).args(&args));
+    let ran = run(world.inproc_at(&server.base_url()).args(&args));
     assert_eq!(ran.code, 0);
     assert!(ran.stderr.contains("> PUT http://"), "{}", ran.stderr);
     assert!(

@@ -19,7 +19,7 @@ fn jq_filters_one_record_and_raw_prints_strings_bare() {
     let server = server_with_agents();
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "a1", "--jq", ".status"]));
     assert_eq!(
         (ran.code, ran.stdout.as_str()),
@@ -28,11 +28,11 @@ fn jq_filters_one_record_and_raw_prints_strings_bare() {
         ran.stderr
     );
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "a1", "--jq", ".status", "-r"]));
     assert_eq!(ran.stdout, "online\n");
     // The label string is JSON inside JSON; jq's fromjson reads it.
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
         "show",
         "a1",
@@ -47,7 +47,7 @@ fn jq_filters_one_record_and_raw_prints_strings_bare() {
 fn jq_on_several_records_and_per_record_with_ndjson() {
     let server = server_with_agents();
     let world = World::new();
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
         "show",
         "a1",
@@ -62,7 +62,7 @@ fn jq_on_several_records_and_per_record_with_ndjson() {
         "{}",
         ran.stderr
     );
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "agent", "show", "a1", "a2", "-o", "ndjson", "-r", "--jq", ".uuid",
     ]));
     assert_eq!(ran.stdout, "a1\na2\n");
@@ -78,7 +78,7 @@ fn a_bad_expression_is_exit_2_with_its_position_and_sends_nothing() {
     let world = World::new();
     let ran =
         run(world
-            .cmd_at(&server.base_url())
+            .inproc_at(&server.base_url())
             .args(["agent", "show", "a1", "--jq", ".status |"]));
     assert_eq!(ran.code, 2);
     assert!(
@@ -87,7 +87,7 @@ fn a_bad_expression_is_exit_2_with_its_position_and_sends_nothing() {
         ran.stderr
     );
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["agent", "show", "a1", "--jq", ".", "-o", "table"]));
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("-o table"), "{}", ran.stderr);
@@ -98,7 +98,7 @@ fn a_bad_expression_is_exit_2_with_its_position_and_sends_nothing() {
 fn jq_applies_to_watch_events() {
     let server = server_with_agents();
     let world = World::new();
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "watch",
         "a1",
         "--interval",
@@ -127,7 +127,7 @@ fn jq_applies_to_beats_and_simulation_summaries() {
     });
     let world = World::new();
     let ran = run(world
-        .cmd_at(&server.base_url())
+        .inproc_at(&server.base_url())
         .args(["heartbeat", "send", "a1"])
         .args(MINIMAL_BEAT)
         .args([
@@ -139,7 +139,7 @@ fn jq_applies_to_beats_and_simulation_summaries() {
         "{}",
         ran.stderr
     );
-    let ran = run(world.cmd_at(&server.base_url()).args([
+    let ran = run(world.inproc_at(&server.base_url()).args([
         "heartbeat",
         "simulate",
         "--agents",

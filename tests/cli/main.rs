@@ -1,5 +1,7 @@
 //! The one integration test binary: drives the real `agentctl` binary over loopback.
 
+#![forbid(unsafe_code)]
+
 mod common;
 
 mod agent_list;
@@ -16,6 +18,7 @@ mod hostile;
 mod jq;
 mod paging;
 mod simulate;
+mod snapshots;
 mod tls;
 mod watch;
 mod watch_all;

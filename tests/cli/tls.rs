@@ -1,6 +1,6 @@
 //! TLS with rustls: a private CA through --cacert, and failures that say why (exit 6).
 
-use crate::common::tls_stub::{Leaf, TlsStub};
+use crate::common::stub::{Leaf, TlsStub};
 use crate::common::*;
 
 const AGENT: &str = r#"{"uuid":"a1","status":"online"}"#;

@@ -1,4 +1,4 @@
-use crate::common::script_server::{Reply, ScriptServer};
+use crate::common::stub::{Answer, ScriptServer};
 use crate::common::*;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -37,7 +37,7 @@ fn assert_agent_get(server: &ScriptServer, id: &str) {
     assert!(!received.is_empty(), "no request for {path}");
     for request in received {
         assert_eq!(request.method, "GET");
-        assert_eq!(request.target, path);
+        assert_eq!(request.path, path);
         assert_eq!(
             request.header("authorization"),
             Some(format!("Bearer {TOKEN}").as_str())
@@ -61,7 +61,7 @@ fn status_changes_stream_as_json_lines_until_offline() {
         "/api/v1/agents/agent-1",
         statuses
             .iter()
-            .map(|s| Reply::ok(record("agent-1", s)))
+            .map(|s| Answer::ok(record("agent-1", s)))
             .collect(),
     );
     let world = World::new();
@@ -115,7 +115,7 @@ fn until_online_on_an_offline_agent_times_out_with_exit_7() {
     server.route(
         "GET",
         "/api/v1/agents/agent-1",
-        vec![Reply::ok(record("agent-1", "offline"))],
+        vec![Answer::ok(record("agent-1", "offline"))],
     );
     let world = World::new();
     let started = Instant::now();
@@ -158,18 +158,18 @@ fn a_failing_agent_turns_unreachable_and_the_others_go_on() {
         "GET",
         "/api/v1/agents/bad",
         vec![
-            Reply::json(500, r#"{"message":"db down \u001b[2J"}"#),
-            Reply::json(500, r#"{"message":"db down"}"#),
-            Reply::ok(record("bad", "online")),
+            Answer::json(500, r#"{"message":"db down \u001b[2J"}"#),
+            Answer::json(500, r#"{"message":"db down"}"#),
+            Answer::ok(record("bad", "online")),
         ],
     );
     server.route(
         "GET",
         "/api/v1/agents/good",
         vec![
-            Reply::ok(record("good", "online")),
-            Reply::ok(record("good", "online")),
-            Reply::ok(record("good", "delayed")),
+            Answer::ok(record("good", "online")),
+            Answer::ok(record("good", "online")),
+            Answer::ok(record("good", "delayed")),
         ],
     );
     let world = World::new();
@@ -237,7 +237,7 @@ fn two_hundred_agents_are_polled_in_parallel_once_per_round() {
         server.route(
             "GET",
             &format!("/api/v1/agents/{id}"),
-            vec![Reply::ok(record(id, "online")).after(Duration::from_millis(200))],
+            vec![Answer::ok(record(id, "online")).after(Duration::from_millis(200))],
         );
     }
     let world = World::new();
@@ -276,7 +276,7 @@ fn never_more_than_concurrency_requests_in_flight() {
         server.route(
             "GET",
             &format!("/api/v1/agents/{id}"),
-            vec![Reply::ok(record(id, "delayed")).after(Duration::from_millis(50))],
+            vec![Answer::ok(record(id, "delayed")).after(Duration::from_millis(50))],
         );
     }
     let world = World::new();
@@ -298,7 +298,7 @@ fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
     // Listed records without a status: each such agent is fetched on its own.
     let server = ScriptServer::start();
     let list = |ids: &[&str]| {
-        Reply::ok(
+        Answer::ok(
             json!({"items": ids.iter().map(|id| json!({"uuid": id})).collect::<Vec<_>>(),
                    "total": ids.len()})
             .to_string(),
@@ -312,12 +312,12 @@ fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
     server.route(
         "GET",
         "/api/v1/agents/a",
-        vec![Reply::ok(record("a", "online"))],
+        vec![Answer::ok(record("a", "online"))],
     );
     server.route(
         "GET",
         "/api/v1/agents/b",
-        vec![Reply::ok(record("b", "delayed"))],
+        vec![Answer::ok(record("b", "delayed"))],
     );
     let world = World::new();
     let ran = run(world.cmd_at(&server.url()).args([
@@ -348,7 +348,7 @@ fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
     assert!(lists.len() >= 4, "{}", lists.len());
     for request in lists {
         assert_eq!(
-            (request.method.as_str(), request.target.as_str()),
+            (request.method.as_str(), request.path.as_str()),
             ("GET", "/api/v1/agents?page=1&pageSize=500")
         );
         assert_eq!(
@@ -366,7 +366,7 @@ fn ctrl_c_stops_with_exit_130() {
     server.route(
         "GET",
         "/api/v1/agents/a",
-        vec![Reply::ok(record("a", "online"))],
+        vec![Answer::ok(record("a", "online"))],
     );
     let world = World::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
@@ -440,7 +440,7 @@ fn watch_load_1000_agents_for_20s() {
         server.route(
             "GET",
             &format!("/api/v1/agents/{id}"),
-            vec![Reply::ok(body.to_string())],
+            vec![Answer::ok(body.to_string())],
         );
     }
     let bin =
@@ -498,7 +498,7 @@ fn a_refused_token_ends_the_watch_with_exit_3() {
     server.route(
         "GET",
         "/api/v1/agents/a",
-        vec![Reply::json(401, r#"{"message":"token expired"}"#)],
+        vec![Answer::json(401, r#"{"message":"token expired"}"#)],
     );
     let world = World::new();
     let ran = run(world.cmd_at(&server.url()).args([
@@ -533,7 +533,7 @@ fn a_server_without_a_listing_ends_watch_all_with_exit_4() {
     );
     let received = server.received();
     assert_eq!(received.len(), 1);
-    assert_eq!(received[0].target, "/api/v1/agents?page=1&pageSize=500");
+    assert_eq!(received[0].path, "/api/v1/agents?page=1&pageSize=500");
 }
 
 #[test]
@@ -543,15 +543,15 @@ fn a_listing_that_fails_later_is_a_warning_and_the_watch_goes_on() {
         "GET",
         "/api/v1/agents",
         vec![
-            Reply::ok(r#"[{"uuid":"a"}]"#),
-            Reply::json(500, r#"{"error":"list broke"}"#),
-            Reply::ok(r#"[]"#),
+            Answer::ok(r#"[{"uuid":"a"}]"#),
+            Answer::json(500, r#"{"error":"list broke"}"#),
+            Answer::ok(r#"[]"#),
         ],
     );
     server.route(
         "GET",
         "/api/v1/agents/a",
-        vec![Reply::ok(record("a", "online"))],
+        vec![Answer::ok(record("a", "online"))],
     );
     let world = World::new();
     let ran = run(world.cmd_at(&server.url()).args([
@@ -591,14 +591,14 @@ fn at_a_terminal_the_table_is_drawn_in_place_and_the_cursor_restored() {
         "GET",
         "/api/v1/agents/b",
         vec![
-            Reply::ok(record("b", "online")),
-            Reply::ok(record("b", "delayed")),
+            Answer::ok(record("b", "online")),
+            Answer::ok(record("b", "delayed")),
         ],
     );
     server.route(
         "GET",
         "/api/v1/agents/a",
-        vec![Reply::json(500, r#"{"message":"db down"}"#)],
+        vec![Answer::json(500, r#"{"message":"db down"}"#)],
     );
     let world = World::new();
     let inner = format!(

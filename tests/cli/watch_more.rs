@@ -1,7 +1,7 @@
 //! `watch` of explicit ids: absent against unreachable, `--until-jq`, `--exec` handlers, and
 //! `-o table` in a pipe.
 
-use crate::common::script_server::{Reply, ScriptServer};
+use crate::common::stub::{Answer, ScriptServer};
 use crate::common::stub::{Recorded, Reply as StubReply, Stub};
 use crate::common::*;
 use serde_json::{Value, json};
@@ -27,15 +27,15 @@ fn a_404_is_absent_and_a_failure_is_unreachable() {
         "GET",
         "/api/v1/agents/new",
         vec![
-            Reply::json(404, r#"{"message":"no such agent"}"#),
-            Reply::json(404, r#"{"message":"no such agent"}"#),
-            Reply::ok(record("new", "online", "1.0")),
+            Answer::json(404, r#"{"message":"no such agent"}"#),
+            Answer::json(404, r#"{"message":"no such agent"}"#),
+            Answer::ok(record("new", "online", "1.0")),
         ],
     );
     server.route(
         "GET",
         "/api/v1/agents/bad",
-        vec![Reply::json(500, r#"{"message":"db down"}"#)],
+        vec![Answer::json(500, r#"{"message":"db down"}"#)],
     );
     let world = World::new();
     let ran = in_process(
@@ -138,9 +138,9 @@ fn until_jq_waits_for_the_version_and_the_status_together() {
         "GET",
         "/api/v1/agents/web-1",
         vec![
-            Reply::ok(record("web-1", "online", "1.4.1")),
-            Reply::ok(record("web-1", "delayed", "1.4.2")),
-            Reply::ok(record("web-1", "online", "1.4.2")),
+            Answer::ok(record("web-1", "online", "1.4.1")),
+            Answer::ok(record("web-1", "delayed", "1.4.2")),
+            Answer::ok(record("web-1", "online", "1.4.2")),
         ],
     );
     let world = World::new();
@@ -189,15 +189,15 @@ fn exec_handlers_get_the_event_and_a_failing_or_slow_one_never_stops_the_watch()
         "GET",
         "/api/v1/agents/a",
         vec![
-            Reply::ok(record("a", "online", "1")),
-            Reply::ok(record("a", "online", "1")),
-            Reply::ok(record("a", "delayed", "1")),
+            Answer::ok(record("a", "online", "1")),
+            Answer::ok(record("a", "online", "1")),
+            Answer::ok(record("a", "delayed", "1")),
         ],
     );
     server.route(
         "GET",
         "/api/v1/agents/slow",
-        vec![Reply::ok(record("slow", "online", "1"))],
+        vec![Answer::ok(record("slow", "online", "1"))],
     );
     let world = World::new();
     let log = world.home().join("handled");
@@ -265,9 +265,9 @@ fn piped_with_an_explicit_table_there_is_one_row_per_change() {
         "GET",
         "/api/v1/agents/a",
         vec![
-            Reply::ok(record("a", "online", "1.0")),
-            Reply::ok(record("a", "delayed", "1.0")),
-            Reply::ok(record("a", "offline", "1.0")),
+            Answer::ok(record("a", "online", "1.0")),
+            Answer::ok(record("a", "delayed", "1.0")),
+            Answer::ok(record("a", "offline", "1.0")),
         ],
     );
     let world = World::new();

@@ -3,15 +3,13 @@
 
 #![allow(dead_code)]
 
-pub mod script_server;
-
 use assert_cmd::Command;
 use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
 
+pub mod inproc;
 pub mod stub;
-pub mod tls_stub;
 
 /// The token every test sends; no output may ever contain it.
 pub const TOKEN: &str = "tok-5ecr3t-9f8e7d6c5b4a";
@@ -104,13 +102,25 @@ pub struct Ran {
     pub stderr: String,
 }
 
-pub fn run(cmd: &mut Command) -> Ran {
-    let output = cmd.output().expect("agentctl runs");
-    let ran = Ran {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+/// Something that runs agentctl once: the binary (assert_cmd) or the in-process runner.
+pub trait Launch {
+    fn launch(&mut self) -> Ran;
+}
+
+impl Launch for Command {
+    fn launch(&mut self) -> Ran {
+        let output = self.output().expect("agentctl runs");
+        Ran {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs it and checks what must hold for every run.
+pub fn run(cmd: &mut impl Launch) -> Ran {
+    let ran = cmd.launch();
     assert_clean(&ran);
     ran
 }
@@ -135,45 +145,15 @@ pub fn closed_port_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-/// Runs `agentctl <args>` in-process against `host` with the test token (no subprocess):
-/// `Context::for_tests` with captured output, stdout a terminal or not.
+/// Runs `agentctl <args>` in-process against `host` with the test token, stdout a terminal
+/// or not.
 pub fn in_process(world: &World, host: &str, args: &[&str], terminal: bool) -> Ran {
-    use agentctl::context::{Context, Stdin};
-    let config = world.config_dir().to_string_lossy().into_owned();
-    let mut argv = vec!["agentctl", "--host", host, "--config-dir", config.as_str()];
-    argv.extend_from_slice(args);
-    let env = |name: &str| (name == "AGENTCTL_TOKEN").then(|| TOKEN.to_owned());
-    let test = Context::for_tests(
-        &argv,
-        &env,
-        Stdin::from_bytes(Vec::new(), false),
-        std::sync::Arc::new(agentctl::prompt::ScriptedPrompter::default()),
-        terminal,
-    )
-    .expect("a valid command line");
-    let invocation = agentctl::parse_args(&argv).expect("a valid command line");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let outcome = runtime.block_on(agentctl::commands::dispatch(
-        &test.ctx,
-        invocation.cli.command,
-    ));
-    let code = match outcome {
-        Ok(()) => 0,
-        Err(err) => {
-            test.ctx.ui.error(&err);
-            i32::from(err.exit_code())
-        }
-    };
-    let ran = Ran {
-        code,
-        stdout: test.captured.stdout(),
-        stderr: test.captured.stderr(),
-    };
-    assert_clean(&ran);
-    ran
+    let mut cmd = world.inproc_at(host);
+    cmd.args(args);
+    if terminal {
+        cmd.terminal();
+    }
+    run(&mut cmd)
 }
 
 /// The query parameters of a request target (`/p?a=1&b=2`), undecoded.
