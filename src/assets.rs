@@ -21,11 +21,24 @@ pub const SHELLS: [(Shell, &str); 5] = [
     (Shell::Elvish, "agentctl.elv"),
 ];
 
-/// The completion script for one shell.
+/// The completion script for one shell: it registers `agentctl` itself as the completer
+/// (`COMPLETE=<shell> agentctl …`), which answers from the clap tree and live values such as
+/// the profiles in config.toml. The same text as `COMPLETE=<shell> agentctl` prints.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut command = crate::cli::command();
+    let name = match shell {
+        Shell::Bash => "bash",
+        Shell::Zsh => "zsh",
+        Shell::Fish => "fish",
+        Shell::PowerShell => "powershell",
+        Shell::Elvish => "elvish",
+        _ => "bash",
+    };
+    let shells = clap_complete::env::Shells::builtins();
+    let completer = shells.completer(name).expect("a built-in shell");
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut command, "agentctl", &mut out);
+    completer
+        .write_registration("COMPLETE", "agentctl", "agentctl", "agentctl", &mut out)
+        .expect("writing to memory");
     out
 }
 

@@ -7,6 +7,10 @@ use crate::commands::Command;
 use crate::config::GlobalArgs;
 use clap::Parser;
 
+/// What `agentctl --version` says after the name: the crate version, and the commit and its
+/// date when built from a git checkout (`build.rs`).
+pub const VERSION: &str = env!("AGENTCTL_VERSION");
+
 const ENVIRONMENT_HELP: &str = "\
 Environment:
   AGENTCTL_HOST        API base URL (like --host)
@@ -89,7 +93,7 @@ fn summarize_globals(
 /// Send and simulate agent heartbeats, look at agents, and watch them go online, delayed and
 /// offline.
 #[derive(Debug, Parser)]
-#[command(name = "agentctl", version, max_term_width = 100)]
+#[command(name = "agentctl", version = VERSION, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod backoff;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod context;
 pub mod dev_server;

@@ -8,6 +8,12 @@ use std::sync::Arc;
 
 fn main() -> ExitCode {
     install_panic_hook();
+    // `COMPLETE=bash agentctl …`: the shell asks for completions (the committed scripts do this
+    // on every <Tab>), answered from the clap tree plus live values such as profile names.
+    // Without COMPLETE this returns at once.
+    clap_complete::CompleteEnv::with_factory(agentctl::cli::command)
+        .completer("agentctl")
+        .complete();
     let invocation = match agentctl::parse_args(std::env::args_os()) {
         Ok(invocation) => invocation,
         Err(err) => {

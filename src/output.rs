@@ -135,12 +135,11 @@ impl<'a> ListPrinter<'a> {
                 }
                 self.write(&text)
             }
-            (OutputFormat::Ndjson, true) => {
-                let mut text = String::new();
-                for agent in agents {
-                    text.push_str(&json_text(&self.options, &agent.to_value())?);
-                }
-                self.write(&text)
+            // With --jq the records are the filter's stream of inputs (`input` and `inputs`
+            // read the ones that follow, as `… -o ndjson | jq` would): held to the end.
+            (OutputFormat::Ndjson, true) | (OutputFormat::Json, true) => {
+                self.values.extend(agents.iter().map(Agent::to_value));
+                Ok(())
             }
             (OutputFormat::Json, false) => {
                 let mut text = String::new();
@@ -158,10 +157,6 @@ impl<'a> ListPrinter<'a> {
                 }
                 self.write(&text)
             }
-            (OutputFormat::Json, true) => {
-                self.values.extend(agents.iter().map(Agent::to_value));
-                Ok(())
-            }
             (OutputFormat::Table | OutputFormat::Wide, _) => {
                 self.rows.extend_from_slice(agents);
                 Ok(())
@@ -171,12 +166,16 @@ impl<'a> ListPrinter<'a> {
 
     /// Writes what was held, and closes a JSON array.
     pub fn end(self) -> Result<()> {
-        match (self.options.format, self.options.jq.is_some()) {
-            (OutputFormat::Ndjson, _) => Ok(()),
-            (OutputFormat::Json, false) => {
+        match (self.options.format, &self.options.jq) {
+            (OutputFormat::Ndjson, Some(jq)) => {
+                let lines = jq.apply_all(&self.values, self.options.raw)?;
+                self.write(&jq_text(&self.options, lines))
+            }
+            (OutputFormat::Ndjson, None) => Ok(()),
+            (OutputFormat::Json, None) => {
                 self.write(if self.count == 0 { "[]\n" } else { "\n]\n" })
             }
-            (OutputFormat::Json, true) => print_json(
+            (OutputFormat::Json, Some(_)) => print_json(
                 self.ui,
                 &self.options,
                 &serde_json::Value::Array(self.values),
@@ -208,18 +207,7 @@ pub fn print_json(ui: &Ui, options: &OutputOptions, value: &serde_json::Value) -
 /// The text `print_json` writes, newline-terminated.
 pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<String> {
     if let Some(jq) = &options.jq {
-        let mut text = String::new();
-        for line in jq.apply(value, options.raw)? {
-            // Raw strings are the server's own bytes: escaped before they reach a terminal
-            // (JSON results are escaped by JSON itself).
-            if options.raw && options.terminal {
-                text.push_str(&sanitize(&line));
-            } else {
-                text.push_str(&line);
-            }
-            text.push('\n');
-        }
-        return Ok(text);
+        return Ok(jq_text(options, jq.apply(value, options.raw)?));
     }
     let text = if options.format == OutputFormat::Ndjson {
         serde_json::to_string(value)
@@ -227,6 +215,22 @@ pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<S
         serde_json::to_string_pretty(value)
     };
     Ok(format!("{}\n", text.expect("JSON values always serialize")))
+}
+
+/// `--jq` results, one a line.
+fn jq_text(options: &OutputOptions, lines: Vec<String>) -> String {
+    let mut text = String::new();
+    for line in lines {
+        // Raw strings are the server's own bytes: escaped before they reach a terminal
+        // (JSON results are escaped by JSON itself).
+        if options.raw && options.terminal {
+            text.push_str(&sanitize(&line));
+        } else {
+            text.push_str(&line);
+        }
+        text.push('\n');
+    }
+    text
 }
 
 /// A column of the agent tables. One list for `agent list`, `agent show` and the views of

@@ -9,7 +9,10 @@ const VERSION: &str = concat!("agentctl ", env!("CARGO_PKG_VERSION"));
 
 /// `agentctl.1` and one page per subcommand (`agentctl-heartbeat-send.1`, …).
 pub fn pages() -> Vec<Asset> {
-    let mut root = crate::cli::command().disable_help_subcommand(true);
+    // The pages say the crate version, not the commit `--version` adds: they are committed.
+    let mut root = crate::cli::command()
+        .disable_help_subcommand(true)
+        .version(env!("CARGO_PKG_VERSION"));
     root.build();
     let mut pages = vec![Asset {
         path: "man/agentctl.1".into(),

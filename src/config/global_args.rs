@@ -26,6 +26,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "AGENTCTL_PROFILE",
+        add = clap_complete::ArgValueCandidates::new(crate::complete::profiles),
         hide_env_values = true,
         value_name = "NAME",
         help_heading = "Global options"

@@ -66,7 +66,8 @@ fn the_completions_command_prints_the_committed_scripts() {
         assert_eq!(ran.code, 0, "{}", ran.stderr);
         let expected = committed(&format!("completions/{file}")).expect("committed script");
         assert_eq!(ran.stdout.as_bytes(), expected.as_slice(), "{shell}; {FIX}");
-        assert!(ran.stdout.contains("heartbeat"), "{shell}");
+        // The script registers the binary as its completer; the values come from it live.
+        assert!(ran.stdout.contains("COMPLETE"), "{shell}");
     }
 }
 
@@ -99,4 +100,94 @@ fn man_renders_the_root_page_with_exit_codes_and_environment() {
     ] {
         assert!(text.contains(needle), "man page lacks {needle}:\n{text}");
     }
+}
+
+/// What the committed scripts ask on <Tab>: `COMPLETE=bash agentctl -- <words>`, answered
+/// with live values (the profiles of this config dir) and the fixed ones (statuses, formats).
+#[test]
+fn completions_offer_profiles_keys_statuses_and_formats() {
+    let world = World::new();
+    let dir = world.config_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    std::fs::write(
+        dir.join("config.toml"),
+        "[profiles.prod]\nhost = \"https://p.example.com\"\n[profiles.staging]\nhost = \"https://s.example.com\"\n",
+    )
+    .unwrap();
+    let complete = |words: &[&str]| -> Vec<String> {
+        let ran = run(world
+            .cmd()
+            .env("COMPLETE", "bash")
+            .env("_CLAP_IFS", "\n")
+            .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+            .arg("--")
+            .args(words));
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        ran.stdout.lines().map(str::to_owned).collect()
+    };
+    let profiles = complete(&["agentctl", "config", "use", ""]);
+    assert!(
+        profiles.starts_with(&["prod".to_owned(), "staging".to_owned()]),
+        "{profiles:?}"
+    );
+    assert_eq!(complete(&["agentctl", "--profile", "st"]), ["staging"]);
+    let keys = complete(&["agentctl", "config", "set", ""]);
+    for key in ["host", "output", "request_timeout", "retries", "cacert"] {
+        assert!(keys.contains(&key.to_owned()), "{keys:?}");
+    }
+    assert_eq!(
+        complete(&["agentctl", "watch", "--until", ""]),
+        ["online", "delayed", "offline"]
+    );
+    assert_eq!(
+        complete(&["agentctl", "-o", ""]),
+        ["table", "wide", "json", "ndjson"]
+    );
+}
+
+/// The committed bash script, sourced by a real bash, completes profile names by asking the
+/// binary on PATH.
+#[test]
+fn bash_sources_the_script_and_completes_profiles() {
+    let world = World::new();
+    let dir = world.config_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[profiles.prod]\nhost = \"https://p.example.com\"\n",
+    )
+    .unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/agentctl.bash");
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_agentctl"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = std::process::Command::new("bash")
+        .arg("--norc")
+        .arg("-c")
+        .arg(format!(
+            "source '{}'; COMP_WORDS=(agentctl config use pr); COMP_CWORD=3; COMP_TYPE=9; \
+             _clap_complete_agentctl agentctl pr use; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        ))
+        .env("PATH", path)
+        .env("AGENTCTL_CONFIG_DIR", &dir)
+        .output()
+        .expect("bash runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(stdout.trim(), "prod", "{stdout}");
 }

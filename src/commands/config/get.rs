@@ -18,7 +18,7 @@ Examples:
   agentctl config get output --profile staging")]
 pub struct ConfigGetArgs {
     /// The setting: host, output, request_timeout, retries or cacert
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::complete::config_keys))]
     pub key: String,
 }
 

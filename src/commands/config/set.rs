@@ -19,7 +19,7 @@ Examples:
   agentctl config set request_timeout 30s --profile staging")]
 pub struct ConfigSetArgs {
     /// The setting: host, output, request_timeout, retries or cacert
-    #[arg(value_name = "KEY")]
+    #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::complete::config_keys))]
     pub key: String,
     /// Its new value
     #[arg(value_name = "VALUE")]

@@ -13,7 +13,7 @@ Examples:
   agentctl config use default")]
 pub struct ConfigUseArgs {
     /// A profile from `agentctl config list`
-    #[arg(value_name = "PROFILE")]
+    #[arg(value_name = "PROFILE", add = clap_complete::ArgValueCandidates::new(crate::complete::profiles))]
     pub profile: String,
 }
 
