@@ -205,14 +205,15 @@ pub fn frame_lines(
         Some(room) if order.len() > room => room - 1,
         _ => order.len(),
     };
-    let key = |(rank, watched): &(u8, &Watched)| (*rank, watched.id.clone());
+    // Compared in place: a frame of a large fleet allocates nothing per agent.
+    let by_rank = |a: &(u8, &Watched), b: &(u8, &Watched)| (a.0, &a.1.id).cmp(&(b.0, &b.1.id));
     if shown < order.len() {
         if shown > 0 {
-            order.select_nth_unstable_by_key(shown - 1, key);
+            order.select_nth_unstable_by(shown - 1, by_rank);
         }
-        order[..shown].sort_by_key(key);
+        order[..shown].sort_by(by_rank);
     } else {
-        order.sort_by_key(key);
+        order.sort_by(by_rank);
     }
     let table = table_text(
         view,
