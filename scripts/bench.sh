@@ -5,6 +5,7 @@
 #
 #   scripts/bench.sh            # build release, start a dev server, run everything
 #   BENCH_SECONDS=5 scripts/bench.sh   # shorter load phases
+#   BENCH_ONLY=fleet scripts/bench.sh   # only the fleet-scale sections (6-8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +23,10 @@ cargo build --release --locked --quiet
 bin=$PWD/target/release/agentctl
 work=$(mktemp -d)
 server_pid=
+fleet_pid=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n $fleet_pid ]] && kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,6 +57,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "agentctl: $("$bin" --version), server: $host"
 echo
 
+if [[ ${BENCH_ONLY:-} != fleet ]]; then
 # 1. start-up
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/version.json" \
   "$bin --version" "curl --version" >/dev/null 2>&1
@@ -112,3 +116,69 @@ read -r user sys < <(tail -n1 "$work/watch.time")
 polls=$(grep -c '^GET /api/v1/agents/watch-' "$work/watch-server.log" || true)
 printf '5. watch, 1000 agents at 1s for %ss: %.2f CPU-s for %d polls  -> %.3f CPU-s per 1000 polls (target <= 0.15)\n' \
   "$seconds" "$(python3 -c "print($user+$sys)")" "$polls" "$(python3 -c "print(($user+$sys)/max($polls,1)*1000)")"
+fi
+
+# 6. fleet scale (issue 13): a dev server holding BENCH_FLEET agents (default 100,000; seeded
+#    from a file, --max-agents raised), its -v log counting every request where it arrives.
+#    BENCH_SERVER picks another agentctl binary for the server side (e.g. one built from a
+#    branch whose dev server pages); the client measured is always this build.
+fleet=${BENCH_FLEET:-100000}
+page_size=${BENCH_PAGE_SIZE:-500}
+fleet_seconds=${BENCH_FLEET_SECONDS:-30}
+watch_interval=5
+server_bin=${BENCH_SERVER:-$bin}
+start_fleet_server() { # $1 agents, $2 name → sets fleet_host, fleet_pid; log in $work/$2.log
+  python3 - "$1" >"$work/$2.json" <<'PY'
+import json, sys, datetime
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+count = int(sys.argv[1])
+json.dump([{"uuid": f"fleet-{n:07d}", "name": f"fleet-{n:07d}", "type": "log", "version": "1.2.3",
+            "region": "us-east-1", "labels": "{\"team\":\"ops\"}", "lastHeartbeatAt": now}
+           for n in range(count)], sys.stdout)
+PY
+  "$server_bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile -v \
+    --max-agents "$(($1 + 1000))" --seed "$work/$2.json" --delayed-after 1h --offline-after 2h \
+    >"$work/$2.out" 2>"$work/$2.log" &
+  fleet_pid=$!
+  for _ in $(seq 600); do
+    [[ -s $work/$2.out ]] && break
+    sleep 0.1
+  done
+  fleet_host=$(head -n1 "$work/$2.out" | sed 's/^listening on //')
+}
+listings() { grep -c '^GET /api/v1/agents ' "$1" || true; }
+single_gets() { grep -c '^GET /api/v1/agents/' "$1" || true; }
+# watch --all for fleet_seconds; prints "<listings> <single GETs> <cpu-s> <peak KiB>"
+watch_all() { # $1 host, $2 log
+  local before
+  before=$(listings "$2")
+  AGENTCTL_HOST=$1 /usr/bin/time -f '%U %S %M' -o "$work/watch-all.time" \
+    timeout -s INT "${fleet_seconds}s" "$bin" watch --all --interval "${watch_interval}s" \
+    --page-size "$page_size" -o ndjson >/dev/null 2>"$work/watch-all.err" || true
+  sleep 0.2
+  read -r user sys peak < <(tail -n1 "$work/watch-all.time")
+  echo "$(($(listings "$2") - before)) $(single_gets "$2") $(python3 -c "print($user+$sys)") $peak"
+}
+intervals=$((fleet_seconds / watch_interval))
+
+start_fleet_server "$fleet" fleet
+read -r reqs gets cpu peak < <(watch_all "$fleet_host" "$work/fleet.log")
+walk=$(python3 -c "import math; print(math.ceil($fleet/min($page_size,1000)))")
+printf '6. watch --all, %d agents, --interval %ss for %ss: %s listing requests, %s single GETs -> %.1f requests per interval (target <= %d); %.2f CPU-s per interval; peak RSS %.1f MiB\n' \
+  "$fleet" "$watch_interval" "$fleet_seconds" "$reqs" "$gets" "$(python3 -c "print($reqs/$intervals)")" \
+  "$((walk + 1))" "$(python3 -c "print(($cpu)/$intervals)")" "$(python3 -c "print($peak/1024)")"
+before=$(listings "$work/fleet.log")
+AGENTCTL_HOST=$fleet_host /usr/bin/time -f '%e %M' -o "$work/list.time" \
+  "$bin" agent list -o ndjson --page-size "$page_size" >"$work/list.ndjson"
+sleep 0.2
+read -r wall peak < <(tail -n1 "$work/list.time")
+printf '7. agent list -o ndjson, %d agents: %d records, %d requests, %.2f s wall, peak RSS %.1f MiB (target <= 32)\n' \
+  "$fleet" "$(wc -l <"$work/list.ndjson")" "$(($(listings "$work/fleet.log") - before))" "$wall" \
+  "$(python3 -c "print($peak/1024)")"
+kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null || true
+
+start_fleet_server 300 small
+read -r reqs gets cpu peak < <(watch_all "$fleet_host" "$work/small.log")
+printf '8. watch --all, 300 agents, --interval %ss for %ss: %s listing requests, %s single GETs -> %.1f per interval (target 1)\n' \
+  "$watch_interval" "$fleet_seconds" "$reqs" "$gets" "$(python3 -c "print($reqs/$intervals)")"
+kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null || true
