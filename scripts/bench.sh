@@ -5,6 +5,8 @@
 #
 #   scripts/bench.sh            # build release, start a dev server, run everything
 #   BENCH_SECONDS=5 scripts/bench.sh   # shorter load phases
+#   BENCH_ONLY=fleet scripts/bench.sh   # only the fleet-scale sections (6-8)
+#   BENCH_MILLION=1 scripts/bench.sh    # also a million simulated agents and 4 shards (9-10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +25,10 @@ bin=$PWD/target/release/agentctl
 work=$(mktemp -d)
 server_pid=
 extra_pids=() # servers and runs started below, stopped on any exit
+fleet_pid=
 cleanup() {
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n $fleet_pid ]] && kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null
   for pid in "${extra_pids[@]}"; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   done
@@ -58,6 +62,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "agentctl: $("$bin" --version), server: $host"
 echo
 
+if [[ ${BENCH_ONLY:-} != fleet ]]; then
 # 1. start-up
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/version.json" \
   "$bin --version" "curl --version" >/dev/null 2>&1
@@ -169,10 +174,78 @@ read -r user sys < <(tail -n1 "$work/watch.time")
 polls=$(grep -c '^GET /api/v1/agents/watch-' "$work/watch-server.log" || true)
 printf '5. watch, 1000 agents at 1s for %ss: %.2f CPU-s for %d polls  -> %.3f CPU-s per 1000 polls (target <= 0.15)\n' \
   "$seconds" "$(python3 -c "print($user+$sys)")" "$polls" "$(python3 -c "print(($user+$sys)/max($polls,1)*1000)")"
+fi
 
-# 6 and 7 take minutes and about 1 GB at the dev server: BENCH_FLEET=1 runs them.
-if [[ ${BENCH_FLEET:-0} != 1 ]]; then
-  echo "6-7. fleet runs skipped (BENCH_FLEET=1 runs them: a million agents, then 4 shards vs one run)"
+# 6. fleet scale (issue 13): a dev server holding BENCH_FLEET agents (default 100,000; seeded
+#    from a file, --max-agents raised), its -v log counting every request where it arrives.
+#    BENCH_SERVER picks another agentctl binary for the server side (e.g. one built from a
+#    branch whose dev server pages); the client measured is always this build.
+fleet=${BENCH_FLEET:-100000}
+page_size=${BENCH_PAGE_SIZE:-500}
+fleet_seconds=${BENCH_FLEET_SECONDS:-30}
+watch_interval=5
+server_bin=${BENCH_SERVER:-$bin}
+start_fleet_server() { # $1 agents, $2 name → sets fleet_host, fleet_pid; log in $work/$2.log
+  python3 - "$1" >"$work/$2.json" <<'PY'
+import json, sys, datetime
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+count = int(sys.argv[1])
+json.dump([{"uuid": f"fleet-{n:07d}", "name": f"fleet-{n:07d}", "type": "log", "version": "1.2.3",
+            "region": "us-east-1", "labels": "{\"team\":\"ops\"}", "lastHeartbeatAt": now}
+           for n in range(count)], sys.stdout)
+PY
+  "$server_bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile -v \
+    --max-agents "$(($1 + 1000))" --seed "$work/$2.json" --delayed-after 1h --offline-after 2h \
+    >"$work/$2.out" 2>"$work/$2.log" &
+  fleet_pid=$!
+  for _ in $(seq 600); do
+    [[ -s $work/$2.out ]] && break
+    sleep 0.1
+  done
+  fleet_host=$(head -n1 "$work/$2.out" | sed 's/^listening on //')
+}
+listings() { grep -c '^GET /api/v1/agents ' "$1" || true; }
+single_gets() { grep -c '^GET /api/v1/agents/' "$1" || true; }
+# watch --all for fleet_seconds; prints "<listings> <single GETs> <cpu-s> <peak KiB>"
+watch_all() { # $1 host, $2 log
+  local before
+  before=$(listings "$2")
+  AGENTCTL_HOST=$1 /usr/bin/time -f '%U %S %M' -o "$work/watch-all.time" \
+    timeout -s INT "${fleet_seconds}s" "$bin" watch --all --interval "${watch_interval}s" \
+    --page-size "$page_size" -o ndjson -v >/dev/null 2>"$work/watch-all.err" || true
+  sleep 0.2
+  read -r user sys peak < <(tail -n1 "$work/watch-all.time")
+  # A walk (an interval) starts with page 1; -v logs each request the client sends.
+  walks=$(grep -c '^> GET .*[?&]page=1&' "$work/watch-all.err" || true)
+  echo "$(($(listings "$2") - before)) $(single_gets "$2") $(python3 -c "print($user+$sys)") $peak $walks"
+}
+
+start_fleet_server "$fleet" fleet
+read -r reqs gets cpu peak walks < <(watch_all "$fleet_host" "$work/fleet.log")
+walk=$(python3 -c "import math; print(math.ceil($fleet/min($page_size,1000)))")
+printf '6. watch --all, %d agents, --interval %ss for %ss: %s listing requests in %s walks (a last one may be cut short), %s single GETs -> %.1f requests per full walk (target <= %d); %.2f CPU-s per %ss interval; peak RSS %.1f MiB\n' \
+  "$fleet" "$watch_interval" "$fleet_seconds" "$reqs" "$walks" "$gets" \
+  "$(python3 -c "print(min($walk, $reqs) if $walks < 2 else ($reqs - ($reqs % $walk if $reqs % $walk else 0)) / max(1, $reqs // $walk))")" \
+  "$((walk + 1))" "$(python3 -c "print(($cpu)/max($walks,1))")" "$watch_interval" "$(python3 -c "print($peak/1024)")"
+before=$(listings "$work/fleet.log")
+AGENTCTL_HOST=$fleet_host /usr/bin/time -f '%e %M' -o "$work/list.time" \
+  "$bin" agent list -o ndjson --page-size "$page_size" >"$work/list.ndjson"
+sleep 0.2
+read -r wall peak < <(tail -n1 "$work/list.time")
+printf '7. agent list -o ndjson, %d agents: %d records, %d requests, %.2f s wall, peak RSS %.1f MiB (target <= 32)\n' \
+  "$fleet" "$(wc -l <"$work/list.ndjson")" "$(($(listings "$work/fleet.log") - before))" "$wall" \
+  "$(python3 -c "print($peak/1024)")"
+kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null || true
+
+start_fleet_server 300 small
+read -r reqs gets cpu peak walks < <(watch_all "$fleet_host" "$work/small.log")
+printf '8. watch --all, 300 agents, --interval %ss for %ss: %s listing requests in %s walks, %s single GETs -> %.1f per interval (target 1)\n' \
+  "$watch_interval" "$fleet_seconds" "$reqs" "$walks" "$gets" "$(python3 -c "print($reqs/max($walks,1))")"
+kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null || true
+
+# 9 and 10 take minutes and about 1 GB at the dev server: BENCH_MILLION=1 runs them.
+if [[ ${BENCH_MILLION:-0} != 1 ]]; then
+  echo "9-10. million-agent runs skipped (BENCH_MILLION=1 runs them: a million agents, then 4 shards vs one run)"
   exit 0
 fi
 
@@ -193,21 +266,21 @@ agent_set() { # a digest of the sorted agent ids a server holds, and their count
     | python3 -c 'import json,sys,hashlib; ids=sorted(json.loads(l)["uuid"] for l in sys.stdin); print(len(ids), hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16])'
 }
 
-# 6. a million agents in one process over one full interval: peak RSS, and lateness bounded
+# 9. a million agents in one process over one full interval: peak RSS, and lateness bounded
 #    by the latency p99.9 (a beat sent more than 100 ms late has a latency above 100 ms, so
 #    p99.9 <= 100 ms means at most 0.1% of beats were that late).
-start_server fleet >"$work/fleet.url"
-fleet_host=$(cat "$work/fleet.url")
-/usr/bin/time -f %M -o "$work/fleet.rss" env AGENTCTL_HOST="$fleet_host" "$bin" heartbeat simulate \
-  --agents 1000000 --interval 60s --duration 60s -o json >"$work/fleet.json"
+start_server million >"$work/million.url"
+million_host=$(cat "$work/million.url")
+/usr/bin/time -f %M -o "$work/million.rss" env AGENTCTL_HOST="$million_host" "$bin" heartbeat simulate \
+  --agents 1000000 --interval 60s --duration 60s -o json >"$work/million.json"
 kill "$fleet_pid" && wait "$fleet_pid" 2>/dev/null || true
-printf '6. 1,000,000 agents, 60s interval, 60s: peak RSS %.1f MiB (target <= 256); sent %s, ok %s, late %s; latency p50 %s ms, p99 %s ms, p99.9 %s ms (<= 100 ms: late > 100 ms <= 0.1%%, target)\n' \
-  "$(python3 -c "print($(tail -n1 "$work/fleet.rss")/1024)")" "$(field "$work/fleet.json" sent)" \
-  "$(field "$work/fleet.json" ok)" "$(field "$work/fleet.json" late)" \
-  "$(field "$work/fleet.json" 'latency_ms["p50"]')" "$(field "$work/fleet.json" 'latency_ms["p99"]')" \
-  "$(field "$work/fleet.json" 'latency_ms["p999"]')"
+printf '9. 1,000,000 agents, 60s interval, 60s: peak RSS %.1f MiB (target <= 256); sent %s, ok %s, late %s; latency p50 %s ms, p99 %s ms, p99.9 %s ms (<= 100 ms: late > 100 ms <= 0.1%%, target)\n' \
+  "$(python3 -c "print($(tail -n1 "$work/million.rss")/1024)")" "$(field "$work/million.json" sent)" \
+  "$(field "$work/million.json" ok)" "$(field "$work/million.json" late)" \
+  "$(field "$work/million.json" 'latency_ms["p50"]')" "$(field "$work/million.json" 'latency_ms["p99"]')" \
+  "$(field "$work/million.json" 'latency_ms["p999"]')"
 
-# 7. one fleet as 4 shards started together vs one unsharded run, each against a fresh server
+# 10. one fleet as 4 shards started together vs one unsharded run, each against a fresh server
 agents=${BENCH_SHARD_AGENTS:-100000}
 run_fleet=(heartbeat simulate --agents "$agents" --interval 10s --duration 30s -o json)
 start_server sharded >"$work/sharded.url"
@@ -227,7 +300,7 @@ whole_host=$(cat "$work/whole.url")
 AGENTCTL_HOST=$whole_host "$bin" "${run_fleet[@]}" >"$work/whole.json"
 whole_set=$(agent_set "$whole_host")
 kill "$whole_pid" && wait "$whole_pid" 2>/dev/null || true
-printf '7. %s agents, 4 shards vs one run: agents at the server %s vs %s (%s); sent %s vs %s (difference %s, one interval is %s); p99 %s vs %s ms\n' \
+printf '10. %s agents, 4 shards vs one run: agents at the server %s vs %s (%s); sent %s vs %s (difference %s, one interval is %s); p99 %s vs %s ms\n' \
   "$agents" "$sharded_set" "$whole_set" "$([[ $sharded_set == "$whole_set" ]] && echo same || echo DIFFERENT)" \
   "$(field "$work/merged.json" sent)" "$(field "$work/whole.json" sent)" \
   "$(python3 -c "print(abs($(field "$work/merged.json" sent)-$(field "$work/whole.json" sent)))")" "$agents" \

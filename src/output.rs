@@ -86,40 +86,115 @@ pub fn print_agents(
     agents: &[Agent],
     shape: Shape,
 ) -> Result<()> {
-    match options.format {
-        OutputFormat::Json => {
-            let value = match (shape, agents) {
-                (Shape::One, [agent]) => serde_json::Value::Object(agent.0.clone()),
-                _ => serde_json::to_value(agents).expect("JSON values always serialize"),
-            };
-            print_json(ui, options, &value)
+    if let (OutputFormat::Json, Shape::One, [agent]) = (options.format, shape, agents) {
+        return print_json(ui, options, &agent.to_value());
+    }
+    let mut printer = ListPrinter::new(ui, options.clone());
+    printer.page(agents)?;
+    printer.end()
+}
+
+/// Prints a collection that arrives page by page. `ndjson` and `json` are written as the
+/// pages come (memory flat in the number of pages); a table needs every row for its column
+/// widths, and `--jq` over `json` needs the whole array, so those are held until `end`.
+pub struct ListPrinter<'a> {
+    ui: &'a Ui,
+    options: OutputOptions,
+    /// Records printed or held so far.
+    count: usize,
+    rows: Vec<Agent>,
+    values: Vec<serde_json::Value>,
+}
+
+impl<'a> ListPrinter<'a> {
+    pub fn new(ui: &'a Ui, options: OutputOptions) -> ListPrinter<'a> {
+        ListPrinter {
+            ui,
+            options,
+            count: 0,
+            rows: Vec::new(),
+            values: Vec::new(),
         }
-        OutputFormat::Ndjson => {
-            if let Some(jq) = &options.jq {
-                // The records are the filter's stream of inputs: `input`/`inputs` read the
-                // records that follow, as `… -o ndjson | jq` would.
-                let records: Vec<serde_json::Value> = agents
-                    .iter()
-                    .map(|agent| serde_json::Value::Object(agent.0.clone()))
-                    .collect();
-                return ui.data(&jq_text(options, jq.apply_all(&records, options.raw)?));
+    }
+
+    /// How many records were given so far.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    pub fn page(&mut self, agents: &[Agent]) -> Result<()> {
+        let first = self.count == 0;
+        self.count += agents.len();
+        match (self.options.format, self.options.jq.is_some()) {
+            (OutputFormat::Ndjson, false) => {
+                let mut text =
+                    String::with_capacity(agents.iter().map(|a| a.json().len() + 1).sum());
+                for agent in agents {
+                    text.push_str(&agent.compact_json());
+                    text.push('\n');
+                }
+                self.write(&text)
             }
-            let mut text = String::new();
-            for agent in agents {
-                text.push_str(&json_text(
-                    options,
-                    &serde_json::Value::Object(agent.0.clone()),
-                )?);
+            // With --jq the records are the filter's stream of inputs (`input` and `inputs`
+            // read the ones that follow, as `… -o ndjson | jq` would): held to the end.
+            (OutputFormat::Ndjson, true) | (OutputFormat::Json, true) => {
+                self.values.extend(agents.iter().map(Agent::to_value));
+                Ok(())
             }
-            ui.data(&text)
+            (OutputFormat::Json, false) => {
+                let mut text = String::new();
+                for (index, agent) in agents.iter().enumerate() {
+                    text.push_str(if first && index == 0 { "[\n" } else { ",\n" });
+                    let pretty = serde_json::to_string_pretty(&agent.to_value())
+                        .expect("JSON values always serialize");
+                    for (line_number, line) in pretty.lines().enumerate() {
+                        if line_number > 0 {
+                            text.push('\n');
+                        }
+                        text.push_str("  ");
+                        text.push_str(line);
+                    }
+                }
+                self.write(&text)
+            }
+            (OutputFormat::Table | OutputFormat::Wide, _) => {
+                self.rows.extend_from_slice(agents);
+                Ok(())
+            }
         }
-        OutputFormat::Table | OutputFormat::Wide => {
-            if agents.is_empty() {
-                return Ok(());
+    }
+
+    /// Writes what was held, and closes a JSON array.
+    pub fn end(self) -> Result<()> {
+        match (self.options.format, &self.options.jq) {
+            (OutputFormat::Ndjson, Some(jq)) => {
+                let lines = jq.apply_all(&self.values, self.options.raw)?;
+                self.write(&jq_text(&self.options, lines))
             }
-            let wide = options.format == OutputFormat::Wide;
-            ui.data(&agents_table(agents, wide, options))
+            (OutputFormat::Ndjson, None) => Ok(()),
+            (OutputFormat::Json, None) => {
+                self.write(if self.count == 0 { "[]\n" } else { "\n]\n" })
+            }
+            (OutputFormat::Json, Some(_)) => print_json(
+                self.ui,
+                &self.options,
+                &serde_json::Value::Array(self.values),
+            ),
+            (OutputFormat::Table | OutputFormat::Wide, _) => {
+                if self.rows.is_empty() {
+                    return Ok(());
+                }
+                let wide = self.options.format == OutputFormat::Wide;
+                self.ui.data(&agents_table(&self.rows, wide, &self.options))
+            }
         }
+    }
+
+    fn write(&self, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.ui.data(text)
     }
 }
 
@@ -169,42 +244,86 @@ fn jq_text(options: &OutputOptions, lines: Vec<String>) -> String {
     text
 }
 
-const COLUMNS: [&str; 7] = [
-    "UUID",
-    "NAME",
-    "TYPE",
-    "STATUS",
-    "VERSION",
-    "REGION",
-    "LAST HEARTBEAT",
-];
-const WIDE_COLUMNS: [&str; 5] = ["ENDPOINT", "PLATFORM", "LABELS", "CREATED", "LAST OP"];
+/// A column of the agent tables. One list for `agent list`, `agent show` and the views of
+/// `watch`, so they never disagree on names or order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Uuid,
+    Name,
+    Type,
+    Status,
+    Version,
+    Region,
+    LastHeartbeat,
+    Endpoint,
+    Platform,
+    Labels,
+    Created,
+    LastOp,
+}
 
-/// The table for `table` and `wide`: plain columns, every server string sanitized, trailing
-/// blanks trimmed so rows are stable for `awk` and `cut`.
-pub fn agents_table(agents: &[Agent], wide: bool, options: &OutputOptions) -> String {
-    let mut table = plain_table(options.color);
-    if options.headers {
-        let mut header: Vec<&str> = COLUMNS.to_vec();
-        if wide {
-            header.extend(WIDE_COLUMNS);
-        }
-        table.set_header(header);
+/// The columns of `table`; `wide` adds [`WIDE_COLUMNS`].
+pub const COLUMNS: [Column; 7] = [
+    Column::Uuid,
+    Column::Name,
+    Column::Type,
+    Column::Status,
+    Column::Version,
+    Column::Region,
+    Column::LastHeartbeat,
+];
+pub const WIDE_COLUMNS: [Column; 5] = [
+    Column::Endpoint,
+    Column::Platform,
+    Column::Labels,
+    Column::Created,
+    Column::LastOp,
+];
+
+/// The columns of a table, wide or not.
+pub fn columns(wide: bool) -> Vec<Column> {
+    let mut columns = COLUMNS.to_vec();
+    if wide {
+        columns.extend(WIDE_COLUMNS);
     }
-    for agent in agents {
+    columns
+}
+
+impl Column {
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::Uuid => "UUID",
+            Column::Name => "NAME",
+            Column::Type => "TYPE",
+            Column::Status => "STATUS",
+            Column::Version => "VERSION",
+            Column::Region => "REGION",
+            Column::LastHeartbeat => "LAST HEARTBEAT",
+            Column::Endpoint => "ENDPOINT",
+            Column::Platform => "PLATFORM",
+            Column::Labels => "LABELS",
+            Column::Created => "CREATED",
+            Column::LastOp => "LAST OP",
+        }
+    }
+
+    /// The cell text for a record (sanitized; `-` when the field is missing).
+    pub fn text(self, agent: Option<&Agent>, now: SystemTime) -> String {
+        let Some(agent) = agent else {
+            return "-".into();
+        };
         let text = |field: &str| cell_text(agent.text(field));
-        let status = agent.status();
-        let mut row = vec![
-            Cell::new(text("uuid")),
-            Cell::new(text("name")),
-            Cell::new(text("type")),
-            status_cell(status.as_deref(), options.color),
-            Cell::new(text("version")),
-            Cell::new(text("region")),
-            Cell::new(relative_field(agent, "lastHeartbeatAt", options.now)),
-        ];
-        if wide {
-            let labels = agent
+        match self {
+            Column::Uuid => text("uuid"),
+            Column::Name => text("name"),
+            Column::Type => text("type"),
+            Column::Status => text("status"),
+            Column::Version => text("version"),
+            Column::Region => text("region"),
+            Column::LastHeartbeat => relative_field(agent, "lastHeartbeatAt", now),
+            Column::Endpoint => text("endpoint"),
+            Column::Platform => text("platformId"),
+            Column::Labels => agent
                 .labels()
                 .map(|pairs| {
                     pairs
@@ -214,16 +333,36 @@ pub fn agents_table(agents: &[Agent], wide: bool, options: &OutputOptions) -> St
                         .join(",")
                 })
                 .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "-".into());
-            row.extend([
-                Cell::new(text("endpoint")),
-                Cell::new(text("platformId")),
-                Cell::new(labels),
-                Cell::new(relative_field(agent, "createDate", options.now)),
-                Cell::new(relative_field(agent, "lastOpDate", options.now)),
-            ]);
+                .unwrap_or_else(|| "-".into()),
+            Column::Created => relative_field(agent, "createDate", now),
+            Column::LastOp => relative_field(agent, "lastOpDate", now),
         }
-        table.add_row(row);
+    }
+
+    /// The cell: the status colored when color is on, the others plain.
+    pub fn cell(self, agent: Option<&Agent>, now: SystemTime, color: bool) -> Cell {
+        match self {
+            Column::Status => status_cell(agent.and_then(Agent::status).as_deref(), color),
+            _ => Cell::new(self.text(agent, now)),
+        }
+    }
+}
+
+/// The table for `table` and `wide`: plain columns, every server string sanitized, trailing
+/// blanks trimmed so rows are stable for `awk` and `cut`.
+pub fn agents_table(agents: &[Agent], wide: bool, options: &OutputOptions) -> String {
+    let mut table = plain_table(options.color);
+    let columns = columns(wide);
+    if options.headers {
+        table.set_header(columns.iter().map(|c| c.header()).collect::<Vec<_>>());
+    }
+    for agent in agents {
+        table.add_row(
+            columns
+                .iter()
+                .map(|c| c.cell(Some(agent), options.now, options.color))
+                .collect::<Vec<_>>(),
+        );
     }
     render_table(&mut table)
 }
@@ -268,11 +407,12 @@ pub fn status_cell(status: Option<&str>, color: bool) -> Cell {
         Some("online") => cell.fg(Color::Green),
         Some("delayed") => cell.fg(Color::Yellow),
         Some("offline") | Some("unreachable") | Some("gone") => cell.fg(Color::Red),
+        Some("absent") => cell.fg(Color::Yellow),
         _ => cell,
     }
 }
 
-fn cell_text(value: Option<String>) -> String {
+pub fn cell_text(value: Option<String>) -> String {
     match value {
         Some(text) if !text.is_empty() => sanitize(&text).into_owned(),
         _ => "-".into(),

@@ -280,11 +280,11 @@ impl ApiClient {
     /// A record that echoes the token has it redacted in every string (keys included): every
     /// record enters through this client, so every output (table, JSON, watch events and the
     /// live table) shows `[REDACTED]`, the one exception to "the record exactly as sent".
-    fn scrub_record(&self, mut agent: Agent) -> Agent {
-        if let Some(token) = &self.token {
-            crate::secret::redact_json_map(&mut agent.0, token.expose());
+    pub(super) fn scrub_record(&self, agent: Agent) -> Agent {
+        match &self.token {
+            Some(token) => agent.redacted(token.expose()),
+            None => agent,
         }
-        agent
     }
 
     /// The token, for the error builders that quote a response (they redact it before

@@ -1,10 +1,18 @@
-//! Reading records from response bodies: one agent, or a collection in any of its envelopes.
+//! Reading records from response bodies: one agent, or a page of a collection in any of its
+//! envelopes. Records are kept as the text the server sent (see `record`); no JSON tree is
+//! built for a body.
 
 use super::error::{ApiError, malformed};
-use super::models::{Agent, json_kind};
-use serde_json::Value;
+use super::record::{Agent, text_kind};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use std::fmt;
 
-fn parse_json(body: &[u8], what: &str, secret: Option<&str>) -> Result<Value, ApiError> {
+fn parse_raw<'a>(
+    body: &'a [u8],
+    what: &str,
+    secret: Option<&str>,
+) -> Result<&'a RawValue, ApiError> {
     serde_json::from_slice(body)
         .map_err(|err| malformed(what, &format!("not JSON ({err})"), body, secret))
 }
@@ -12,9 +20,8 @@ fn parse_json(body: &[u8], what: &str, secret: Option<&str>) -> Result<Value, Ap
 /// Reads one agent record from a response body; `what` names the call in errors, which never
 /// quote `secret` (the token).
 pub fn read_agent(body: &[u8], what: &str, secret: Option<&str>) -> Result<Agent, ApiError> {
-    let value = parse_json(body, what, secret)?;
-    let kind = json_kind(&value);
-    Agent::from_value(value).map_err(|_| {
+    let raw = parse_raw(body, what, secret)?;
+    Agent::from_raw(raw).map_err(|kind| {
         malformed(
             what,
             &format!("expected an agent object, got {kind}"),
@@ -24,8 +31,15 @@ pub fn read_agent(body: &[u8], what: &str, secret: Option<&str>) -> Result<Agent
     })
 }
 
-/// The envelopes a collection may come in, in the order they are tried.
-const LIST_KEYS: [&str; 5] = ["items", "data", "agents", "list", "records"];
+/// The envelopes a collection may come in, in the order they are tried (contract §1).
+pub const LIST_KEYS: [&str; 6] = ["items", "list", "data", "agents", "records", "rows"];
+
+/// One page of a listing: its records, and the server's count of all records when it gave one.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub records: Vec<Agent>,
+    pub total: Option<u64>,
+}
 
 /// Reads a collection of agent records from a response body.
 pub fn read_agent_list(
@@ -33,15 +47,25 @@ pub fn read_agent_list(
     what: &str,
     secret: Option<&str>,
 ) -> Result<Vec<Agent>, ApiError> {
-    let value = parse_json(body, what, secret)?;
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(mut object) => LIST_KEYS
+    read_page(body, what, secret).map(|page| page.records)
+}
+
+/// Reads one page of a listing: a bare array, or an object holding the array under one of
+/// [`LIST_KEYS`] and, optionally, `total` (a number, or a string holding one).
+pub fn read_page(body: &[u8], what: &str, secret: Option<&str>) -> Result<Page, ApiError> {
+    let raw = parse_raw(body, what, secret)?;
+    let text = raw.get();
+    let (items, total) = if text.starts_with('[') {
+        (text, None)
+    } else if text.starts_with('{') {
+        let envelope: Envelope = serde_json::from_str(text)
+            .map_err(|err| malformed(what, &format!("not JSON ({err})"), body, secret))?;
+        let items = envelope
+            .lists
             .iter()
-            .find_map(|key| match object.remove(*key) {
-                Some(Value::Array(items)) => Some(items),
-                _ => None,
-            })
+            .flatten()
+            .map(|raw| raw.get())
+            .find(|text| text.starts_with('['))
             .ok_or_else(|| {
                 malformed(
                     what,
@@ -52,22 +76,23 @@ pub fn read_agent_list(
                     body,
                     secret,
                 )
-            })?,
-        other => {
-            return Err(malformed(
-                what,
-                &format!("expected an array of agents, got {}", json_kind(&other)),
-                body,
-                secret,
-            ));
-        }
+            })?;
+        (items, envelope.total.and_then(|raw| read_count(raw.get())))
+    } else {
+        return Err(malformed(
+            what,
+            &format!("expected an array of agents, got {}", text_kind(text)),
+            body,
+            secret,
+        ));
     };
-    items
+    let items: Vec<&RawValue> = serde_json::from_str(items)
+        .map_err(|err| malformed(what, &format!("not JSON ({err})"), body, secret))?;
+    let records = items
         .into_iter()
         .enumerate()
         .map(|(index, item)| {
-            let kind = json_kind(&item);
-            Agent::from_value(item).map_err(|_| {
+            Agent::from_raw(item).map_err(|kind| {
                 malformed(
                     what,
                     &format!("item {index} is {kind}, not an agent object"),
@@ -76,7 +101,60 @@ pub fn read_agent_list(
                 )
             })
         })
-        .collect()
+        .collect::<Result<Vec<Agent>, ApiError>>()?;
+    Ok(Page { records, total })
+}
+
+/// A count: a whole number, or a string holding one.
+fn read_count(text: &str) -> Option<u64> {
+    let text = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
+    let text = text.trim();
+    text.parse::<u64>().ok().or_else(|| {
+        let float: f64 = text.parse().ok()?;
+        (float.is_finite() && float >= 0.0 && float.fract() == 0.0).then_some(float as u64)
+    })
+}
+
+/// The parts of an envelope object that matter, borrowed from the body.
+struct Envelope<'a> {
+    lists: [Option<&'a RawValue>; LIST_KEYS.len()],
+    total: Option<&'a RawValue>,
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Envelope<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EnvelopeVisitor(std::marker::PhantomData))
+    }
+}
+
+struct EnvelopeVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for EnvelopeVisitor<'a> {
+    type Value = Envelope<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<'a>, A::Error> {
+        let mut envelope = Envelope {
+            lists: [None; LIST_KEYS.len()],
+            total: None,
+        };
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "total" {
+                envelope.total = Some(map.next_value()?);
+            } else if let Some(index) = LIST_KEYS.iter().position(|k| *k == key) {
+                envelope.lists[index] = Some(map.next_value()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(envelope)
+    }
 }
 
 #[cfg(test)]
@@ -99,7 +177,25 @@ mod tests {
                 "a"
             );
         }
-        assert!(read_agent_list(br#"{"rows":[]}"#, "x", None).is_err());
+        assert!(
+            read_agent_list(br#"{"rows":[]}"#, "x", None)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(read_agent_list(br#"{"other":[]}"#, "x", None).is_err());
+        let page = read_page(
+            br#"{"total":"7","data":{"x":1},"rows":[{"uuid":"a"}]}"#,
+            "x",
+            None,
+        )
+        .unwrap();
+        assert_eq!((page.records.len(), page.total), (1, Some(7)));
+        assert_eq!(
+            read_page(br#"{"total":null,"items":[]}"#, "x", None)
+                .unwrap()
+                .total,
+            None
+        );
         assert!(read_agent_list(br#"[1]"#, "x", None).is_err());
     }
 

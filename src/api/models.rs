@@ -2,7 +2,7 @@
 //! (read tolerantly, kept as received).
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The heartbeat body, exactly the seed's request example shape:
@@ -220,83 +220,7 @@ pub fn validate_version(version: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// One agent record as the server sent it. Every field is optional and every unknown field is
-/// kept, so JSON output prints the record exactly as received; the accessors read tolerantly
-/// (a number that arrives as a string, or a string that arrives as a number).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(transparent)]
-pub struct Agent(pub Map<String, Value>);
-
-impl Agent {
-    /// Reads a record from a JSON value that must be an object.
-    pub fn from_value(value: Value) -> Result<Agent, String> {
-        match value {
-            Value::Object(map) => Ok(Agent(map)),
-            other => Err(format!(
-                "expected an agent object, got {}",
-                json_kind(&other)
-            )),
-        }
-    }
-
-    /// A field as text: strings as they are, numbers and booleans printed.
-    pub fn text(&self, field: &str) -> Option<String> {
-        match self.0.get(field)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
-    }
-
-    /// A field as a number: numbers as they are, strings that hold a number parsed.
-    pub fn number(&self, field: &str) -> Option<f64> {
-        match self.0.get(field)? {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    pub fn uuid(&self) -> Option<String> {
-        self.text("uuid")
-    }
-
-    pub fn status(&self) -> Option<String> {
-        self.text("status")
-    }
-
-    /// The labels, from a JSON string holding an object (the seed) or an object.
-    /// Values that are not strings are printed as JSON.
-    pub fn labels(&self) -> Option<Vec<(String, String)>> {
-        let parsed;
-        let object = match self.0.get("labels")? {
-            Value::Object(object) => object,
-            Value::String(text) => {
-                parsed = serde_json::from_str::<Value>(text).ok()?;
-                parsed.as_object()?
-            }
-            _ => return None,
-        };
-        Some(
-            object
-                .iter()
-                .map(|(key, value)| {
-                    let value = match value {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    (key.clone(), value)
-                })
-                .collect(),
-        )
-    }
-
-    /// A timestamp field (`lastHeartbeatAt`, `createDate`, `lastOpDate`).
-    pub fn time(&self, field: &str) -> Option<SystemTime> {
-        parse_timestamp(self.0.get(field)?)
-    }
-}
+pub use super::record::Agent;
 
 /// Reads a timestamp: RFC 3339 (`Z`, an offset, fractional seconds, or a space for `T`), or a
 /// number of seconds (milliseconds when it is too large to be seconds) since the epoch.

@@ -1,24 +1,30 @@
-use crate::api::AgentId;
+use crate::api::{Agent, AgentId, ApiClient, ApiError};
+use crate::commands::agent::filters::ListFilters;
+use crate::config::Source;
 use crate::context::Context;
 use crate::duration::{parse_duration, parse_positive_duration};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
+use crate::jq::JqFilter;
 use crate::output::OutputFormat;
-use crate::watch::render::{JsonLines, LiveTable};
+use crate::watch::exec::{ExecConfig, Handlers};
+use crate::watch::poller::{Change, Fetch, Listing, Sink, Until, View};
+use crate::watch::render::{ChangeRows, JsonLines, LiveTable};
 use crate::watch::{Plan, Targets, watch};
 use clap::{ArgGroup, Args, ValueEnum};
+use std::future::Future;
 use std::time::Duration;
 
 /// Watch agents go online, delayed and offline
 ///
-/// Polls each agent every --interval (±10% jitter, at most --concurrency requests at once).
-/// At a terminal: a live table redrawn in place. Piped, or with -o json/ndjson: one JSON object
-/// per change, {"time","uuid","from","to","agent"} ("from" is null on the first poll). A failed
-/// poll marks the agent "unreachable" (with a "reason") and watching goes on. With --all the
-/// list is read again every interval: new agents join, vanished ones end as "gone".
-///
-/// Ends with exit 0 once every agent is in the --until status, exit 7 if --timeout runs out
-/// first (without --until, --timeout just ends the watch with exit 0), 130 on Ctrl-C. A refused
-/// token (HTTP 401/403) ends it at once with exit 3.
+/// Ids are polled one by one every --interval. --all polls the listing instead: one walk of
+/// its pages per interval, statuses from the listed records (the filters of `agent list`
+/// apply). A terminal gets a live table, problem agents first; a pipe gets one JSON event per
+/// change, {"time","uuid","from","to","agent"}, or one row per change with an explicit
+/// -o table|wide. A failed poll is "unreachable" (with a "reason"), a 404 "absent" (no
+/// heartbeat yet, polled at the normal pace). --exec runs `sh -c CMD` for each change with the
+/// event on stdin and AGENTCTL_EVENT_UUID/FROM/TO set; a failing or hanging handler is reported
+/// and the watch goes on. Exit 0 once --until/--until-jq holds for every agent, 7 if --timeout
+/// comes first (without them --timeout just ends the watch), 3 on a refused token.
 #[derive(Debug, Args)]
 #[command(
     group(ArgGroup::new("targets").required(true).args(["uuids", "all"])),
@@ -26,6 +32,8 @@ use std::time::Duration;
 Examples:
   agentctl watch --all
   agentctl watch web-01 web-02 --until online --timeout 5m   # block a deploy until both are up
+  agentctl watch web-01 --until-jq '.status == \"online\" and .version == \"1.4.2\"' --timeout 10m
+  agentctl watch --all -l team=ops --exec 'jq -r .uuid >> /tmp/changed'
   agentctl watch --all -o ndjson | jq -c 'select(.to == \"offline\")'"
 )]
 pub struct WatchArgs {
@@ -33,11 +41,14 @@ pub struct WatchArgs {
     #[arg(value_name = "UUID", value_parser = AgentId::parse)]
     pub uuids: Vec<AgentId>,
 
-    /// Watch every agent the server lists, re-listed every interval
+    /// Watch every agent the server lists (the filters below apply), listed every interval
     #[arg(long, conflicts_with = "uuids")]
     pub all: bool,
 
-    /// Time between two polls of an agent
+    #[command(flatten)]
+    pub filters: ListFilters,
+
+    /// Time between two polls (of an agent, or of the listing with --all)
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration)]
     pub interval: Duration,
 
@@ -47,12 +58,35 @@ pub struct WatchArgs {
     pub concurrency: u32,
 
     /// Exit 0 as soon as every watched agent has this status
-    #[arg(long, value_enum, value_name = "STATUS")]
+    #[arg(long, value_enum, value_name = "STATUS", conflicts_with = "until_jq")]
     pub until: Option<UntilStatus>,
 
-    /// Give up after this long (exit 7 with --until)
+    /// Exit 0 as soon as this jq expression is true for every watched record, e.g.
+    /// '.status == "online" and .version == "1.4.2"'
+    #[arg(long, value_name = "EXPR", value_parser = compile_jq)]
+    pub until_jq: Option<JqFilter>,
+
+    /// Give up after this long (exit 7 with --until or --until-jq)
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+
+    /// Run `sh -c CMD` for each change, the event's JSON on stdin
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+
+    /// Most --exec handlers running at once
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "exec",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub exec_concurrency: u32,
+
+    /// Kill an --exec handler that runs longer than this
+    #[arg(long, value_name = "DUR", default_value = "30s", requires = "exec",
+          value_parser = parse_positive_duration)]
+    pub exec_timeout: Duration,
+}
+
+fn compile_jq(text: &str) -> std::result::Result<JqFilter, String> {
+    JqFilter::compile(text).map_err(|err| err.message)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,8 +106,83 @@ impl UntilStatus {
     }
 }
 
+/// The API behind the watch: one agent by id, or a walk of the listing filtered as asked.
+struct ApiFetch<'a> {
+    client: &'a ApiClient,
+    filters: &'a ListFilters,
+}
+
+impl Fetch for ApiFetch<'_> {
+    fn get_agent(
+        &self,
+        id: &AgentId,
+    ) -> impl Future<Output = std::result::Result<Agent, ApiError>> {
+        self.client.get_agent(id)
+    }
+
+    fn list(&self) -> Listing<'_> {
+        let walk = self.client.walk(self.filters.request());
+        let filters = self.filters;
+        Box::pin(futures_util::stream::unfold(
+            walk,
+            move |mut walk| async move {
+                let page = walk.next().await?;
+                let page = page.map(|records| {
+                    records
+                        .into_iter()
+                        .filter(|record| filters.matches(record))
+                        .collect()
+                });
+                Some((page, walk))
+            },
+        ))
+    }
+}
+
+/// A sink that also hands every change to the `--exec` handlers.
+struct WithHandlers<'a, S> {
+    sink: S,
+    handlers: Option<&'a Handlers>,
+}
+
+impl<S: Sink> Sink for WithHandlers<'_, S> {
+    fn change(&mut self, change: &Change) -> Result<()> {
+        if let Some(handlers) = self.handlers {
+            handlers.change(change);
+        }
+        self.sink.change(change)
+    }
+    fn frame(&mut self, view: &View<'_>) -> Result<()> {
+        self.sink.frame(view)
+    }
+    fn frame_every(&self) -> Option<Duration> {
+        self.sink.frame_every()
+    }
+    fn list_failed(&mut self, reason: &str) {
+        self.sink.list_failed(reason);
+    }
+    fn warn(&mut self, line: &str) {
+        self.sink.warn(line);
+    }
+    fn finish(&mut self, view: &View<'_>) -> Result<()> {
+        self.sink.finish(view)
+    }
+}
+
 pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
+    if !args.all && (args.filters.any() || args.filters.page_size != crate::api::DEFAULT_PAGE_SIZE)
+    {
+        return Err(Error::usage(
+            "--status, --type, --region, -l and --page-size apply to --all only",
+        )
+        .with_hint("watch --all --status offline, or name the agents to watch"));
+    }
     let client = ctx.api()?;
+    let until = match (args.until, args.until_jq) {
+        (Some(status), _) => Some(Until::Status(status.as_str().to_owned())),
+        (None, Some(filter)) => Some(Until::Jq(filter)),
+        (None, None) => None,
+    };
     let plan = Plan {
         targets: if args.all {
             Targets::All
@@ -82,23 +191,54 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
         },
         interval: args.interval,
         concurrency: args.concurrency as usize,
-        until: args.until.map(|status| status.as_str().to_owned()),
+        until,
         timeout: args.timeout,
     };
+    let fetch = ApiFetch {
+        client: &client,
+        filters: &args.filters,
+    };
+    let handlers = args.exec.map(|command| {
+        Handlers::start(
+            ExecConfig {
+                command,
+                concurrency: args.exec_concurrency as usize,
+                timeout: args.exec_timeout,
+            },
+            ctx.ui.clone(),
+        )
+    });
     // SIGINT, SIGTERM and SIGHUP end the watch alike: the sink restores the terminal.
     let stop = ctx.shutdown.wait();
     let format = ctx.settings.output.value;
+    let explicit_table = ctx.settings.output.source != Source::Default
+        && matches!(format, OutputFormat::Table | OutputFormat::Wide);
+    let wide = format == OutputFormat::Wide;
+    let headers = !ctx.settings.no_headers;
     // With -q there is nothing to draw: the exit code is the answer (`--until`).
     let live = ctx.ui.stdout_is_terminal && !format.is_json() && !ctx.ui.quiet;
-    if live {
-        let mut sink = LiveTable::new(
-            ctx.ui.clone(),
-            format == OutputFormat::Wide,
-            !ctx.settings.no_headers,
-        );
-        watch(&client, &mut sink, &plan, stop).await
+    let outcome = if live {
+        let mut sink = WithHandlers {
+            sink: LiveTable::new(ctx.ui.clone(), wide, headers),
+            handlers: handlers.as_ref(),
+        };
+        watch(&fetch, &mut sink, &plan, stop).await
+    } else if explicit_table && ctx.settings.jq.is_none() {
+        let mut sink = WithHandlers {
+            sink: ChangeRows::new(ctx.ui.clone(), wide, headers),
+            handlers: handlers.as_ref(),
+        };
+        watch(&fetch, &mut sink, &plan, stop).await
     } else {
-        let mut sink = JsonLines::new(ctx.ui.clone(), ctx.output_options());
-        watch(&client, &mut sink, &plan, stop).await
+        let mut sink = WithHandlers {
+            sink: JsonLines::new(ctx.ui.clone(), ctx.output_options()),
+            handlers: handlers.as_ref(),
+        };
+        watch(&fetch, &mut sink, &plan, stop).await
+    };
+    if let Some(handlers) = handlers {
+        let interrupted = matches!(&outcome, Err(err) if matches!(err.kind, ErrorKind::Signal(_)));
+        handlers.finish(interrupted).await;
     }
+    outcome
 }

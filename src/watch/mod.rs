@@ -1,6 +1,7 @@
 //! Watching agents: the poll loop and its bookkeeping, and the ways a watch is shown.
 //! The `watch` command (commands/watch.rs) only validates its flags and picks a view.
 
+pub mod exec;
 pub mod poller;
 pub mod render;
 pub mod state;

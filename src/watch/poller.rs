@@ -1,42 +1,43 @@
-//! The poll loop: one task that schedules every agent's next poll on a timer heap, keeps at
-//! most `concurrency` requests in flight, turns answers into changes, re-lists for `--all`,
-//! and stops on `--until`, `--timeout` or the stop signal (Ctrl-C).
+//! The poll loop: one task that schedules polls on a timer heap, keeps at most
+//! `concurrency` requests in flight, turns answers into changes, and stops on `--until`,
+//! `--until-jq`, `--timeout` or the stop signal (Ctrl-C).
+//!
+//! Explicit ids are polled one by one, each every interval. With `--all` the listing is the
+//! poll: one walk of its pages per interval, statuses taken from the listed records; an agent
+//! is fetched on its own only when its listed record has no `status` (contract §7).
 //!
 //! Time comes from `tokio::time` (so tests can pause and advance it) and wall-clock stamps
 //! from `SystemTime`; the HTTP side is the `Fetch` trait, so the loop runs in-process against
 //! a scripted fake.
 
-use super::state::{Change, Watched};
-use crate::api::{Agent, AgentId, ApiClient, ApiError};
+pub use super::state::Change;
+use super::state::Watched;
+use crate::api::{Agent, AgentId, ApiError};
 use crate::backoff::{Backoff, spread};
 use crate::error::{Error, ErrorKind, Result};
+use crate::jq::JqFilter;
 use crate::sanitize::sanitize;
 use crate::shutdown::Signal;
-use futures_util::stream::{FuturesUnordered, StreamExt};
+use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
 /// The shortest gap between two redraws of a live view caused by changes.
 const FRAME_MIN_GAP: Duration = Duration::from_millis(100);
 
+/// One walk of the listing: its pages in order (each page's new records), ending after the
+/// last page or the first error.
+pub type Listing<'a> = Pin<Box<dyn Stream<Item = Result<Vec<Agent>, ApiError>> + 'a>>;
+
 /// Where polls go: the API client, or a fake in tests.
 pub trait Fetch {
     fn get_agent(&self, id: &AgentId) -> impl Future<Output = Result<Agent, ApiError>>;
-    fn list_agents(&self) -> impl Future<Output = Result<Vec<Agent>, ApiError>>;
-}
-
-impl Fetch for ApiClient {
-    fn get_agent(&self, id: &AgentId) -> impl Future<Output = Result<Agent, ApiError>> {
-        ApiClient::get_agent(self, id)
-    }
-
-    fn list_agents(&self) -> impl Future<Output = Result<Vec<Agent>, ApiError>> {
-        ApiClient::list_agents(self, &[])
-    }
+    /// Starts one walk of the listing (already filtered as `--all`'s filters say).
+    fn list(&self) -> Listing<'_>;
 }
 
 /// What the loop reports to: a JSON line writer or a live table.
@@ -48,6 +49,8 @@ pub trait Sink {
     fn frame_every(&self) -> Option<Duration>;
     /// The listing failed (`--all`); the watch goes on with the agents already known.
     fn list_failed(&mut self, reason: &str);
+    /// Something the operator should know that is not a change (on stderr).
+    fn warn(&mut self, line: &str);
     /// The watch ends (also on Ctrl-C): leave the terminal as it was found.
     fn finish(&mut self, view: &View<'_>) -> Result<()>;
 }
@@ -69,33 +72,37 @@ pub enum Targets {
     All,
 }
 
+/// When a watch is done.
+#[derive(Debug, Clone)]
+pub enum Until {
+    /// Every watched agent has this status.
+    Status(String),
+    /// The expression is true for every watched record (`--until-jq`).
+    Jq(JqFilter),
+}
+
 /// A validated watch request.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub targets: Targets,
     pub interval: Duration,
     pub concurrency: usize,
-    /// Stop with success once every watched agent has this status.
-    pub until: Option<String>,
+    /// Stop with success once this holds for every watched agent.
+    pub until: Option<Until>,
     /// Stop after this long: exit 7 with `until`, success without.
     pub timeout: Option<Duration>,
 }
 
-enum Done {
-    Poll {
-        id: AgentId,
-        launched: Instant,
-        outcome: Result<Agent, ApiError>,
-    },
-    List {
-        launched: Instant,
-        outcome: Result<Vec<Agent>, ApiError>,
-    },
+struct Done {
+    id: AgentId,
+    launched: Instant,
+    outcome: Result<Agent, ApiError>,
 }
 
-/// Runs the watch until `--until` is met (Ok), `--timeout` runs out (Ok without `until`,
-/// `UntilTimeout` with it), or `stop` completes (the signal's exit code). A poll refused for the token
-/// (401/403) ends it with that error (exit 3), as does a first listing that answers 404.
+/// Runs the watch until `until` holds (Ok), `--timeout` runs out (Ok without `until`,
+/// `UntilTimeout` with it), or `stop` completes (the signal's exit code). A poll refused for
+/// the token (401/403) ends it with that error (exit 3), as does a first listing that answers
+/// 404.
 pub async fn watch<F: Fetch, S: Sink>(
     fetch: &F,
     sink: &mut S,
@@ -118,10 +125,15 @@ pub async fn watch<F: Fetch, S: Sink>(
             }
         }
     }
+    // The walk in progress (`--all`), when it started, and its number.
+    let mut walk: Option<Listing<'_>> = None;
+    let mut walk_started = start;
+    let mut generation: u64 = 0;
     let mut next_list = listing.then_some(start);
     let mut list_failures: u32 = 0;
     let mut listed_once = false;
     let mut list_error: Option<String> = None;
+    let mut jq_failed = false;
     let mut in_flight = FuturesUnordered::new();
     let frame_every = sink.frame_every();
     // The first frame waits a moment, so that a fast first round shows statuses rather than
@@ -134,12 +146,14 @@ pub async fn watch<F: Fetch, S: Sink>(
 
     let outcome = loop {
         let now = Instant::now();
-        if let Some(at) = next_list
+        if walk.is_none()
+            && let Some(at) = next_list
             && at <= now
-            && in_flight.len() < plan.concurrency
         {
             next_list = None;
-            in_flight.push(boxed_list(fetch, now));
+            generation += 1;
+            walk_started = now;
+            walk = Some(fetch.list());
         }
         while in_flight.len() < plan.concurrency {
             match due.peek() {
@@ -168,7 +182,7 @@ pub async fn watch<F: Fetch, S: Sink>(
             && deadline <= now
         {
             break match &plan.until {
-                Some(status) => Err(until_timeout(&agents, status, plan)),
+                Some(until) => Err(until_timeout(&agents, until, plan)),
                 None => Ok(()),
             };
         }
@@ -176,7 +190,7 @@ pub async fn watch<F: Fetch, S: Sink>(
         let has_room = in_flight.len() < plan.concurrency;
         let wake = [
             due.peek().filter(|_| has_room).map(|Reverse((at, _))| *at),
-            next_list.filter(|_| has_room),
+            next_list.filter(|_| walk.is_none()),
             deadline,
             next_frame,
         ]
@@ -187,75 +201,113 @@ pub async fn watch<F: Fetch, S: Sink>(
             timer.as_mut().reset(wake);
         }
 
+        let mut changes: Vec<Change> = Vec::new();
+        // Whether `until` may be judged now: never halfway through a walk of the listing,
+        // where the agents of the pages still to come are not known yet.
+        let mut judge = false;
         tokio::select! {
             biased;
             signal = &mut stop => {
                 break Err(signal.into());
             }
             Some(done) = in_flight.next(), if !in_flight.is_empty() => {
+                let Done { id, launched, outcome } = done;
                 let wall = SystemTime::now();
                 let now = Instant::now();
-                let mut changes: Vec<Change> = Vec::new();
-                match done {
-                    Done::Poll { id, launched, outcome } => {
-                        let Some(watched) = agents.get_mut(&id) else {
-                            continue; // gone from the listing while in flight
-                        };
-                        let change = match outcome {
-                            Ok(agent) => watched.answered(agent, wall),
-                            // A refused token fails every poll alike: say so and stop,
-                            // rather than mark the whole fleet unreachable.
-                            Err(err) if err.kind() == ErrorKind::Auth => break Err(err.into()),
-                            Err(err) => watched.failed(sanitize(&err.detail).into_owned(), wall),
-                        };
-                        changes.extend(change);
-                        let wait = poll_delay(plan.interval, watched.failures);
-                        due.push(Reverse(((launched + spread(wait)).max(now), id)));
-                    }
-                    Done::List { launched, outcome } => {
-                        match outcome {
-                            Ok(listed) => {
-                                listed_once = true;
-                                list_failures = 0;
-                                list_error = None;
-                                changes.extend(apply_listing(&mut agents, &mut due, listed, now, wall));
-                            }
-                            // A refused token, or a server that has no listing at all
-                            // (404 before any listing worked): nothing to wait for.
-                            Err(err)
-                                if err.kind() == ErrorKind::Auth
-                                    || (err.kind() == ErrorKind::NotFound && !listed_once) =>
-                            {
-                                break Err(err.into());
-                            }
-                            Err(err) => {
-                                list_failures = list_failures.saturating_add(1);
-                                let why = sanitize(&err.to_string()).into_owned();
-                                sink.list_failed(&why);
-                                list_error = Some(why);
+                let Some(watched) = agents.get_mut(&id) else {
+                    continue; // gone from the listing while in flight
+                };
+                watched.fetching = false;
+                let change = match outcome {
+                    Ok(agent) => answer(watched, agent, wall, plan, &mut jq_failed, sink),
+                    // A refused token fails every poll alike: say so and stop, rather than
+                    // mark the whole fleet unreachable.
+                    Err(err) if err.kind() == ErrorKind::Auth => break Err(err.into()),
+                    // Not known to the server (yet): absent, polled at the normal pace.
+                    Err(err) if err.status() == Some(404) => watched.absent(wall),
+                    Err(err) => watched.failed(sanitize(&err.detail).into_owned(), wall),
+                };
+                changes.extend(change);
+                if !listing {
+                    let wait = poll_delay(plan.interval, watched.failures);
+                    due.push(Reverse(((launched + spread(wait)).max(now), id)));
+                }
+                judge = walk.is_none();
+            }
+            page = next_page(&mut walk) => {
+                let wall = SystemTime::now();
+                let now = Instant::now();
+                match page {
+                    Some(Ok(records)) => {
+                        for record in records {
+                            // A record without a usable id cannot be told apart; skipped.
+                            let Some(id) = record.text_ref("uuid").and_then(|u| AgentId::parse(&u).ok()) else {
+                                continue;
+                            };
+                            let watched = agents
+                                .entry(id.clone())
+                                .or_insert_with(|| Watched::new(id.clone()));
+                            watched.listed_in = generation;
+                            if record.text_ref("status").is_some_and(|s| !s.trim().is_empty()) {
+                                changes.extend(answer(watched, record, wall, plan, &mut jq_failed, sink));
+                            } else if !watched.fetching {
+                                // No status in the listing: this one agent is asked on its own.
+                                watched.fetching = true;
+                                due.push(Reverse((now, id)));
                             }
                         }
-                        let wait = poll_delay(plan.interval, list_failures);
-                        next_list = Some((launched + spread(wait)).max(now));
                     }
-                }
-                if changes.is_empty() {
-                    continue;
-                }
-                if let Some(err) = changes.iter().find_map(|change| sink.change(change).err()) {
-                    break Err(err);
-                }
-                if frame_every.is_some() {
-                    let soonest = last_frame + FRAME_MIN_GAP;
-                    next_frame = Some(next_frame.map_or(soonest, |at| at.min(soonest)));
-                }
-                if let Some(status) = &plan.until
-                    && reached(&agents, status)
-                {
-                    break Ok(());
+                    None => {
+                        // The walk is over: whoever it did not list has gone.
+                        walk = None;
+                        listed_once = true;
+                        list_failures = 0;
+                        list_error = None;
+                        let vanished: Vec<AgentId> = agents
+                            .iter()
+                            .filter(|(_, watched)| watched.listed_in != generation)
+                            .map(|(id, _)| id.clone())
+                            .collect();
+                        for id in vanished {
+                            if let Some(watched) = agents.remove(&id) {
+                                changes.push(watched.vanished(wall));
+                            }
+                        }
+                        next_list = Some((walk_started + spread(plan.interval)).max(now));
+                        judge = true;
+                    }
+                    Some(Err(err)) => {
+                        walk = None;
+                        // A refused token, or a server that has no listing at all (404
+                        // before any listing worked): nothing to wait for.
+                        if err.kind() == ErrorKind::Auth
+                            || (err.kind() == ErrorKind::NotFound && !listed_once)
+                        {
+                            break Err(err.into());
+                        }
+                        list_failures = list_failures.saturating_add(1);
+                        let why = sanitize(&err.to_string()).into_owned();
+                        sink.list_failed(&why);
+                        list_error = Some(why);
+                        let wait = poll_delay(plan.interval, list_failures);
+                        next_list = Some((walk_started + spread(wait)).max(now));
+                    }
                 }
             }
             () = &mut timer, if wake.is_some() => {}
+        }
+        if let Some(err) = changes.iter().find_map(|change| sink.change(change).err()) {
+            break Err(err);
+        }
+        if !changes.is_empty() && frame_every.is_some() {
+            let soonest = last_frame + FRAME_MIN_GAP;
+            next_frame = Some(next_frame.map_or(soonest, |at| at.min(soonest)));
+        }
+        if judge
+            && let Some(until) = &plan.until
+            && reached(&agents, until)
+        {
+            break Ok(());
         }
     };
     let view = view(&agents, plan, list_error.as_deref());
@@ -263,28 +315,61 @@ pub async fn watch<F: Fetch, S: Sink>(
     outcome.and(finished)
 }
 
+/// The next page of the walk in progress; never ready when there is none.
+async fn next_page(walk: &mut Option<Listing<'_>>) -> Option<Result<Vec<Agent>, ApiError>> {
+    match walk {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A record arrived for an agent: its status, and whether `--until-jq` holds for it (judged
+/// again only when the record changed).
+fn answer<S: Sink>(
+    watched: &mut Watched,
+    agent: Agent,
+    wall: SystemTime,
+    plan: &Plan,
+    jq_failed: &mut bool,
+    sink: &mut S,
+) -> Option<Change> {
+    if let Some(Until::Jq(filter)) = &plan.until {
+        let same = watched.record.as_ref() == Some(&agent) && watched.reason.is_none();
+        if !same || !watched.jq_ok {
+            let holds = jq_holds(filter, &agent);
+            if let Err(err) = &holds
+                && !std::mem::replace(jq_failed, true)
+            {
+                sink.warn(&format!("--until-jq (taken as false): {}", err.message));
+            }
+            let change = watched.answered(agent, wall);
+            watched.jq_ok = holds.unwrap_or(false);
+            return change;
+        }
+    }
+    watched.answered(agent, wall)
+}
+
+/// jq's `-e` rule: the expression holds when its last output is neither `false` nor `null`.
+pub fn jq_holds(filter: &JqFilter, agent: &Agent) -> Result<bool> {
+    let outputs = filter.apply(&agent.to_value(), false)?;
+    Ok(outputs
+        .last()
+        .is_some_and(|last| last != "false" && last != "null"))
+}
+
 fn boxed_poll<'a, F: Fetch>(
     fetch: &'a F,
     id: AgentId,
     launched: Instant,
-) -> std::pin::Pin<Box<dyn Future<Output = Done> + 'a>> {
+) -> Pin<Box<dyn Future<Output = Done> + 'a>> {
     Box::pin(async move {
         let outcome = fetch.get_agent(&id).await;
-        Done::Poll {
+        Done {
             id,
             launched,
             outcome,
         }
-    })
-}
-
-fn boxed_list<F: Fetch>(
-    fetch: &F,
-    launched: Instant,
-) -> std::pin::Pin<Box<dyn Future<Output = Done> + '_>> {
-    Box::pin(async move {
-        let outcome = fetch.list_agents().await;
-        Done::List { launched, outcome }
     })
 }
 
@@ -301,58 +386,31 @@ fn view<'a>(
     }
 }
 
-/// New agents join (polled at once), vanished ones leave with a `gone` change.
-fn apply_listing(
-    agents: &mut BTreeMap<AgentId, Watched>,
-    due: &mut BinaryHeap<Reverse<(Instant, AgentId)>>,
-    listed: Vec<Agent>,
-    now: Instant,
-    wall: SystemTime,
-) -> Vec<Change> {
-    let mut present: BTreeMap<AgentId, ()> = BTreeMap::new();
-    for agent in listed {
-        // A record without a usable id cannot be polled on its own; it is skipped.
-        if let Some(id) = agent.uuid().and_then(|uuid| AgentId::parse(&uuid).ok()) {
-            present.insert(id, ());
-        }
-    }
-    let vanished: Vec<AgentId> = agents
-        .keys()
-        .filter(|id| !present.contains_key(*id))
-        .cloned()
-        .collect();
-    let mut changes = Vec::new();
-    for id in vanished {
-        if let Some(watched) = agents.remove(&id) {
-            changes.push(watched.vanished(wall));
-        }
-    }
-    for id in present.into_keys() {
-        if !agents.contains_key(&id) {
-            agents.insert(id.clone(), Watched::new(id.clone()));
-            due.push(Reverse((now, id)));
-        }
-    }
-    changes
+/// Whether `until` holds for every watched agent (at least one).
+pub fn reached(agents: &BTreeMap<AgentId, Watched>, until: &Until) -> bool {
+    !agents.is_empty() && agents.values().all(|watched| holds(watched, until))
 }
 
-/// Whether every watched agent (at least one) has `status`.
-pub fn reached(agents: &BTreeMap<AgentId, Watched>, status: &str) -> bool {
-    !agents.is_empty()
-        && agents
-            .values()
-            .all(|watched| watched.status.as_deref() == Some(status))
+fn holds(watched: &Watched, until: &Until) -> bool {
+    match until {
+        Until::Status(status) => watched.status.as_deref() == Some(status.as_str()),
+        Until::Jq(_) => watched.jq_ok,
+    }
 }
 
-fn until_timeout(agents: &BTreeMap<AgentId, Watched>, status: &str, plan: &Plan) -> Error {
+fn until_timeout(agents: &BTreeMap<AgentId, Watched>, until: &Until, plan: &Plan) -> Error {
     let missing: Vec<&str> = agents
         .values()
-        .filter(|watched| watched.status.as_deref() != Some(status))
+        .filter(|watched| !holds(watched, until))
         .map(|watched| watched.id.as_str())
         .collect();
     let timeout = crate::duration::format_duration(plan.timeout.unwrap_or_default());
+    let wanted = match until {
+        Until::Status(status) => status.clone(),
+        Until::Jq(_) => "matching --until-jq".to_owned(),
+    };
     let message = if agents.is_empty() {
-        format!("no agents to wait for became {status} within {timeout}")
+        format!("no agents to wait for became {wanted} within {timeout}")
     } else {
         let shown: Vec<String> = missing
             .iter()
@@ -365,7 +423,7 @@ fn until_timeout(agents: &BTreeMap<AgentId, Watched>, status: &str, plan: &Plan)
             String::new()
         };
         format!(
-            "{} of {} agents not {status} after {timeout}: {}{more}",
+            "{} of {} agents not {wanted} after {timeout}: {}{more}",
             missing.len(),
             agents.len(),
             shown.join(", ")

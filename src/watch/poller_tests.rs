@@ -11,7 +11,10 @@ use std::collections::HashMap;
 #[derive(Default)]
 struct Script {
     answers: RefCell<HashMap<String, Vec<Option<&'static str>>>>,
-    listings: RefCell<Vec<Vec<&'static str>>>,
+    /// Walks of the listing, each a list of pages of `id` or `id:status` entries; the last
+    /// walk repeats.
+    listings: RefCell<Vec<Vec<Vec<&'static str>>>>,
+    list_calls: Cell<usize>,
     calls: RefCell<Vec<(Instant, String)>>,
     in_flight: Cell<usize>,
     max_in_flight: Cell<usize>,
@@ -45,9 +48,15 @@ impl Fetch for Script {
             script[0]
         };
         match answer {
-            Some(status) => {
-                Ok(Agent::from_value(json!({"uuid": id.as_str(), "status": status})).unwrap())
-            }
+            Some("404") => Err(ApiError::new(
+                format!("agent {}", id.as_str()),
+                Failure::Status(404),
+                "HTTP 404 Not Found",
+            )),
+            Some(status) => Ok(Agent::from_value(
+                json!({"uuid": id.as_str(), "status": status, "version": "1.0"}),
+            )
+            .unwrap()),
             None => Err(ApiError::new(
                 format!("agent {}", id.as_str()),
                 Failure::Status(500),
@@ -56,17 +65,31 @@ impl Fetch for Script {
         }
     }
 
-    async fn list_agents(&self) -> Result<Vec<Agent>, ApiError> {
-        let mut listings = self.listings.borrow_mut();
-        let ids = if listings.len() > 1 {
-            listings.remove(0)
-        } else {
-            listings[0].clone()
+    fn list(&self) -> Listing<'_> {
+        let pages = {
+            let mut listings = self.listings.borrow_mut();
+            if listings.len() > 1 {
+                listings.remove(0)
+            } else {
+                listings[0].clone()
+            }
         };
-        Ok(ids
-            .into_iter()
-            .map(|id| Agent::from_value(json!({"uuid": id})).unwrap())
-            .collect())
+        Box::pin(
+            futures_util::stream::iter(pages).then(move |page| async move {
+                self.list_calls.set(self.list_calls.get() + 1);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                Ok(page
+                    .into_iter()
+                    .map(|entry| {
+                        let record = match entry.split_once(':') {
+                            Some((id, status)) => json!({"uuid": id, "status": status}),
+                            None => json!({"uuid": entry}),
+                        };
+                        Agent::from_value(record).unwrap()
+                    })
+                    .collect())
+            }),
+        )
     }
 }
 
@@ -89,6 +112,7 @@ impl Sink for Recorder {
         None
     }
     fn list_failed(&mut self, _reason: &str) {}
+    fn warn(&mut self, _line: &str) {}
     fn finish(&mut self, _view: &View<'_>) -> Result<()> {
         self.finished = true;
         Ok(())
@@ -100,7 +124,7 @@ fn plan(targets: Targets, until: Option<&str>, timeout: Option<u64>) -> Plan {
         targets,
         interval: Duration::from_secs(5),
         concurrency: 32,
-        until: until.map(str::to_owned),
+        until: until.map(|s| Until::Status(s.to_owned())),
         timeout: timeout.map(Duration::from_secs),
     }
 }
@@ -242,7 +266,7 @@ async fn listing_adds_and_removes_agents() {
     script
         .listings
         .borrow_mut()
-        .extend([vec!["a"], vec!["a", "b"], vec!["b"]]);
+        .extend([vec![vec!["a"]], vec![vec!["a", "b"]], vec![vec!["b"]]]);
     let mut sink = Recorder::default();
     watch(
         &script,
@@ -287,4 +311,153 @@ fn backoff_doubles_from_the_second_failure_and_is_capped() {
     assert_eq!(poll_delay(second, 40), Duration::from_secs(60));
     let hour = Duration::from_secs(3600);
     assert_eq!(poll_delay(hour, 9), hour);
+}
+
+#[tokio::test(start_paused = true)]
+async fn all_takes_statuses_from_the_listing_one_walk_per_interval() {
+    let script = Script::default();
+    script.listings.borrow_mut().extend([
+        vec![vec!["a:online", "b:online"], vec!["c:delayed"]],
+        vec![vec!["a:online", "b:offline"], vec!["c:delayed"]],
+        vec![vec!["a:online"], vec!["c:online"]],
+    ]);
+    let mut sink = Recorder::default();
+    let mut plan = plan(Targets::All, None, Some(12));
+    plan.interval = Duration::from_secs(5);
+    watch(&script, &mut sink, &plan, std::future::pending())
+        .await
+        .unwrap();
+    assert_eq!(
+        sink.changes,
+        [
+            change("a", None, "online"),
+            change("b", None, "online"),
+            change("c", None, "delayed"),
+            change("b", Some("online"), "offline"),
+            change("c", Some("delayed"), "online"),
+            change("b", Some("offline"), "gone"),
+        ]
+    );
+    // Three walks of two pages in 12 s, and not one GET of an agent.
+    assert_eq!(script.list_calls.get(), 6);
+    assert!(script.calls.borrow().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn until_is_judged_only_at_the_end_of_a_walk() {
+    let script = Script::default();
+    script.listings.borrow_mut().extend([
+        vec![vec!["a:online"], vec!["b:offline"]],
+        vec![vec!["a:online"], vec!["b:online"]],
+    ]);
+    let mut sink = Recorder::default();
+    let started = Instant::now();
+    watch(
+        &script,
+        &mut sink,
+        &plan(Targets::All, Some("online"), Some(60)),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    // Not done after the first page of the first walk (a was online, b not yet listed).
+    assert_eq!(script.list_calls.get(), 4);
+    assert!(started.elapsed() >= Duration::from_millis(4500));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_listed_record_without_status_is_fetched_once_per_walk() {
+    let script = Script::default().agent("b", &[Some("delayed")]);
+    script
+        .listings
+        .borrow_mut()
+        .push(vec![vec!["a:online", "b"]]);
+    let mut sink = Recorder::default();
+    watch(
+        &script,
+        &mut sink,
+        &plan(Targets::All, None, Some(12)),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
+    let calls: Vec<String> = script.calls.borrow().iter().map(|c| c.1.clone()).collect();
+    assert_eq!(calls, ["b", "b", "b"], "one GET of b per walk");
+    assert_eq!(
+        sink.changes,
+        [change("a", None, "online"), change("b", None, "delayed")]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn absent_is_polled_at_the_interval_and_online_is_seen_within_one() {
+    let script = Script::default().agent(
+        "new",
+        &[
+            Some("404"),
+            Some("404"),
+            Some("404"),
+            Some("404"),
+            Some("online"),
+        ],
+    );
+    let mut sink = Recorder::default();
+    let mut plan = plan(ids(&["new"]), Some("online"), None);
+    plan.interval = Duration::from_secs(1);
+    let started = Instant::now();
+    watch(&script, &mut sink, &plan, std::future::pending())
+        .await
+        .unwrap();
+    assert_eq!(
+        sink.changes,
+        [
+            change("new", None, "absent"),
+            change("new", Some("absent"), "online")
+        ]
+    );
+    // Polled at 0, ~1, ~2, ~3, ~4 s: never backed off (a failure would wait 1, 2, 4, 8 s).
+    let calls = script.calls.borrow();
+    assert_eq!(calls.len(), 5);
+    for gap in calls.windows(2).map(|w| w[1].0 - w[0].0) {
+        assert!(gap <= Duration::from_millis(1100), "{gap:?}");
+    }
+    assert!(started.elapsed() <= Duration::from_millis(4500));
+}
+
+#[tokio::test(start_paused = true)]
+async fn until_jq_waits_for_every_record_to_match() {
+    let script = Script::default()
+        .agent("a", &[Some("online")])
+        .agent("b", &[Some("delayed"), Some("delayed"), Some("online")]);
+    let mut sink = Recorder::default();
+    let mut plan = plan(ids(&["a", "b"]), None, Some(60));
+    plan.until = Some(Until::Jq(
+        JqFilter::compile(r#".status == "online" and .version == "1.0""#).unwrap(),
+    ));
+    let started = Instant::now();
+    watch(&script, &mut sink, &plan, std::future::pending())
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_secs(9) && elapsed <= Duration::from_secs(12),
+        "{elapsed:?}"
+    );
+    plan.until = Some(Until::Jq(JqFilter::compile(".version == \"2.0\"").unwrap()));
+    plan.timeout = Some(Duration::from_secs(3));
+    let err = watch(
+        &script,
+        &mut Recorder::default(),
+        &plan,
+        std::future::pending(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::UntilTimeout);
+    assert!(
+        err.message
+            .contains("2 of 2 agents not matching --until-jq"),
+        "{}",
+        err.message
+    );
 }

@@ -2,11 +2,12 @@
 //! live table redrawn in place at a terminal.
 
 use super::poller::{Sink, View};
-use super::state::{Change, UNREACHABLE};
+use super::state::{ABSENT, Change, UNREACHABLE, Watched};
 use crate::duration::format_duration;
 use crate::error::Result;
 use crate::output::{
-    OutputFormat, OutputOptions, json_text, plain_table, relative_time, render_table, status_cell,
+    Column, OutputFormat, OutputOptions, columns, json_text, plain_table, relative_time,
+    render_table, status_cell,
 };
 use crate::sanitize::sanitize;
 use crate::ui::Ui;
@@ -32,7 +33,16 @@ impl JsonLines {
 
 impl Sink for JsonLines {
     fn change(&mut self, change: &Change) -> Result<()> {
-        self.ui.data(&json_text(&self.options, &change.to_json())?)
+        if self.options.jq.is_some() {
+            return self.ui.data(&json_text(&self.options, &change.to_json())?);
+        }
+        let mut line = change.to_json_line();
+        line.push('\n');
+        self.ui.data(&line)
+    }
+
+    fn warn(&mut self, line: &str) {
+        self.ui.warn(line);
     }
 
     fn frame(&mut self, _view: &View<'_>) -> Result<()> {
@@ -135,6 +145,10 @@ impl Sink for LiveTable {
 
     fn list_failed(&mut self, _reason: &str) {} // shown in the header line
 
+    fn warn(&mut self, line: &str) {
+        self.ui.warn(line);
+    }
+
     fn finish(&mut self, view: &View<'_>) -> Result<()> {
         let drawn = self.draw(view);
         let restored = self.restore();
@@ -156,8 +170,22 @@ fn terminal_rows() -> Option<usize> {
         .filter(|&rows| rows > 0)
 }
 
-/// The lines of one frame: a summary line, then the table, cut to fit `rows` terminal lines
-/// (one kept free so the frame never scrolls the screen).
+/// Where a status sorts in the live table: problems first (offline, unreachable, absent,
+/// delayed), then everything else by id.
+fn rank(status: Option<&str>) -> u8 {
+    match status {
+        Some("offline") => 0,
+        Some(UNREACHABLE) => 1,
+        Some(ABSENT) => 2,
+        Some("delayed") => 3,
+        _ => 4,
+    }
+}
+
+/// The lines of one frame: a summary line, then the table, problem agents first, cut to fit
+/// `rows` terminal lines (one kept free so the frame never scrolls the screen) with a last
+/// line that says how many rows are below the fold, by status. Only the rows shown are
+/// rendered, however large the fleet.
 pub fn frame_lines(
     view: &View<'_>,
     wide: bool,
@@ -166,17 +194,54 @@ pub fn frame_lines(
     rows: Option<usize>,
 ) -> Vec<String> {
     let mut lines = vec![summary(view)];
-    let table = table_text(view, wide, headers, color);
-    lines.extend(table.lines().map(str::to_owned));
-    if let Some(rows) = rows {
-        let room = rows.saturating_sub(1).max(3);
-        if lines.len() > room {
-            let hidden = lines.len() - (room - 1);
-            lines.truncate(room - 1);
-            lines.push(format!(
-                "… {hidden} more rows below (a taller terminal shows them; -o ndjson streams changes)"
-            ));
+    let mut order: Vec<(u8, &Watched)> = view
+        .agents
+        .values()
+        .map(|watched| (rank(watched.status.as_deref()), watched))
+        .collect();
+    let fixed = 1 + usize::from(headers);
+    let room = rows.map(|rows| rows.saturating_sub(1).max(fixed + 2) - fixed);
+    let shown = match room {
+        Some(room) if order.len() > room => room - 1,
+        _ => order.len(),
+    };
+    // Compared in place: a frame of a large fleet allocates nothing per agent.
+    let by_rank = |a: &(u8, &Watched), b: &(u8, &Watched)| (a.0, &a.1.id).cmp(&(b.0, &b.1.id));
+    if shown < order.len() {
+        if shown > 0 {
+            order.select_nth_unstable_by(shown - 1, by_rank);
         }
+        order[..shown].sort_by(by_rank);
+    } else {
+        order.sort_by(by_rank);
+    }
+    let table = table_text(
+        view,
+        order[..shown].iter().map(|(_, w)| *w),
+        wide,
+        headers,
+        color,
+    );
+    lines.extend(table.lines().map(str::to_owned));
+    if shown < order.len() {
+        let mut below: BTreeMap<u8, BTreeMap<&str, usize>> = BTreeMap::new();
+        for (rank, watched) in &order[shown..] {
+            *below
+                .entry(*rank)
+                .or_default()
+                .entry(watched.status.as_deref().unwrap_or("waiting"))
+                .or_default() += 1;
+        }
+        let counts: Vec<String> = below
+            .values()
+            .flat_map(|statuses| statuses.iter())
+            .map(|(status, count)| format!("{count} {}", sanitize(status)))
+            .collect();
+        lines.push(format!(
+            "… {} more below: {} (a taller terminal shows more; -o ndjson streams changes)",
+            order.len() - shown,
+            counts.join(", ")
+        ));
     }
     lines
 }
@@ -194,7 +259,7 @@ fn summary(view: &View<'_>) -> String {
         "{total} agent{}",
         if total == 1 { "" } else { "s" }
     )];
-    for status in ["online", "delayed", "offline", UNREACHABLE] {
+    for status in ["online", "delayed", "offline", UNREACHABLE, ABSENT] {
         if let Some(count) = counts.remove(status) {
             parts.push(format!("{count} {status}"));
         }
@@ -214,65 +279,166 @@ fn summary(view: &View<'_>) -> String {
     line
 }
 
-fn table_text(view: &View<'_>, wide: bool, headers: bool, color: bool) -> String {
+/// The header of a watch table: the shared columns, then LAST SEEN (live) and NOTE.
+fn watch_header(wide: bool, live: bool) -> Vec<&'static str> {
+    let mut header: Vec<&str> = columns(wide).iter().map(|c| c.header()).collect();
+    if live {
+        header.push("LAST SEEN");
+    }
+    header.push("NOTE");
+    header
+}
+
+/// What one row of a watch table shows.
+struct RowOf<'a> {
+    id: &'a str,
+    status: &'a str,
+    record: Option<&'a crate::api::Agent>,
+    reason: Option<&'a str>,
+    /// The LAST SEEN cell (live table only).
+    last_seen: Option<String>,
+}
+
+/// One row of a watch table: the agent's id and watched status in place of the record's.
+fn watch_row(row: RowOf<'_>, wide: bool, now: std::time::SystemTime, color: bool) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = columns(wide)
+        .into_iter()
+        .map(|column| match column {
+            Column::Uuid => Cell::new(sanitize(row.id)),
+            Column::Status => status_cell(Some(row.status), color),
+            other => other.cell(row.record, now, color),
+        })
+        .collect();
+    if let Some(last_seen) = row.last_seen {
+        cells.push(Cell::new(last_seen));
+    }
+    cells.push(Cell::new(
+        row.reason
+            .map(|r| cut(&sanitize(r), 60))
+            .unwrap_or_default(),
+    ));
+    cells
+}
+
+fn table_text<'a>(
+    view: &View<'_>,
+    shown: impl Iterator<Item = &'a Watched>,
+    wide: bool,
+    headers: bool,
+    color: bool,
+) -> String {
     let mut table = plain_table(color);
     if headers {
-        let mut header = vec![
-            "UUID",
-            "NAME",
-            "TYPE",
-            "STATUS",
-            "VERSION",
-            "REGION",
-            "LAST HEARTBEAT",
-            "LAST SEEN",
-        ];
-        if wide {
-            header.extend(["ENDPOINT", "PLATFORM"]);
-        }
-        header.push("NOTE");
-        table.set_header(header);
+        table.set_header(watch_header(wide, true));
     }
-    for watched in view.agents.values() {
-        let field = |name: &str| {
-            watched
-                .record
-                .as_ref()
-                .and_then(|record| record.text(name))
-                .filter(|text| !text.is_empty())
-                .map_or_else(|| "-".to_owned(), |text| sanitize(&text).into_owned())
-        };
-        let last_heartbeat = watched
-            .record
-            .as_ref()
-            .and_then(|record| record.time("lastHeartbeatAt"))
-            .map_or_else(|| field("lastHeartbeatAt"), |t| relative_time(t, view.now));
+    for watched in shown {
         let last_seen = watched
             .last_seen
             .map_or_else(|| "never".to_owned(), |t| relative_time(t, view.now));
-        let status = watched.status.as_deref().unwrap_or("waiting");
-        let mut row = vec![
-            Cell::new(sanitize(watched.id.as_str())),
-            Cell::new(field("name")),
-            Cell::new(field("type")),
-            status_cell(Some(status), color),
-            Cell::new(field("version")),
-            Cell::new(field("region")),
-            Cell::new(last_heartbeat),
-            Cell::new(last_seen),
-        ];
-        if wide {
-            row.extend([Cell::new(field("endpoint")), Cell::new(field("platformId"))]);
-        }
-        let note = watched
-            .reason
-            .as_deref()
-            .map(|reason| cut(&sanitize(reason), 60))
-            .unwrap_or_default();
-        row.push(Cell::new(note));
-        table.add_row(row);
+        let row = RowOf {
+            id: watched.id.as_str(),
+            status: watched.status.as_deref().unwrap_or("waiting"),
+            record: watched.record.as_ref(),
+            reason: watched.reason.as_deref(),
+            last_seen: Some(last_seen),
+        };
+        table.add_row(watch_row(row, wide, view.now, color));
     }
     render_table(&mut table)
+}
+
+/// Piped with an explicit `-o table` or `-o wide`: one row per change under one header, as
+/// `kubectl get -w` prints them. Columns are as wide as the widest cell seen so far, so the
+/// rows line up as long as later values are no longer than earlier ones.
+pub struct ChangeRows {
+    ui: Arc<Ui>,
+    wide: bool,
+    headers: bool,
+    widths: Vec<usize>,
+    started: bool,
+}
+
+impl ChangeRows {
+    pub fn new(ui: Arc<Ui>, wide: bool, headers: bool) -> ChangeRows {
+        ChangeRows {
+            ui,
+            wide,
+            headers,
+            widths: Vec::new(),
+            started: false,
+        }
+    }
+
+    fn line(&mut self, cells: &[String]) -> String {
+        if self.widths.len() < cells.len() {
+            self.widths.resize(cells.len(), 0);
+        }
+        let mut line = String::new();
+        for (index, text) in cells.iter().enumerate() {
+            let width = text.chars().count();
+            self.widths[index] = self.widths[index].max(width);
+            line.push_str(text);
+            if index + 1 < cells.len() {
+                line.extend(std::iter::repeat_n(' ', self.widths[index] - width + 3));
+            }
+        }
+        let mut line = line.trim_end().to_owned();
+        line.push('\n');
+        line
+    }
+}
+
+impl Sink for ChangeRows {
+    fn change(&mut self, change: &Change) -> Result<()> {
+        let now = std::time::SystemTime::now();
+        let row = RowOf {
+            id: &change.uuid,
+            status: &change.to,
+            record: change.agent.as_ref(),
+            reason: change.reason.as_deref(),
+            last_seen: None,
+        };
+        let row = watch_row(row, self.wide, now, false);
+        let cells: Vec<String> = row.iter().map(Cell::content).collect();
+        let mut out = String::new();
+        if !self.started {
+            self.started = true;
+            let header = watch_header(self.wide, false);
+            // The header's columns are as wide as the wider of the header and the first row.
+            self.widths = header
+                .iter()
+                .zip(&cells)
+                .map(|(h, c)| h.len().max(c.chars().count()))
+                .collect();
+            if self.headers {
+                let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+                out.push_str(&self.line(&header));
+            }
+        }
+        out.push_str(&self.line(&cells));
+        self.ui.data(&out)
+    }
+
+    fn frame(&mut self, _view: &View<'_>) -> Result<()> {
+        Ok(())
+    }
+
+    fn frame_every(&self) -> Option<Duration> {
+        None
+    }
+
+    fn list_failed(&mut self, reason: &str) {
+        self.ui
+            .warn(&format!("could not list agents (watching on): {reason}"));
+    }
+
+    fn warn(&mut self, line: &str) {
+        self.ui.warn(line);
+    }
+
+    fn finish(&mut self, _view: &View<'_>) -> Result<()> {
+        Ok(())
+    }
 }
 
 fn cut(text: &str, max: usize) -> String {
@@ -330,20 +496,25 @@ mod tests {
             "3 agents · 1 online · 1 delayed · 1 unreachable · every 5s · 08:00:00 UTC"
         );
         assert!(lines[1].starts_with("UUID") && lines[1].contains("LAST SEEN"));
-        assert!(
-            lines[2].starts_with("a ") && lines[2].contains("12s ago"),
-            "{}",
-            lines[2]
-        );
-        assert!(lines[2].contains("30s ago"), "{}", lines[2]);
+        // Problems first: unreachable, then delayed, then the rest.
+        assert!(lines[2].starts_with("c ") && lines[2].contains("never"));
+        assert!(lines[2].contains("HTTP 500"));
         assert!(lines[3].starts_with("b "));
-        assert!(lines[4].starts_with("c ") && lines[4].contains("never"));
-        assert!(lines[4].contains("HTTP 500"));
+        assert!(
+            lines[4].starts_with("a ") && lines[4].contains("12s ago"),
+            "{}",
+            lines[4]
+        );
+        assert!(lines[4].contains("30s ago"), "{}", lines[4]);
         assert!(lines.iter().all(|l| !l.contains('\x1b')), "{lines:?}");
 
         let short = frame_lines(&view, false, true, false, Some(5));
         assert_eq!(short.len(), 4);
-        assert!(short[3].starts_with("… 2 more rows"), "{short:?}");
+        assert!(short[2].starts_with("c "), "{short:?}");
+        assert_eq!(
+            short[3],
+            "… 2 more below: 1 delayed, 1 online (a taller terminal shows more; -o ndjson streams changes)"
+        );
     }
 
     #[test]

@@ -7,6 +7,9 @@ use std::time::SystemTime;
 
 /// The status of an agent whose last poll failed.
 pub const UNREACHABLE: &str = "unreachable";
+/// The status of an agent the server does not know (a 404): it has not sent its first
+/// heartbeat yet. Not a failure: polled at the normal interval, never backed off.
+pub const ABSENT: &str = "absent";
 /// The status reported once for an agent that vanished from the listing (`--all`).
 pub const GONE: &str = "gone";
 /// The status of a record that has none.
@@ -26,9 +29,36 @@ pub struct Change {
 }
 
 impl Change {
-    /// The compact JSON line for this change (without the newline).
+    /// The compact JSON line for this change (without the newline): the same object as
+    /// [`to_json`](Self::to_json), written without building it; the record goes in as the
+    /// server sent it.
     pub fn to_json_line(&self) -> String {
-        self.to_json().to_string()
+        let quote = |text: &str| serde_json::to_string(text).expect("strings serialize");
+        let agent = self.agent.as_ref().map(Agent::compact_json);
+        let mut line = String::with_capacity(96 + agent.as_ref().map_or(4, |a| a.len()));
+        line.push_str("{\"time\":");
+        line.push_str(&quote(
+            &humantime::format_rfc3339_millis(self.time).to_string(),
+        ));
+        line.push_str(",\"uuid\":");
+        line.push_str(&quote(&self.uuid));
+        line.push_str(",\"from\":");
+        line.push_str(
+            &self
+                .from
+                .as_deref()
+                .map_or_else(|| "null".to_owned(), quote),
+        );
+        line.push_str(",\"to\":");
+        line.push_str(&quote(&self.to));
+        line.push_str(",\"agent\":");
+        line.push_str(agent.as_deref().unwrap_or("null"));
+        if let Some(reason) = &self.reason {
+            line.push_str(",\"reason\":");
+            line.push_str(&quote(reason));
+        }
+        line.push('}');
+        line
     }
 
     /// The event object: `{"time","uuid","from","to","agent"[,"reason"]}`.
@@ -46,9 +76,7 @@ impl Change {
         object.insert("to".into(), Value::String(self.to.clone()));
         object.insert(
             "agent".into(),
-            self.agent
-                .as_ref()
-                .map_or(Value::Null, |agent| Value::Object(agent.0.clone())),
+            self.agent.as_ref().map_or(Value::Null, Agent::to_value),
         );
         if let Some(reason) = &self.reason {
             object.insert("reason".into(), Value::String(reason.clone()));
@@ -80,6 +108,12 @@ pub struct Watched {
     pub reason: Option<String>,
     /// Failed polls in a row, for backoff.
     pub failures: u32,
+    /// `--until-jq` holds for the last record.
+    pub jq_ok: bool,
+    /// The walk of the listing that last listed this agent (`--all`).
+    pub listed_in: u64,
+    /// A GET of this agent is due or in flight (`--all`, a listed record without status).
+    pub fetching: bool,
 }
 
 impl Watched {
@@ -91,6 +125,9 @@ impl Watched {
             last_seen: None,
             reason: None,
             failures: 0,
+            jq_ok: false,
+            listed_in: 0,
+            fetching: false,
         }
     }
 
@@ -109,7 +146,17 @@ impl Watched {
     pub fn failed(&mut self, reason: String, now: SystemTime) -> Option<Change> {
         self.failures = self.failures.saturating_add(1);
         self.reason = Some(reason);
+        self.jq_ok = false;
         self.moved_to(UNREACHABLE.to_owned(), now)
+    }
+
+    /// The server does not know the agent (404): `absent`, without a failure counted.
+    pub fn absent(&mut self, now: SystemTime) -> Option<Change> {
+        self.failures = 0;
+        self.reason = None;
+        self.jq_ok = false;
+        self.last_seen = Some(now);
+        self.moved_to(ABSENT.to_owned(), now)
     }
 
     /// The agent left the listing.
@@ -187,7 +234,9 @@ mod tests {
             line,
             r#"{"time":"2027-01-15T08:00:00.123Z","uuid":"a","from":null,"to":"online","agent":{"uuid":"a","status":"online","extra":1}}"#
         );
-        let line = watched.failed("boom".into(), now).unwrap().to_json_line();
+        let change = watched.failed("boom".into(), now).unwrap();
+        assert_eq!(change.to_json_line(), change.to_json().to_string());
+        let line = change.to_json_line();
         assert!(line.ends_with(r#""reason":"boom"}"#), "{line}");
         let missing = Agent::from_value(json!({"uuid": "a"})).unwrap();
         assert_eq!(status_of(&missing), UNKNOWN);

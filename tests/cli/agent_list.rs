@@ -21,7 +21,7 @@ fn uuids(stdout: &str) -> Vec<String> {
 #[test]
 fn a_bare_array_and_every_envelope_are_read() {
     let mut bodies = vec![three()];
-    for key in ["items", "data", "agents", "list", "records"] {
+    for key in ["items", "list", "data", "agents", "records", "rows"] {
         bodies.push(json!({"total": 3, key: three()}));
     }
     let world = World::new();
@@ -30,9 +30,18 @@ fn a_bare_array_and_every_envelope_are_read() {
         let mock = server.mock(|when, then| {
             when.method(GET)
                 .path("/api/v1/agents")
+                .query_param("page", "1")
+                .query_param("pageSize", "500")
                 .header("authorization", format!("Bearer {TOKEN}"))
                 .header("accept", "application/json");
             then.status(200).json_body(body.clone());
+        });
+        // Without a total, a full first page means there may be more: page 2 is asked for.
+        let rest = server.mock(|when, then| {
+            when.method(GET)
+                .path("/api/v1/agents")
+                .query_param("page", "2");
+            then.status(200).json_body(json!([]));
         });
         let ran = run(world
             .cmd_at(&server.base_url())
@@ -42,6 +51,7 @@ fn a_bare_array_and_every_envelope_are_read() {
         let array: Vec<Value> = serde_json::from_str(&ran.stdout).unwrap();
         assert_eq!(array[0]["futureField"], 1, "unknown fields pass through");
         mock.assert_calls(1);
+        rest.assert_calls(usize::from(body.is_array()));
     }
 }
 
@@ -52,12 +62,14 @@ fn filters_reach_the_query_string_and_are_applied_here_too() {
     let mock = server.mock(|when, then| {
         when.method(GET)
             .path("/api/v1/agents")
+            .query_param("page", "1")
             .query_param("status", "offline")
             .query_param("region", "us-east-1")
             .query_param("type", "metric")
             .header("authorization", format!("Bearer {TOKEN}"))
             .header_missing("content-type");
-        then.status(200).json_body(three());
+        then.status(200)
+            .json_body(json!({"total": 3, "items": three()}));
     });
     let world = World::new();
     let ran = run(world.cmd_at(&server.base_url()).args([
@@ -66,7 +78,7 @@ fn filters_reach_the_query_string_and_are_applied_here_too() {
         "--status",
         "offline",
         "--type",
-        "metric",
+        "Metric",
         "--region",
         "us-east-1",
         "-o",
@@ -84,13 +96,15 @@ fn filters_reach_the_query_string_and_are_applied_here_too() {
 #[test]
 fn one_filter_in_a_table_and_ndjson() {
     let server = MockServer::start();
+    // Sent lowercased: the API's values are lowercase.
     let mock = server.mock(|when, then| {
         when.method(GET)
             .path("/api/v1/agents")
-            .query_param("status", "Offline")
+            .query_param("status", "offline")
             .query_param_missing("type")
             .query_param_missing("region");
-        then.status(200).json_body(json!({"data": three()}));
+        then.status(200)
+            .json_body(json!({"data": three(), "total": 3}));
     });
     let world = World::new();
     let ran = run(world
@@ -133,7 +147,7 @@ fn an_empty_list_is_an_empty_array_and_a_wrong_shape_is_exit_5() {
         when.method(GET)
             .path("/api/v1/agents")
             .query_param_missing("region");
-        then.status(200).json_body(json!({"rows": three()}));
+        then.status(200).json_body(json!({"agentz": three()}));
     });
     let world = World::new();
     let ran = run(world
@@ -145,7 +159,8 @@ fn an_empty_list_is_an_empty_array_and_a_wrong_shape_is_exit_5() {
     let ran = run(world.cmd_at(&server.base_url()).args(["agent", "list"]));
     assert_eq!(ran.code, 5);
     assert!(
-        ran.stderr.contains("items, data, agents, list, records"),
+        ran.stderr
+            .contains("items, list, data, agents, records, rows"),
         "{}",
         ran.stderr
     );

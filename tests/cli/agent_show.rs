@@ -206,7 +206,7 @@ fn dash_reads_ids_from_stdin_one_get_per_line() {
         .collect();
     let list = server.mock(|when, then| {
         when.method(GET).path("/api/v1/agents").query_param("status", "offline");
-        then.status(200).json_body(json!({"items": [{"uuid": "s1", "status": "offline"}, {"uuid": "s2", "status": "offline"}]}));
+        then.status(200).json_body(json!({"items": [{"uuid": "s1", "status": "offline"}, {"uuid": "s2", "status": "offline"}], "total": 2}));
     });
     let world = World::new();
     let ran = run(world
@@ -274,11 +274,11 @@ fn json_output_keeps_numbers_exactly_as_sent() {
         .inproc_at(&server.base_url())
         .args(["agent", "show", "n1", "-o", "ndjson"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    // Digits are kept as sent (no rounding to f64, no 12.5 for 12.50, no -0.0); serde_json
-    // only writes an exponent with its sign (1e+2), which is the same number.
+    // The record's own text: digits as sent (no rounding to f64, no 12.5 for 12.50, no -0.0,
+    // no 1e+2 for 1e2).
     assert_eq!(
         ran.stdout,
-        "{\"uuid\":\"n1\",\"big\":123456789012345678901234567890,\"neg0\":-0,\"exp\":1e+2,\"cpuUsage\":12.50}\n"
+        "{\"uuid\":\"n1\",\"big\":123456789012345678901234567890,\"neg0\":-0,\"exp\":1e2,\"cpuUsage\":12.50}\n"
     );
 }
 

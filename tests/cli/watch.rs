@@ -295,11 +295,13 @@ fn never_more_than_concurrency_requests_in_flight() {
 
 #[test]
 fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
+    // Listed records without a status: each such agent is fetched on its own.
     let server = ScriptServer::start();
     let list = |ids: &[&str]| {
         Answer::ok(
-            json!({"items": ids.iter().map(|id| json!({"uuid": id})).collect::<Vec<_>>()})
-                .to_string(),
+            json!({"items": ids.iter().map(|id| json!({"uuid": id})).collect::<Vec<_>>(),
+                   "total": ids.len()})
+            .to_string(),
         )
     };
     server.route(
@@ -347,7 +349,7 @@ fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
     for request in lists {
         assert_eq!(
             (request.method.as_str(), request.path.as_str()),
-            ("GET", "/api/v1/agents")
+            ("GET", "/api/v1/agents?page=1&pageSize=500")
         );
         assert_eq!(
             request.header("authorization"),
@@ -531,7 +533,7 @@ fn a_server_without_a_listing_ends_watch_all_with_exit_4() {
     );
     let received = server.received();
     assert_eq!(received.len(), 1);
-    assert_eq!(received[0].path, "/api/v1/agents");
+    assert_eq!(received[0].path, "/api/v1/agents?page=1&pageSize=500");
 }
 
 #[test]

@@ -1,66 +1,127 @@
+use super::filters::ListFilters;
 use crate::api::Agent;
 use crate::context::Context;
 use crate::error::Result;
-use crate::output::{Shape, print_agents};
+use crate::output::ListPrinter;
 use clap::Args;
+use std::cmp::Ordering;
 
 /// List agents
 ///
-/// The filters go to the server as query parameters and are applied again here
-/// (case-insensitively), so a server that ignores them still gives the right rows.
+/// Reads every page of the listing (--page-size records a request). The filters go to the
+/// server as query parameters, lowercased, and are applied again here (case-insensitively),
+/// so a server that ignores them still gives the right rows; -l selects on labels here.
+/// -o ndjson and -o json print each page as it arrives, so memory stays flat however large
+/// the fleet; a table, --sort-by and --jq with -o json need every record first.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
   agentctl agent list
   agentctl agent list --status offline --region us-east-1
-  agentctl agent list --type log -o json | jq -r '.[].uuid'")]
+  agentctl agent list -l 'team=ops,env!=dev' --sort-by lastHeartbeatAt
+  agentctl agent list -o ndjson | jq -r 'select(.version != \"1.4.2\") | .uuid'")]
 pub struct AgentListArgs {
-    /// Only agents with this status (online, delayed, offline)
-    #[arg(long, value_name = "S")]
-    pub status: Option<String>,
+    #[command(flatten)]
+    pub filters: ListFilters,
 
-    /// Only agents of this type (e.g. log, metric, trace)
-    #[arg(long = "type", value_name = "T")]
-    pub agent_type: Option<String>,
+    /// Sort by a field of the records (e.g. name, status, version, lastHeartbeatAt); reads
+    /// every page before printing anything
+    #[arg(long, value_name = "FIELD", value_parser = parse_field)]
+    pub sort_by: Option<String>,
 
-    /// Only agents in this region
-    #[arg(long, value_name = "R")]
-    pub region: Option<String>,
+    /// Print at most N agents (stops reading pages once N have matched, unless --sort-by)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
 }
 
-impl AgentListArgs {
-    /// The filters as `(field, wanted)` pairs; the field names are the record's and the
-    /// query parameter names alike.
-    fn filters(&self) -> Vec<(&'static str, &str)> {
-        [
-            ("status", &self.status),
-            ("type", &self.agent_type),
-            ("region", &self.region),
-        ]
-        .into_iter()
-        .filter_map(|(field, wanted)| wanted.as_deref().map(|w| (field, w)))
-        .collect()
+/// `--sort-by`: a field name; kubectl's `.name` and `{.name}` are accepted too.
+fn parse_field(text: &str) -> std::result::Result<String, String> {
+    let field = text.trim();
+    let field = field
+        .strip_prefix('{')
+        .and_then(|f| f.strip_suffix('}'))
+        .unwrap_or(field);
+    let field = field.strip_prefix('.').unwrap_or(field);
+    if field.is_empty() || field.contains(|c: char| c.is_whitespace() || c == '.') {
+        return Err(format!(
+            "'{text}' is not a field name (e.g. name, version, lastHeartbeatAt)"
+        ));
     }
+    Ok(field.to_owned())
 }
 
 pub async fn run(ctx: &Context, args: AgentListArgs) -> Result<()> {
     let client = ctx.api()?;
-    let filters = args.filters();
-    let agents = client.list_agents(&filters).await?;
-    let agents: Vec<Agent> = agents
-        .into_iter()
-        .filter(|agent| matches_filters(agent, &filters))
-        .collect();
-    print_agents(&ctx.ui, &ctx.output_options(), &agents, Shape::Many)
+    let filters = &args.filters;
+    let mut request = filters.request();
+    if let Some(limit) = args.limit
+        && args.sort_by.is_none()
+        && filters.selector.is_none()
+    {
+        // The server filters the rest: no need to fetch more than asked for per page.
+        request.page_size = request.page_size.min(limit.min(u32::MAX as u64) as u32);
+    }
+    let mut walk = client.walk(request);
+    let mut printer = ListPrinter::new(&ctx.ui, ctx.output_options());
+    let mut held: Vec<Agent> = Vec::new();
+    let mut matched: u64 = 0;
+    while let Some(page) = walk.next().await {
+        let mut page: Vec<Agent> = page?
+            .into_iter()
+            .filter(|agent| filters.matches(agent))
+            .collect();
+        if args.sort_by.is_some() {
+            held.append(&mut page);
+            continue;
+        }
+        if let Some(limit) = args.limit {
+            page.truncate((limit - matched).min(usize::MAX as u64) as usize);
+        }
+        matched += page.len() as u64;
+        printer.page(&page)?;
+        if args.limit.is_some_and(|limit| matched >= limit) {
+            walk.finish();
+            break;
+        }
+    }
+    if let Some(field) = &args.sort_by {
+        sort_by_field(&mut held, field);
+        if let Some(limit) = args.limit {
+            held.truncate(limit.min(usize::MAX as u64) as usize);
+        }
+        printer.page(&held)?;
+    }
+    let empty = printer.count() == 0;
+    printer.end()?;
+    if empty && ctx.ui.stdout_is_terminal {
+        ctx.ui.status("No agents match.");
+    }
+    Ok(())
 }
 
-/// Whether a record has every wanted field value (ignoring case and surrounding blanks).
-fn matches_filters(agent: &Agent, filters: &[(&str, &str)]) -> bool {
-    filters.iter().all(|(field, wanted)| {
-        agent
-            .text(field)
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case(wanted.trim()))
-    })
+/// A value to sort on: times as times (for the timestamp fields), numbers as numbers when
+/// both sides are numbers, otherwise text; records without the field last.
+fn sort_by_field(agents: &mut [Agent], field: &str) {
+    let is_time = matches!(field, "lastHeartbeatAt" | "createDate" | "lastOpDate");
+    agents.sort_by(|a, b| {
+        if is_time {
+            return match (a.time(field), b.time(field)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            };
+        }
+        match (a.text_ref(field), b.text_ref(field)) {
+            (Some(x), Some(y)) => match (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
+                (Ok(x), Ok(y)) => x.total_cmp(&y),
+                _ => x.cmp(&y),
+            },
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    });
 }
 
 #[cfg(test)]
@@ -69,15 +130,25 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn filters_ignore_case_and_need_the_field() {
-        let agent = Agent::from_value(json!({"uuid":"a","status":"Online","type":"log"})).unwrap();
-        assert!(matches_filters(&agent, &[]));
-        assert!(matches_filters(&agent, &[("status", "online")]));
-        assert!(matches_filters(
-            &agent,
-            &[("status", "ONLINE"), ("type", "log")]
-        ));
-        assert!(!matches_filters(&agent, &[("status", "offline")]));
-        assert!(!matches_filters(&agent, &[("region", "eu")]));
+    fn sorting_by_numbers_times_and_text() {
+        let mut agents: Vec<Agent> = [
+            json!({"uuid":"a","n":"10","t":"x","lastHeartbeatAt":"2026-01-01T00:00:10Z"}),
+            json!({"uuid":"b","n":9,"lastHeartbeatAt":"2026-01-01T00:00:02+00:00"}),
+            json!({"uuid":"c","n":"100","t":"a"}),
+        ]
+        .into_iter()
+        .map(|v| Agent::from_value(v).unwrap())
+        .collect();
+        let order = |agents: &[Agent]| -> Vec<String> {
+            agents.iter().map(|a| a.uuid().unwrap()).collect()
+        };
+        sort_by_field(&mut agents, "n");
+        assert_eq!(order(&agents), ["b", "a", "c"]);
+        sort_by_field(&mut agents, "t");
+        assert_eq!(order(&agents), ["c", "a", "b"]);
+        sort_by_field(&mut agents, "lastHeartbeatAt");
+        assert_eq!(order(&agents), ["b", "a", "c"]);
+        assert_eq!(parse_field("{.name}").unwrap(), "name");
+        assert!(parse_field("a.b").is_err());
     }
 }

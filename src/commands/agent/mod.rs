@@ -1,4 +1,6 @@
+pub mod filters;
 pub mod list;
+pub mod selector;
 pub mod show;
 
 use crate::context::Context;

@@ -153,3 +153,36 @@ pub fn closed_port_url() -> String {
     drop(listener);
     format!("http://127.0.0.1:{port}")
 }
+
+/// Runs `agentctl <args>` in-process against `host` with the test token, stdout a terminal
+/// or not.
+pub fn in_process(world: &World, host: &str, args: &[&str], terminal: bool) -> Ran {
+    let mut cmd = world.inproc_at(host);
+    cmd.args(args);
+    if terminal {
+        cmd.terminal();
+    }
+    run(&mut cmd)
+}
+
+/// The query parameters of a request target (`/p?a=1&b=2`), undecoded.
+pub fn query_of(target: &str) -> Vec<(String, String)> {
+    target
+        .split_once('?')
+        .map(|(_, query)| {
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One query parameter of a request target.
+pub fn query_param(target: &str, name: &str) -> Option<String> {
+    query_of(target)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}

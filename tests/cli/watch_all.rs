@@ -1,0 +1,166 @@
+//! `watch --all` driven by the listing (contract §2, §7): the request count per interval,
+//! and the filters of `agent list`.
+
+use crate::common::stub::{Recorded, Reply, Stub};
+use crate::common::*;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn events(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect()
+}
+
+fn moves(events: &[Value]) -> Vec<(String, Value, String)> {
+    events
+        .iter()
+        .map(|e| {
+            (
+                e["uuid"].as_str().unwrap().to_owned(),
+                e["from"].clone(),
+                e["to"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_interval_is_one_walk_of_the_pages_and_no_agent_is_fetched_alone() {
+    // Seven agents, three a page (the server caps pageSize), total given: three requests a
+    // walk. The fleet is delayed for two walks and online from the third, so the watch ends
+    // after exactly three walks.
+    let walks = Arc::new(AtomicUsize::new(0));
+    let seen = walks.clone();
+    let stub = Stub::start(move |req: &Recorded| {
+        if !req.path.starts_with("/api/v1/agents?") {
+            return Reply::Json(500, r#"{"message":"no per-agent GET expected"}"#.into());
+        }
+        let page: usize = query_param(&req.path, "page").unwrap().parse().unwrap();
+        if page == 1 {
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+        let status = if seen.load(Ordering::SeqCst) >= 3 {
+            "online"
+        } else {
+            "delayed"
+        };
+        let records: Vec<Value> = (0..7)
+            .skip((page - 1) * 3)
+            .take(3)
+            .map(|n| json!({"uuid": format!("agent-{n}"), "status": status}))
+            .collect();
+        Reply::Json(200, json!({"items": records, "total": 7}).to_string())
+    });
+    let world = World::new();
+    let ran = in_process(
+        &world,
+        &stub.url(),
+        &[
+            "watch",
+            "--all",
+            "--interval",
+            "300ms",
+            "--until",
+            "online",
+            "--timeout",
+            "30s",
+            "-o",
+            "ndjson",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let targets: Vec<String> = stub.requests().into_iter().map(|r| r.path).collect();
+    let walk: Vec<String> = (1..=3)
+        .map(|p| format!("/api/v1/agents?page={p}&pageSize=500"))
+        .collect();
+    assert_eq!(targets, [walk.clone(), walk.clone(), walk].concat());
+    for request in stub.requests() {
+        assert_eq!(request.method, "GET");
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+    }
+    let events = events(&ran.stdout);
+    assert_eq!(events.len(), 14, "7 joins as delayed, 7 moves to online");
+    assert!(
+        events[..7]
+            .iter()
+            .all(|e| e["from"].is_null() && e["to"] == "delayed")
+    );
+    assert!(
+        events[7..]
+            .iter()
+            .all(|e| e["from"] == "delayed" && e["to"] == "online")
+    );
+    assert_eq!(
+        events[0]["agent"],
+        json!({"uuid": "agent-0", "status": "delayed"}),
+        "the listed record, as sent"
+    );
+}
+
+#[test]
+fn the_filters_of_agent_list_apply_to_watch_all() {
+    // A server that ignores every filter.
+    let stub = Stub::start(|_req: &Recorded| {
+        Reply::Json(
+            200,
+            json!({"total": 4, "agents": [
+                {"uuid": "a", "status": "Online", "region": "US-East-1", "labels": "{\"team\":\"ops\"}"},
+                {"uuid": "b", "status": "online", "region": "us-east-1", "labels": "{\"team\":\"web\"}"},
+                {"uuid": "c", "status": "offline", "region": "eu-west-1", "labels": "{\"team\":\"ops\"}"},
+                {"uuid": "d", "status": "ONLINE", "region": "us-east-1", "labels": {"team": "ops"}}
+            ]})
+            .to_string(),
+        )
+    });
+    let world = World::new();
+    let ran = in_process(
+        &world,
+        &stub.url(),
+        &[
+            "watch",
+            "--all",
+            "--region",
+            "US-EAST-1",
+            "--status",
+            "Online",
+            "-l",
+            "team=ops",
+            "--page-size",
+            "50",
+            "--until",
+            "online",
+            "-o",
+            "ndjson",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        moves(&events(&ran.stdout)),
+        [
+            ("a".into(), Value::Null, "online".into()),
+            ("d".into(), Value::Null, "online".into()),
+        ]
+    );
+    let targets: Vec<String> = stub.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        targets,
+        ["/api/v1/agents?page=1&pageSize=50&status=online&region=us-east-1"]
+    );
+
+    let ran = in_process(
+        &world,
+        &stub.url(),
+        &["watch", "a", "--status", "online"],
+        false,
+    );
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("apply to --all only"), "{}", ran.stderr);
+}

@@ -1,0 +1,343 @@
+//! `watch` of explicit ids: absent against unreachable, `--until-jq`, `--exec` handlers, and
+//! `-o table` in a pipe.
+
+use crate::common::stub::{Answer, ScriptServer};
+use crate::common::stub::{Recorded, Reply as StubReply, Stub};
+use crate::common::*;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+fn record(id: &str, status: &str, version: &str) -> String {
+    json!({"uuid": id, "name": format!("{id}-name"), "status": status, "version": version,
+           "region": "us-east-1"})
+    .to_string()
+}
+
+fn events(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect()
+}
+
+#[test]
+fn a_404_is_absent_and_a_failure_is_unreachable() {
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents/new",
+        vec![
+            Answer::json(404, r#"{"message":"no such agent"}"#),
+            Answer::json(404, r#"{"message":"no such agent"}"#),
+            Answer::ok(record("new", "online", "1.0")),
+        ],
+    );
+    server.route(
+        "GET",
+        "/api/v1/agents/bad",
+        vec![Answer::json(500, r#"{"message":"db down"}"#)],
+    );
+    let world = World::new();
+    let ran = in_process(
+        &world,
+        &server.url(),
+        &[
+            "watch",
+            "new",
+            "bad",
+            "--interval",
+            "200ms",
+            "--timeout",
+            "1500ms",
+            "-o",
+            "ndjson",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let events = events(&ran.stdout);
+    let of = |id: &str| -> Vec<&Value> { events.iter().filter(|e| e["uuid"] == id).collect() };
+    let new = of("new");
+    assert_eq!(new.len(), 2, "{events:?}");
+    assert_eq!(
+        (&new[0]["from"], &new[0]["to"]),
+        (&Value::Null, &json!("absent"))
+    );
+    assert!(new[0].get("reason").is_none() && new[0]["agent"].is_null());
+    assert_eq!(
+        (&new[1]["from"], &new[1]["to"]),
+        (&json!("absent"), &json!("online"))
+    );
+    let bad = of("bad");
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0]["to"], "unreachable");
+    assert_eq!(bad[0]["reason"], "HTTP 500 Internal Server Error: db down");
+    // absent is polled at the interval; unreachable backs off (fewer polls).
+    let polled_new = server.received_at("/api/v1/agents/new").len();
+    let polled_bad = server.received_at("/api/v1/agents/bad").len();
+    assert!(
+        polled_new > polled_bad,
+        "new {polled_new}, bad {polled_bad}"
+    );
+}
+
+#[test]
+fn watching_a_new_agent_until_online_ends_within_an_interval_of_its_first_beat() {
+    // The agent's first heartbeat lands 3.5 s in; until then the server does not know it.
+    let started = Instant::now();
+    let beat_at = started + Duration::from_millis(3500);
+    let stub = Stub::start(move |_req: &Recorded| {
+        if Instant::now() < beat_at {
+            StubReply::Json(404, r#"{"message":"agent not found"}"#.into())
+        } else {
+            StubReply::Json(200, record("new", "online", "1.0"))
+        }
+    });
+    let world = World::new();
+    let ran = in_process(
+        &world,
+        &stub.url(),
+        &[
+            "watch",
+            "new",
+            "--until",
+            "online",
+            "--interval",
+            "1s",
+            "--timeout",
+            "30s",
+            "-o",
+            "ndjson",
+        ],
+        false,
+    );
+    let ended = Instant::now();
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    // Polled every second (±10%), never backed off: seen at most ~1.1 s after the beat (a
+    // backed-off poll would come at 7 s). Generous bound for a loaded machine.
+    let late = ended.saturating_duration_since(beat_at);
+    assert!(
+        late < Duration::from_millis(2500),
+        "noticed {late:?} after the beat"
+    );
+    let gaps: Vec<Duration> = stub
+        .requests()
+        .windows(2)
+        .map(|w| w[1].at - w[0].at)
+        .collect();
+    assert!(
+        gaps.iter().all(|g| *g < Duration::from_millis(1600)),
+        "{gaps:?}"
+    );
+}
+
+#[test]
+fn until_jq_waits_for_the_version_and_the_status_together() {
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents/web-1",
+        vec![
+            Answer::ok(record("web-1", "online", "1.4.1")),
+            Answer::ok(record("web-1", "delayed", "1.4.2")),
+            Answer::ok(record("web-1", "online", "1.4.2")),
+        ],
+    );
+    let world = World::new();
+    let expr = r#".status == "online" and .version == "1.4.2""#;
+    let ran = run(world.cmd_at(&server.url()).args([
+        "watch",
+        "web-1",
+        "--until-jq",
+        expr,
+        "--interval",
+        "200ms",
+        "--timeout",
+        "20s",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(server.received_at("/api/v1/agents/web-1").len(), 3);
+
+    let ran = run(world.cmd_at(&server.url()).args([
+        "watch",
+        "web-1",
+        "--until-jq",
+        r#".version == "9""#,
+        "--interval",
+        "200ms",
+        "--timeout",
+        "1s",
+        "-q",
+    ]));
+    assert_eq!(ran.code, 7, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("1 of 1 agents not matching --until-jq"),
+        "{}",
+        ran.stderr
+    );
+
+    let ran = run(world
+        .cmd_at(&server.url())
+        .args(["watch", "web-1", "--until-jq", ".status =="]));
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+}
+
+#[test]
+fn exec_handlers_get_the_event_and_a_failing_or_slow_one_never_stops_the_watch() {
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents/a",
+        vec![
+            Answer::ok(record("a", "online", "1")),
+            Answer::ok(record("a", "online", "1")),
+            Answer::ok(record("a", "delayed", "1")),
+        ],
+    );
+    server.route(
+        "GET",
+        "/api/v1/agents/slow",
+        vec![Answer::ok(record("slow", "online", "1"))],
+    );
+    let world = World::new();
+    let log = world.home().join("handled");
+    let handler = format!(
+        "case $AGENTCTL_EVENT_UUID in \
+           a) printf '%s|%s|%s|%s\\n' \"$AGENTCTL_EVENT_UUID\" \"$AGENTCTL_EVENT_FROM\" \"$AGENTCTL_EVENT_TO\" \"$(cat)\" >> '{}'; \
+              echo 'pager unreachable' >&2; exit 3;; \
+           slow) exec sleep 20;; \
+         esac",
+        log.display()
+    );
+    let started = Instant::now();
+    let ran = run(world.cmd_at(&server.url()).args([
+        "watch",
+        "a",
+        "slow",
+        "--interval",
+        "200ms",
+        "--timeout",
+        "1500ms",
+        "--exec",
+        &handler,
+        "--exec-timeout",
+        "700ms",
+        "-o",
+        "ndjson",
+    ]));
+    let elapsed = started.elapsed();
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // The watch went on: every change was printed.
+    assert_eq!(events(&ran.stdout).len(), 3);
+    let handled = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = handled.lines().collect();
+    assert_eq!(lines.len(), 2, "{handled}");
+    let first: Vec<&str> = lines[0].splitn(4, '|').collect();
+    assert_eq!(&first[..3], ["a", "", "online"]);
+    let event: Value = serde_json::from_str(first[3]).unwrap();
+    assert_eq!(event["to"], "online");
+    assert_eq!(
+        event["agent"],
+        serde_json::from_str::<Value>(&record("a", "online", "1")).unwrap()
+    );
+    assert!(lines[1].starts_with("a|online|delayed|{"), "{}", lines[1]);
+    assert!(
+        ran.stderr.contains(
+            "warning: --exec handler for a (null → online) exited with status 3: pager unreachable"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains(
+            "warning: --exec handler for slow (null → online) did not finish within 700ms: killed"
+        ),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn piped_with_an_explicit_table_there_is_one_row_per_change() {
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents/a",
+        vec![
+            Answer::ok(record("a", "online", "1.0")),
+            Answer::ok(record("a", "delayed", "1.0")),
+            Answer::ok(record("a", "offline", "1.0")),
+        ],
+    );
+    let world = World::new();
+    let args = ["watch", "a", "--interval", "200ms", "--until", "offline"];
+    let ran = in_process(
+        &world,
+        &server.url(),
+        &[&args[..], &["-o", "table"]].concat(),
+        false,
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let lines: Vec<&str> = ran.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", ran.stdout);
+    let header: Vec<&str> = lines[0]
+        .split("   ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "UUID",
+            "NAME",
+            "TYPE",
+            "STATUS",
+            "VERSION",
+            "REGION",
+            "LAST HEARTBEAT",
+            "NOTE"
+        ]
+    );
+    let statuses: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split_whitespace().nth(3).unwrap())
+        .collect();
+    assert_eq!(statuses, ["online", "delayed", "offline"]);
+    assert!(
+        lines[1].starts_with("a   ") && lines[1].contains("a-name"),
+        "{}",
+        lines[1]
+    );
+
+    let ran = in_process(
+        &world,
+        &server.url(),
+        &[
+            "watch",
+            "a",
+            "--interval",
+            "200ms",
+            "--timeout",
+            "300ms",
+            "-o",
+            "wide",
+            "--no-headers",
+        ],
+        false,
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        !ran.stdout.contains("UUID") && ran.stdout.starts_with("a "),
+        "{}",
+        ran.stdout
+    );
+    // Without -o a pipe gets JSON events.
+    let ran = in_process(
+        &world,
+        &server.url(),
+        &["watch", "a", "--timeout", "300ms"],
+        false,
+    );
+    assert!(ran.stdout.starts_with("{\"time\":"), "{}", ran.stdout);
+}
