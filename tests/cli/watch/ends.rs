@@ -1,0 +1,133 @@
+//! How a watch ends: no listing, a refused token, Ctrl-C, and the live table at a terminal.
+
+use super::*;
+
+#[test]
+fn a_server_without_a_listing_ends_watch_all_with_exit_4() {
+    let server = ScriptServer::start();
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.url()).args(["watch", "--all"]));
+    assert_eq!(ran.code, 4, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("agent list: HTTP 404"),
+        "{}",
+        ran.stderr
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].path, "/api/v1/agents?page=1&pageSize=500");
+}
+
+#[test]
+fn a_listing_that_fails_later_is_a_warning_and_the_watch_goes_on() {
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents",
+        vec![
+            Answer::ok(r#"[{"uuid":"a"}]"#),
+            Answer::json(500, r#"{"error":"list broke"}"#),
+            Answer::ok(r#"[]"#),
+        ],
+    );
+    server.route(
+        "GET",
+        "/api/v1/agents/a",
+        vec![Answer::ok(record("a", "online"))],
+    );
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.url()).args([
+        "watch",
+        "--all",
+        "--interval",
+        "200ms",
+        "--timeout",
+        "2s",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        moves(&events(&ran.stdout)),
+        [
+            ("a".into(), Value::Null, "online".into()),
+            ("a".into(), json!("online"), "gone".into()),
+        ]
+    );
+    assert_eq!(
+        ran.stderr,
+        "warning: could not list agents (watching on): agent list: HTTP 500 Internal Server Error: list broke\n"
+    );
+}
+
+/// The live table through a real pseudo-terminal (util-linux `script`; skipped without it).
+#[test]
+fn at_a_terminal_the_table_is_drawn_in_place_and_the_cursor_restored() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return;
+    }
+    let server = ScriptServer::start();
+    server.route(
+        "GET",
+        "/api/v1/agents/b",
+        vec![
+            Answer::ok(record("b", "online")),
+            Answer::ok(record("b", "delayed")),
+        ],
+    );
+    server.route(
+        "GET",
+        "/api/v1/agents/a",
+        vec![Answer::json(500, r#"{"message":"db down"}"#)],
+    );
+    let world = World::new();
+    let inner = format!(
+        "stty cols 200 rows 40; {} watch b a --interval 300ms --timeout 1500ms",
+        env!("CARGO_BIN_EXE_agentctl")
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+        .env("HOME", world.home())
+        .env("AGENTCTL_HOST", server.url())
+        .env("AGENTCTL_TOKEN", TOKEN)
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .env_remove("AGENTCTL_OUTPUT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_clean(&Ran {
+        code: output.status.code().unwrap_or(-1),
+        stdout: screen.clone(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    });
+    assert_eq!(output.status.code(), Some(0), "{screen:?}");
+    // Cursor hidden first and shown last; no JSON; each later frame moves back over the last
+    // (summary + header + 2 rows = 4 lines) instead of scrolling.
+    assert!(screen.starts_with("\x1b[?25l"), "{screen:?}");
+    assert!(screen.trim_end().ends_with("\x1b[?25h"), "{screen:?}");
+    assert!(!screen.contains("{\"time\""), "{screen:?}");
+    assert!(screen.matches("\r\x1b[4A").count() >= 2, "{screen:?}");
+    let last = screen.rsplit("\x1b[4A").next().unwrap();
+    let rows: Vec<&str> = last.split("\r\n").collect();
+    assert!(
+        rows[0].contains("2 agents · 1 delayed · 1 unreachable · every 300ms"),
+        "{last:?}"
+    );
+    assert!(
+        rows[1].starts_with("UUID") && rows[1].contains("LAST SEEN"),
+        "{last:?}"
+    );
+    assert!(
+        rows[2].starts_with("a ") && rows[2].contains("HTTP 500 Internal Server Error: db down"),
+        "{last:?}"
+    );
+    assert!(
+        rows[3].starts_with("b ") && rows[3].contains("delayed") && rows[3].contains("s ago"),
+        "{last:?}"
+    );
+}
