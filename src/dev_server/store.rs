@@ -458,14 +458,15 @@ pub fn parse_seed(text: &[u8], now: SystemTime) -> Result<Vec<AgentRecord>, Stri
     };
     let mut seen = std::collections::HashSet::new();
     let mut records = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
+    // Records are counted from 1, as a person counts them in the file.
+    for (number, item) in (1..).zip(items) {
         let Value::Object(object) = item else {
-            return Err(format!("record {index}: expected an object"));
+            return Err(format!("record {number}: expected an object"));
         };
-        let record = seed_record(&object, now).map_err(|err| format!("record {index}: {err}"))?;
+        let record = seed_record(&object, now).map_err(|err| format!("record {number}: {err}"))?;
         if !seen.insert(record.uuid.clone()) {
             return Err(format!(
-                "record {index}: uuid '{}' appears twice",
+                "record {number}: uuid '{}' appears twice",
                 crate::sanitize::sanitize(&record.uuid)
             ));
         }

@@ -108,7 +108,11 @@ fn seeds_are_checked_record_by_record() {
     assert_eq!(records[1].create_date, now);
     for (text, needle) in [
         (&b"{}"[..], "array"),
-        (b"[1]", "record 0"),
+        (b"[1]", "record 1: expected an object"),
+        (
+            br#"[{"uuid":"a"},{"uuid":"a"}]"#,
+            "record 2: uuid 'a' appears twice",
+        ),
         (b"[{}]", "uuid is missing"),
         (br#"[{"uuid":"a"},{"uuid":"a"}]"#, "twice"),
         (br#"[{"uuid":"a/b"}]"#, "uuid"),

@@ -176,7 +176,7 @@ fn bad_settings_are_usage_errors() {
     let bad_seed = world.home().join("agents.json");
     std::fs::write(&bad_seed, r#"[{"uuid":"a"},{"name":"no id"}]"#).unwrap();
     for (file, needle) in [
-        (bad_seed.clone(), "record 1: uuid is missing"),
+        (bad_seed.clone(), "record 2: uuid is missing"),
         (world.home().join("missing.json"), "No such file"),
     ] {
         let ran = run(world
