@@ -74,20 +74,7 @@ fn the_completions_command_prints_the_committed_scripts() {
 #[test]
 fn man_renders_the_root_page_with_exit_codes_and_environment() {
     let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man/agentctl.1");
-    let output = std::process::Command::new("man")
-        .arg("-l")
-        .arg(&page)
-        .env("MANPAGER", "cat")
-        .env("PAGER", "cat")
-        .env("MANWIDTH", "100")
-        .output()
-        .expect("man (man-db) is installed");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8_lossy(&output.stdout);
+    let text = render_man(&page);
     for needle in [
         "EXIT STATUS",
         "not found (HTTP 404)",

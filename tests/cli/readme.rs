@@ -5,9 +5,9 @@
 //! is skipped only for a reason listed in `SKIPS` (a real remote host, an install step, a
 //! command that runs until stopped); the test prints what it skipped.
 
+use crate::common::dev_binary::DevServer;
 use crate::common::*;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 /// (a piece of the command, why it cannot run in a test)
 const SKIPS: &[(&str, &str)] = &[
@@ -92,49 +92,10 @@ fn readme_commands() -> Vec<String> {
     commands
 }
 
-struct DevServer {
-    child: Child,
-    url: String,
-}
-
-impl Drop for DevServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_dev_server(world: &World) -> DevServer {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agentctl"))
-        .args([
-            "dev-server",
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            TOKEN,
-            "--no-save-profile",
-        ])
-        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dev-server starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("the first line names the address")
-        .to_owned();
-    DevServer { child, url }
-}
-
 #[test]
 fn every_readme_example_runs_as_written() {
     let world = World::new();
-    let server = start_dev_server(&world);
+    let server = DevServer::start(&world, &[]);
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_agentctl"))
         .parent()
         .unwrap()

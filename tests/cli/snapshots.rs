@@ -3,7 +3,7 @@
 //! change, review and accept with `INSTA_UPDATE=always cargo test --test cli snapshots` (or
 //! `cargo insta review`), and commit the `.snap` files with the change.
 
-use crate::common::{World, closed_port_url};
+use crate::common::{World, closed_port_url, render_man};
 use agentctl::api::Agent;
 use agentctl::output::{OutputFormat, OutputOptions, Shape, print_agents};
 use agentctl::ui::Ui;
@@ -153,23 +153,8 @@ fn man_pages_rendered() {
     pages.sort();
     assert!(pages.len() > 15, "{pages:?}");
     for page in pages {
-        let output = std::process::Command::new("man")
-            .arg("-l")
-            .arg(&page)
-            .env("MANPAGER", "cat")
-            .env("PAGER", "cat")
-            .env("MANWIDTH", "100")
-            .env("MAN_KEEP_FORMATTING", "")
-            .env("LC_ALL", "C.UTF-8")
-            .output()
-            .expect("man (man-db) is installed");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let text = render_man(&page);
         let name = page.file_stem().unwrap().to_string_lossy().into_owned();
-        let text = String::from_utf8_lossy(&output.stdout).into_owned();
         insta::assert_snapshot!(format!("man-{name}"), text);
     }
 }

@@ -12,7 +12,8 @@ fn record(id: &str, status: &str) -> String {
         .to_string()
 }
 
-fn events(stdout: &str) -> Vec<Value> {
+/// The JSON events of a piped watch, one per line.
+pub(crate) fn events(stdout: &str) -> Vec<Value> {
     stdout
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
@@ -20,7 +21,7 @@ fn events(stdout: &str) -> Vec<Value> {
 }
 
 /// `(uuid, from, to)` of each event.
-fn moves(events: &[Value]) -> Vec<(String, Value, String)> {
+pub(crate) fn moves(events: &[Value]) -> Vec<(String, Value, String)> {
     events
         .iter()
         .map(|e| {

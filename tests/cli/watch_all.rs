@@ -3,29 +3,10 @@
 
 use crate::common::stub::{Recorded, Reply, Stub};
 use crate::common::*;
+use crate::watch::{events, moves};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-fn events(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
-        .collect()
-}
-
-fn moves(events: &[Value]) -> Vec<(String, Value, String)> {
-    events
-        .iter()
-        .map(|e| {
-            (
-                e["uuid"].as_str().unwrap().to_owned(),
-                e["from"].clone(),
-                e["to"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn each_interval_is_one_walk_of_the_pages_and_no_agent_is_fetched_alone() {

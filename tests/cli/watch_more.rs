@@ -4,6 +4,7 @@
 use crate::common::stub::{Answer, ScriptServer};
 use crate::common::stub::{Recorded, Reply as StubReply, Stub};
 use crate::common::*;
+use crate::watch::events;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -11,13 +12,6 @@ fn record(id: &str, status: &str, version: &str) -> String {
     json!({"uuid": id, "name": format!("{id}-name"), "status": status, "version": version,
            "region": "us-east-1"})
     .to_string()
-}
-
-fn events(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
-        .collect()
 }
 
 #[test]

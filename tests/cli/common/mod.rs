@@ -186,3 +186,25 @@ pub fn query_param(target: &str, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
 }
+
+/// A man page as `man -l` renders it, at a fixed width, as text; panics naming man's error
+/// when it cannot render the page.
+pub fn render_man(page: &Path) -> String {
+    let output = std::process::Command::new("man")
+        .arg("-l")
+        .arg(page)
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("MANWIDTH", "100")
+        .env("MAN_KEEP_FORMATTING", "")
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("man (man-db) is installed");
+    assert!(
+        output.status.success(),
+        "man -l {}: {}",
+        page.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
