@@ -92,7 +92,16 @@ impl Agent {
     /// others stay the server's bytes.
     pub fn redacted(self, secret: &str) -> Agent {
         let text = self.raw.get();
-        if secret.is_empty() || (!text.contains(secret) && !text.contains('\\')) {
+        // The token can only be in a decoded string if the text holds it as is, in its JSON
+        // escaped form (a token may hold `"` or `\`), or behind a `\u`/`\/` escape; other
+        // records (labels as escaped JSON are common) are not parsed on this per-record path.
+        let escaped = serde_json::to_string(secret).unwrap_or_default();
+        let escaped = escaped.trim_matches('"');
+        let may_hold = text.contains(secret)
+            || text.contains(escaped)
+            || text.contains("\\u")
+            || text.contains("\\/");
+        if secret.is_empty() || !may_hold {
             return self;
         }
         let Value::Object(mut map) = self.to_value() else {
@@ -371,6 +380,26 @@ pub fn compact(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_is_redacted_however_it_is_spelled_and_other_records_stay_as_sent() {
+        let token = "tok-5ecr3t";
+        let plain = Agent::from_json(r#"{"uuid":"a","name":"x tok-5ecr3t"}"#).unwrap();
+        assert_eq!(
+            plain.redacted(token).json(),
+            r#"{"uuid":"a","name":"x [REDACTED]"}"#
+        );
+        // \u0074 is 't': the escape spells the token.
+        let escaped = Agent::from_json(r#"{"uuid":"a","name":"\u0074ok-5ecr3t"}"#).unwrap();
+        assert_eq!(
+            escaped.redacted(token).json(),
+            r#"{"uuid":"a","name":"[REDACTED]"}"#
+        );
+        // Escaped JSON in labels, no token: the server's bytes, untouched.
+        let text = r#"{"uuid":"a", "labels":"{\"team\":\"ops\"}"}"#;
+        let labels = Agent::from_json(text).unwrap();
+        assert_eq!(labels.redacted(token).json(), text);
+    }
 
     #[test]
     fn fields_are_found_without_a_tree_and_the_text_is_kept() {
