@@ -30,12 +30,27 @@ pub trait Prompter: Send + Sync {
 }
 
 /// The real terminal, through dialoguer (on stderr, so stdout stays data). The terminal's
-/// settings are saved before each prompt: dialoguer restores them itself when a prompt
-/// finishes, but not when the process is stopped while one waits.
+/// settings are saved before each prompt and put back after it, and by the shutdown path when
+/// the process is stopped while one waits (dialoguer only restores them when a prompt ends).
+///
+/// A line prompt reads one key at a time, switching the terminal to raw mode for each key and
+/// back between keys. A Ctrl-C typed between two keys would raise SIGINT from the terminal
+/// while the prompt thread goes on to switch raw mode on again, after the shutdown path has
+/// restored the terminal: the process would exit leaving it raw. So while a line prompt runs,
+/// the terminal does not turn keys into signals: Ctrl-C always reaches the prompt as a key,
+/// and the prompt raises SIGINT itself after putting the terminal back, the last thing it
+/// does to it.
 #[derive(Default)]
 pub struct TerminalPrompter {
+    state: Mutex<PromptState>,
+}
+
+#[derive(Default)]
+struct PromptState {
     /// The settings from before the prompt in progress, or of one that did not finish.
-    saved: Mutex<Option<terminal::Saved>>,
+    saved: Option<terminal::Saved>,
+    /// Set by the shutdown path: no prompt starts after it.
+    stopping: bool,
 }
 
 impl TerminalPrompter {
@@ -43,19 +58,32 @@ impl TerminalPrompter {
         TerminalPrompter::default()
     }
 
-    /// Saves the terminal's settings for the prompt about to run.
-    fn guard(&self) -> PromptGuard<'_> {
-        *self.saved.lock().unwrap_or_else(|e| e.into_inner()) = terminal::Saved::now();
-        PromptGuard {
+    fn state(&self) -> std::sync::MutexGuard<'_, PromptState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Saves the terminal's settings for the prompt about to run (and, for a line prompt,
+    /// stops the terminal from turning keys into signals). Refused once the process is
+    /// stopping, so that a prompt cannot change the terminal after it was restored.
+    fn guard(&self, keys_as_signals: bool) -> io::Result<PromptGuard<'_>> {
+        let mut state = self.state();
+        if state.stopping {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "stopping"));
+        }
+        state.saved = terminal::Saved::now();
+        if !keys_as_signals && let Some(saved) = &state.saved {
+            saved.without_signal_keys();
+        }
+        Ok(PromptGuard {
             prompter: self,
             finished: false,
-        }
+        })
     }
 }
 
-/// Held while a prompt runs. A prompt that finishes forgets the saved settings (dialoguer has
-/// put them back); one that fails puts them back and keeps them, so the shutdown path still
-/// knows that a line was left open.
+/// Held while a prompt runs; puts the saved settings back when it ends. A prompt that
+/// finishes forgets them; one that fails keeps them, so that the shutdown path still knows
+/// that a line was left open.
 struct PromptGuard<'a> {
     prompter: &'a TerminalPrompter,
     finished: bool,
@@ -70,15 +98,12 @@ impl PromptGuard<'_> {
 
 impl Drop for PromptGuard<'_> {
     fn drop(&mut self) {
-        let mut saved = self
-            .prompter
-            .saved
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut state = self.prompter.state();
+        if let Some(saved) = state.saved.as_ref() {
+            saved.restore();
+        }
         if self.finished {
-            *saved = None;
-        } else if let Some(state) = saved.as_ref() {
-            state.restore();
+            state.saved = None;
         }
     }
 }
@@ -90,7 +115,7 @@ impl Prompter for TerminalPrompter {
         default: Option<&str>,
         validate: Validator<'_>,
     ) -> io::Result<String> {
-        let guard = self.guard();
+        let guard = self.guard(false)?;
         let mut input = dialoguer::Input::<String>::new()
             .with_prompt(prompt)
             .validate_with(|text: &String| validate(text));
@@ -101,7 +126,9 @@ impl Prompter for TerminalPrompter {
     }
 
     fn password(&self, prompt: &str, validate: Validator<'_>) -> io::Result<String> {
-        let guard = self.guard();
+        // A hidden prompt reads a whole line in canonical mode, changing the terminal once
+        // before and once after: Ctrl-C is the terminal's signal, and the read never returns.
+        let guard = self.guard(true)?;
         guard.finish(
             dialoguer::Password::new()
                 .with_prompt(prompt)
@@ -112,10 +139,11 @@ impl Prompter for TerminalPrompter {
     }
 
     fn restore_terminal(&self) -> bool {
-        let saved = self.saved.lock().unwrap_or_else(|e| e.into_inner()).take();
-        match saved {
-            Some(state) => {
-                state.restore();
+        let mut state = self.state();
+        state.stopping = true;
+        match state.saved.take() {
+            Some(saved) => {
+                saved.restore();
                 true
             }
             None => false,
@@ -126,7 +154,7 @@ impl Prompter for TerminalPrompter {
 /// The terminal's line settings (termios: echo, canonical mode, signals).
 #[cfg(unix)]
 mod terminal {
-    use rustix::termios::{OptionalActions, Termios, isatty, tcgetattr, tcsetattr};
+    use rustix::termios::{LocalModes, OptionalActions, Termios, isatty, tcgetattr, tcsetattr};
     use std::os::fd::{AsFd, OwnedFd};
 
     pub struct Saved {
@@ -148,6 +176,13 @@ mod terminal {
             Some(Saved { terminal, settings })
         }
 
+        /// Ctrl-C, Ctrl-\ and Ctrl-Z arrive as keys instead of signals.
+        pub fn without_signal_keys(&self) {
+            let mut settings = self.settings.clone();
+            settings.local_modes.remove(LocalModes::ISIG);
+            let _ = tcsetattr(&self.terminal, OptionalActions::Now, &settings);
+        }
+
         pub fn restore(&self) {
             let _ = tcsetattr(&self.terminal, OptionalActions::Now, &self.settings);
         }
@@ -162,6 +197,8 @@ mod terminal {
         pub fn now() -> Option<Saved> {
             None
         }
+
+        pub fn without_signal_keys(&self) {}
 
         pub fn restore(&self) {}
     }
