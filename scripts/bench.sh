@@ -6,6 +6,7 @@
 #   scripts/bench.sh            # build release, start a dev server, run everything
 #   BENCH_SECONDS=5 scripts/bench.sh   # shorter load phases
 #   BENCH_ONLY=fleet scripts/bench.sh   # only the fleet-scale sections (6-8)
+#   BENCH_ONLY=load scripts/bench.sh    # only simulate vs wrk and the low-load latency (4, 4b)
 #   BENCH_MILLION=1 scripts/bench.sh    # also a million simulated agents and 4 shards (9-10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,7 +63,9 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "agentctl: $("$bin" --version), server: $host"
 echo
 
-if [[ ${BENCH_ONLY:-} != fleet ]]; then
+only=${BENCH_ONLY:-all}
+if [[ $only != fleet ]]; then
+if [[ $only == all ]]; then
 # 1. start-up
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/version.json" \
   "$bin --version" "curl --version" >/dev/null 2>&1
@@ -81,6 +84,8 @@ rss=$(/usr/bin/time -f %M "${send[@]}" 2>&1 >/dev/null | tail -n1)
 size=$(stat -c %s "$bin")
 printf '3. peak RSS of one heartbeat: %.1f MiB (target <= 16); binary: %.1f MiB (target <= 12)\n' \
   "$(python3 -c "print($rss/1024)")" "$(python3 -c "print($size/1048576)")"
+
+fi # 1-3
 
 # 4. load: simulate vs wrk, same PUT, 32 connections, one after the other, three alternating
 #    rounds, the median of each. wrk sends a static request (its fastest mode: built once, no
@@ -153,6 +158,7 @@ curl_request_ms=$(sort -g "$work/curl.times" | sed -n 100p | python3 -c 'import 
 printf '4b. --agents 50 --interval 1s --duration 10s: p50 %.3f ms; one curl PUT: hyperfine median %.3f ms, curl time_total median %.3f ms  -> %+.3f ms from the latter (target within 0.2 ms)\n' \
   "$low_p50" "$curl_ms" "$curl_request_ms" "$(python3 -c "print($low_p50-$curl_request_ms)")"
 
+if [[ $only == load ]]; then exit 0; fi
 # 5. watch: CPU per 1000 polls over 1000 agents at --interval 1s. A second dev server logs
 #    each request (-v), so the polls are counted where they arrive, not estimated.
 "$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile -v \

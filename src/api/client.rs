@@ -123,22 +123,12 @@ impl ApiClient {
             // Plain HTTP: do not load the system root store just to never use it. Redirects
             // never leave the origin, so no TLS connection can follow.
             builder = builder.tls_certs_only(Vec::new());
-        } else if let Some(path) = &options.cacert {
-            let pem = std::fs::read(path)
-                .map_err(|err| Error::usage(format!("--cacert {}: {err}", path.display())))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .ok()
-                .filter(|certs| !certs.is_empty())
-                .ok_or_else(|| {
-                    Error::usage(format!(
-                        "--cacert {}: no PEM certificate found in the file",
-                        path.display()
-                    ))
-                    .with_hint(
-                        "the file must hold one or more '-----BEGIN CERTIFICATE-----' blocks",
-                    )
-                })?;
-            builder = builder.tls_certs_merge(certs);
+        } else {
+            // The one TLS configuration (system roots, plus --cacert), as the heartbeat
+            // connections of `simulate` use it; HTTP/2 when the server offers it.
+            let mut tls = super::tls::client_config(options.cacert.as_deref())?;
+            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+            builder = builder.tls_backend_preconfigured(tls);
         }
         let http = builder.build().map_err(|err| {
             Error::new(ErrorKind::Network, format!("could not set up HTTPS: {err}"))

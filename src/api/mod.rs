@@ -9,6 +9,7 @@ pub mod models;
 mod pages;
 mod proxy;
 mod record;
+mod tls;
 mod transport;
 
 pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
