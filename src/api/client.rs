@@ -49,8 +49,10 @@ impl ClientOptions {
 /// See [`ApiClient::heartbeat_target`].
 #[derive(Debug, Clone)]
 pub struct HeartbeatTarget {
-    url: Url,
-    what: String,
+    pub(super) url: Url,
+    pub(super) what: String,
+    /// The request target (the URL's path) as the heartbeat connections send it.
+    pub(super) path: String,
 }
 
 pub struct ApiClient {
@@ -62,6 +64,10 @@ pub struct ApiClient {
     /// `Bearer <token>`, built once and marked sensitive (never printed by the HTTP stack).
     pub(super) authorization: Option<HeaderValue>,
     pub(super) ui: Arc<Ui>,
+    /// The HTTPS configuration (for an https:// host), without ALPN.
+    pub(super) tls: Option<Arc<rustls::ClientConfig>>,
+    /// Whether requests to the host go through a proxy.
+    pub(super) proxied: bool,
 }
 
 impl ApiClient {
@@ -119,17 +125,20 @@ impl ApiClient {
                 proxies.proxy_for(url).ok().flatten().map(|p| p.url)
             }));
         }
-        if base_url.scheme() == "http" {
+        let tls = if base_url.scheme() == "http" {
             // Plain HTTP: do not load the system root store just to never use it. Redirects
             // never leave the origin, so no TLS connection can follow.
             builder = builder.tls_certs_only(Vec::new());
+            None
         } else {
             // The one TLS configuration (system roots, plus --cacert), as the heartbeat
             // connections of `simulate` use it; HTTP/2 when the server offers it.
-            let mut tls = super::tls::client_config(options.cacert.as_deref())?;
-            tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-            builder = builder.tls_backend_preconfigured(tls);
-        }
+            let tls = super::tls::client_config(options.cacert.as_deref())?;
+            let mut with_alpn = tls.clone();
+            with_alpn.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+            builder = builder.tls_backend_preconfigured(with_alpn);
+            Some(Arc::new(tls))
+        };
         let http = builder.build().map_err(|err| {
             Error::new(ErrorKind::Network, format!("could not set up HTTPS: {err}"))
         })?;
@@ -161,6 +170,8 @@ impl ApiClient {
             request_timeout: options.request_timeout,
             retries: options.retries,
             ui,
+            tls,
+            proxied: proxy.is_some(),
         })
     }
 
@@ -191,9 +202,12 @@ impl ApiClient {
     /// The URL and error wording of one agent's heartbeat, built once for a sender that
     /// beats the same agent many times (building a URL re-parses it).
     pub fn heartbeat_target(&self, id: &AgentId) -> HeartbeatTarget {
+        let url = self.heartbeat_url(id);
+        let path = url[url::Position::BeforePath..url::Position::AfterQuery].to_owned();
         HeartbeatTarget {
-            url: self.heartbeat_url(id),
+            url,
             what: format!("heartbeat for {}", sanitize(id.as_str())),
+            path,
         }
     }
 
@@ -204,12 +218,17 @@ impl ApiClient {
         let body = self
             .call(Method::PUT, target.url.clone(), Some(payload), what)
             .await?;
+        self.check_ack(&body, what)
+    }
+
+    /// An acknowledgement is a JSON object; it is checked, not built.
+    pub(super) fn check_ack(&self, body: &[u8], what: &str) -> ApiResult<()> {
         let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        if !is_object || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
+        if !is_object || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
             return Err(self.scrub(malformed(
                 what,
                 "expected a JSON object",
-                &body,
+                body,
                 self.secret(),
             )));
         }

@@ -181,7 +181,41 @@ pub fn malformed(what: &str, problem: &str, body: &[u8], secret: Option<&str>) -
 
 /// A transport failure: connect, DNS, TLS, timeout, a connection cut mid-body.
 pub fn network_error(err: reqwest::Error, what: &str, timeout: std::time::Duration) -> ApiError {
-    if err.is_timeout() {
+    if err.is_redirect() {
+        // The server answered (with a loop of redirects): an API error, not the network.
+        let mut error = ApiError::new(what, Failure::Redirect, error_chain(&err))
+            .with_hint("the server redirects in a loop; check --host");
+        error.cause = Some(err.into());
+        return error;
+    }
+    let facts = TransportFailure {
+        timed_out: err.is_timeout(),
+        connect: err.is_connect(),
+        host: err.url().and_then(|u| u.host_str()).map(str::to_owned),
+        port: err.url().and_then(|u| u.port_or_known_default()),
+    };
+    transport_error(err.into(), facts, what, timeout)
+}
+
+/// What is known of a request that got no answer, whichever HTTP stack sent it.
+pub struct TransportFailure {
+    /// `--request-timeout` ran out.
+    pub timed_out: bool,
+    /// No connection was made (nothing reached the server).
+    pub connect: bool,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+}
+
+/// The error for a request that got no answer: a timeout, a TLS failure in plain words, a
+/// connection refused, or the cause chain of a connection cut short.
+pub fn transport_error(
+    err: anyhow::Error,
+    facts: TransportFailure,
+    what: &str,
+    timeout: std::time::Duration,
+) -> ApiError {
+    if facts.timed_out {
         let detail = format!(
             "no complete answer within {} (--request-timeout)",
             crate::duration::format_duration(timeout)
@@ -189,34 +223,22 @@ pub fn network_error(err: reqwest::Error, what: &str, timeout: std::time::Durati
         let mut error = ApiError::new(what, Failure::Timeout, detail).with_hint(
             "the server is slow or unreachable; raise --request-timeout if it is just slow",
         );
-        error.cause = Some(err.into());
+        error.cause = Some(err);
         return error;
     }
-    let chain = error_chain(&err);
-    if err.is_redirect() {
-        // The server answered (with a loop of redirects): an API error, not the network.
-        let mut error = ApiError::new(what, Failure::Redirect, chain)
-            .with_hint("the server redirects in a loop; check --host");
-        error.cause = Some(err.into());
-        return error;
-    }
-    let tls = tls_cause(&chain, err.url().and_then(|u| u.host_str()));
+    let chain = error_chain(err.as_ref());
+    let tls = tls_cause(&chain, facts.host.as_deref());
     let mut error = if let Some((cause, hint)) = tls {
         ApiError::new(what, Failure::Tls, format!("TLS failed: {cause} ({chain})")).with_hint(hint)
-    } else if err.is_connect() {
+    } else if facts.connect {
         // The innermost cause says it best ("Connection refused"); the whole chain is kept as
         // the cause, for -v.
-        let root = innermost_cause(&err);
-        let target = err
-            .url()
-            .map(|url| {
-                let host = url.host_str().unwrap_or("?");
-                match url.port_or_known_default() {
-                    Some(port) => format!("{host}:{port}"),
-                    None => host.to_owned(),
-                }
-            })
-            .unwrap_or_else(|| "the host".into());
+        let root = innermost_cause(err.as_ref());
+        let host = facts.host.as_deref().unwrap_or("the host");
+        let target = match facts.port {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
         ApiError::new(
             what,
             Failure::Network,
@@ -226,7 +248,7 @@ pub fn network_error(err: reqwest::Error, what: &str, timeout: std::time::Durati
     } else {
         ApiError::new(what, Failure::Network, chain)
     };
-    error.cause = Some(err.into());
+    error.cause = Some(err);
     error
 }
 

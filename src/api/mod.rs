@@ -1,9 +1,11 @@
 //! The only code that speaks HTTP: the client (auth, retries, timeouts, limits), the wire
 //! models and the typed API error.
 
+mod beats;
 mod client;
 mod decode;
 pub mod error;
+mod http1;
 pub mod ids;
 pub mod models;
 mod pages;
@@ -12,6 +14,7 @@ mod record;
 mod tls;
 mod transport;
 
+pub use beats::HeartbeatSender;
 pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
 pub use decode::{LIST_KEYS, Page, read_agent, read_agent_list, read_page};
 pub use error::{ApiError, Failure};

@@ -62,7 +62,11 @@ mod tests {
             err.message
         );
         let missing = client_config(Some(&dir.path().join("absent.pem"))).unwrap_err();
-        assert!(missing.message.starts_with("--cacert "), "{}", missing.message);
+        assert!(
+            missing.message.starts_with("--cacert "),
+            "{}",
+            missing.message
+        );
         assert!(client_config(None).is_ok());
     }
 }

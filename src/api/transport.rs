@@ -15,7 +15,15 @@ use url::Url;
 /// A response body larger than this is cut off with an error.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
-type Attempt = (StatusCode, HeaderMap, Result<Vec<u8>, ApiError>);
+/// What one attempt got back: the status, headers and the body read under its cap.
+pub(super) type Answer = (StatusCode, HeaderMap, Result<Vec<u8>, ApiError>);
+
+/// An attempt that got no answer.
+pub(super) struct NoAnswer {
+    pub error: ApiError,
+    /// Nothing reached the server (no connection was made): safe to send again.
+    pub retry_safe: bool,
+}
 
 impl ApiClient {
     /// Sends a request with retries; returns the body of a 2xx response, or the error.
@@ -38,10 +46,35 @@ impl ApiClient {
         body: Option<Vec<u8>>,
         what: &str,
     ) -> Result<Vec<u8>, ApiError> {
+        self.retrying(&method, &url, what, || async {
+            self.send_once(&method, &url, body.as_ref(), what)
+                .await
+                .map_err(|err| NoAnswer {
+                    retry_safe: err.is_connect(),
+                    error: network_error(err, what, self.request_timeout),
+                })
+        })
+        .await
+    }
+
+    /// The one retry loop, whichever HTTP stack makes the attempts: a connect failure or a
+    /// 429/502/503/504 is tried again (up to `--retries`, with backoff and `Retry-After`),
+    /// each attempt logged with `-v`; returns the body of a 2xx, or the error.
+    pub(super) async fn retrying<F, Fut>(
+        &self,
+        method: &Method,
+        url: &Url,
+        what: &str,
+        mut attempt_once: F,
+    ) -> Result<Vec<u8>, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Answer, NoAnswer>>,
+    {
         let mut attempt: u32 = 0;
         loop {
             let started = Instant::now();
-            let outcome = self.send_once(&method, &url, body.as_ref(), what).await;
+            let outcome = attempt_once().await;
             let elapsed = started.elapsed();
             let retry_in = match &outcome {
                 Ok((status, headers, _)) => {
@@ -52,7 +85,7 @@ impl ApiClient {
                             &format!(
                                 "< {} {} {} ({} ms)",
                                 method,
-                                display_url(&url),
+                                display_url(url),
                                 status_line(*status),
                                 elapsed.as_millis()
                             ),
@@ -70,17 +103,20 @@ impl ApiClient {
                     retryable_status(*status)
                         .then(|| retry_wait(&CLIENT_RETRY, attempt, retry_after))
                 }
-                Err(err) => {
-                    self.ui.verbose(
-                        1,
-                        &format!(
-                            "< {method} {} failed after {} ms: {}",
-                            display_url(&url),
-                            elapsed.as_millis(),
-                            sanitize(&err.to_string())
-                        ),
-                    );
-                    err.is_connect()
+                Err(failed) => {
+                    if self.ui.verbosity >= 1 {
+                        self.ui.verbose(
+                            1,
+                            &format!(
+                                "< {method} {} failed after {} ms: {}",
+                                display_url(url),
+                                elapsed.as_millis(),
+                                self.scrub_text(&failed.error.detail)
+                            ),
+                        );
+                    }
+                    failed
+                        .retry_safe
                         .then(|| Some(CLIENT_RETRY.full_jitter(attempt)))
                 }
             };
@@ -100,8 +136,7 @@ impl ApiClient {
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            let (status, _headers, response_body) =
-                outcome.map_err(|err| network_error(err, what, self.request_timeout))?;
+            let (status, _headers, response_body) = outcome.map_err(|failed| failed.error)?;
             let response_body = response_body?;
             if status.is_success() {
                 return Ok(response_body);
@@ -113,7 +148,7 @@ impl ApiClient {
                     format!(
                         "{} to another origin; not followed, so the token stays with {}",
                         status_line(status),
-                        origin_of(&url)
+                        origin_of(url)
                     ),
                 )
                 .with_hint("point --host at the address the server redirects to"));
@@ -129,7 +164,7 @@ impl ApiClient {
         url: &Url,
         body: Option<&Vec<u8>>,
         what: &str,
-    ) -> Result<Attempt, reqwest::Error> {
+    ) -> Result<Answer, reqwest::Error> {
         let mut request = self
             .http
             .request(method.clone(), url.clone())
@@ -180,7 +215,7 @@ impl ApiClient {
     }
 }
 
-fn too_large(url: &Url, what: &str) -> ApiError {
+pub(super) fn too_large(url: &Url, what: &str) -> ApiError {
     ApiError::new(
         what,
         Failure::Malformed,

@@ -16,7 +16,7 @@ pub mod stats;
 pub mod threshold;
 pub mod walk;
 
-use crate::api::{AgentId, ApiClient, HeartbeatTarget};
+use crate::api::{AgentId, ApiClient, HeartbeatSender, HeartbeatTarget};
 use pacer::Pacer;
 use shard::Shard;
 use stats::{Stats, Summary, Window};
@@ -107,7 +107,7 @@ enum Targets {
 /// A running (or finished) simulation; its stats may be read while it runs.
 pub struct Simulation {
     plan: Plan,
-    client: ApiClient,
+    sender: HeartbeatSender,
     targets: Targets,
     /// One walk per agent of this shard, behind one lock (a lock per agent would cost more
     /// than the walk).
@@ -147,7 +147,7 @@ impl Simulation {
             .collect();
         Ok(Arc::new(Simulation {
             plan,
-            client,
+            sender: HeartbeatSender::new(client),
             targets,
             walks: Mutex::new(walks),
             stats: Mutex::new(Stats::default()),
@@ -307,14 +307,14 @@ impl Simulation {
             lock(&self.walks)[agent].next_beat(elapsed).to_json_bytes()
         };
         let outcome = match &self.targets {
-            Targets::Cached(targets) => self.client.heartbeat_ack(&targets[agent], payload).await,
+            Targets::Cached(targets) => self.sender.send(&targets[agent], payload).await,
             Targets::PerBeat => {
                 let name = self
                     .plan
                     .agent_name(self.plan.agent_range().start + agent as u64);
                 let id = AgentId::parse(&name).expect("the prefix was checked with the longest id");
-                let target = self.client.heartbeat_target(&id);
-                self.client.heartbeat_ack(&target, payload).await
+                let target = self.sender.client().heartbeat_target(&id);
+                self.sender.send(&target, payload).await
             }
         };
         let latency = due.elapsed();

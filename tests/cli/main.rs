@@ -27,6 +27,7 @@ mod signals;
 mod simulate;
 mod simulate_runs;
 mod simulate_shards;
+mod simulate_wire;
 mod snapshots;
 mod tls;
 mod version;

@@ -287,7 +287,8 @@ fn a_proxy_is_honoured_and_named_by_verbose_and_the_tunnel_carries_no_token() {
     let ran = run(world
         .cmd_at("https://agents.invalid")
         .env("HTTPS_PROXY", &proxy.url)
-        .args(["agent", "show", "a1", "-v", "--retries", "0"]));
+        .args(["agent", "show", "a1", "-v", "--retries", "0"])
+        .args(["--request-timeout", "1s"]));
     assert_eq!(ran.code, 6, "{}", ran.stderr);
     assert!(
         ran.stderr
@@ -315,6 +316,34 @@ fn a_proxy_is_honoured_and_named_by_verbose_and_the_tunnel_carries_no_token() {
     assert_eq!(ran.code, 6, "{}", ran.stderr);
     assert!(!ran.stderr.contains("proxy:"), "{}", ran.stderr);
     assert!(proxy.heads().len() == 1);
+}
+
+#[test]
+fn simulate_reaches_a_proxied_host_through_the_proxy_too() {
+    // simulate's own connections are used only where no proxy applies: here the client sends,
+    // through the proxy, as every other command does.
+    let proxy = LoggingProxy::start();
+    let world = World::new();
+    let ran = run(world
+        .cmd_at("https://agents.invalid")
+        .env("HTTPS_PROXY", &proxy.url)
+        .args(["heartbeat", "simulate", "--agents", "1", "--beats", "1"])
+        .args([
+            "--interval",
+            "1s",
+            "--retries",
+            "0",
+            "--request-timeout",
+            "1s",
+        ])
+        .args(["-o", "json"]));
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        heads[0].starts_with("CONNECT agents.invalid:443 "),
+        "{heads:?}"
+    );
 }
 
 #[test]

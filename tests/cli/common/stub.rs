@@ -26,6 +26,11 @@ pub struct Recorded {
     /// Header names as sent; look them up with [`Recorded::header`].
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The request byte for byte as it arrived.
+    pub raw: Vec<u8>,
+    /// Which connection of the server it came on (numbered from 0 as they were accepted; the
+    /// keep-alive front end only).
+    pub connection: usize,
     pub at: Instant,
 }
 
@@ -54,6 +59,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
     }
+    let mut raw = line.clone().into_bytes();
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_owned();
     let path = parts.next()?.to_owned();
@@ -63,6 +69,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         if reader.read_line(&mut line).ok()? == 0 {
             return None;
         }
+        raw.extend_from_slice(line.as_bytes());
         let line = line.trim_end();
         if line.is_empty() {
             break;
@@ -78,11 +85,14 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         .unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
+    raw.extend_from_slice(&body);
     Some(Recorded {
         method,
         path,
         headers,
         body,
+        raw,
+        connection: 0,
         at: Instant::now(),
     })
 }
@@ -262,6 +272,7 @@ struct Counters {
     in_flight: Arc<AtomicUsize>,
     max_in_flight: Arc<AtomicUsize>,
     served: Arc<AtomicUsize>,
+    connections: Arc<AtomicUsize>,
 }
 
 pub struct ScriptServer {
@@ -334,8 +345,10 @@ fn serve_keep_alive(stream: TcpStream, routes: &Mutex<Routes>, counters: &Counte
     let Ok(mut writer) = stream.try_clone() else {
         return;
     };
+    let connection = counters.connections.fetch_add(1, Ordering::SeqCst);
     let mut reader = BufReader::new(stream);
-    while let Some(request) = read_request(&mut reader) {
+    while let Some(mut request) = read_request(&mut reader) {
+        request.connection = connection;
         let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
         let answer = {

@@ -1,0 +1,225 @@
+use super::*;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::ReadBuf;
+
+/// Hands out its bytes `step` at a time, as a slow network would.
+struct Trickle {
+    data: Vec<u8>,
+    at: usize,
+    step: usize,
+}
+
+impl AsyncRead for Trickle {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let end = (self.at + self.step).min(self.data.len());
+        let n = (end - self.at).min(buf.remaining());
+        buf.put_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Reads `wire` whole and one byte at a time; both must give the same answer.
+fn read(wire: &str, all_headers: bool, cap: usize) -> Result<Response, ReadError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let whole = runtime.block_on(async {
+        let mut io = Trickle {
+            data: wire.as_bytes().to_vec(),
+            at: 0,
+            step: usize::MAX / 2,
+        };
+        read_response(&mut io, &mut Vec::new(), all_headers, cap).await
+    });
+    let trickled = runtime.block_on(async {
+        let mut io = Trickle {
+            data: wire.as_bytes().to_vec(),
+            at: 0,
+            step: 1,
+        };
+        read_response(&mut io, &mut Vec::new(), all_headers, cap).await
+    });
+    assert_eq!(
+        format!("{whole:?}"),
+        format!("{trickled:?}"),
+        "read whole and byte by byte differ for {wire:?}"
+    );
+    whole
+}
+
+fn body(response: &Response) -> &str {
+    std::str::from_utf8(response.body.as_deref().expect("a body under the cap")).unwrap()
+}
+
+#[test]
+fn the_request_is_the_head_then_the_length_then_the_body() {
+    let host = HeaderValue::from_static("127.0.0.1:8080");
+    let token = HeaderValue::from_static("Bearer t0k");
+    let head = RequestHead::new(&[("host", &host), ("authorization", &token)]);
+    let mut out = b"left over".to_vec();
+    head.encode(&mut out, b"/api/v1/agents/a%20b/heartbeat", b"{\"x\":1}");
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "PUT /api/v1/agents/a%20b/heartbeat HTTP/1.1\r\nhost: 127.0.0.1:8080\r\n\
+         authorization: Bearer t0k\r\ncontent-length: 7\r\n\r\n{\"x\":1}"
+    );
+}
+
+#[test]
+fn a_length_framed_answer_leaves_the_connection_reusable() {
+    let response = read(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Seen: 1\r\n\r\n{}",
+        false,
+        100,
+    )
+    .unwrap();
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(body(&response), "{}");
+    assert!(response.reusable);
+    assert!(response.headers.is_empty(), "a 2xx keeps no headers");
+    let kept = read(
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Seen: 1\r\n\r\n",
+        true,
+        100,
+    )
+    .unwrap();
+    assert_eq!(kept.headers["x-seen"], "1");
+    assert_eq!(body(&kept), "");
+}
+
+#[test]
+fn an_error_answer_keeps_its_headers() {
+    let response = read(
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 2\r\nContent-Length: 4\r\n\r\ndown",
+        false,
+        100,
+    )
+    .unwrap();
+    assert_eq!(response.status.as_u16(), 503);
+    assert_eq!(response.headers["retry-after"], "2");
+    assert_eq!(body(&response), "down");
+    assert!(response.reusable);
+}
+
+#[test]
+fn chunked_bodies_with_extensions_and_trailers() {
+    let response = read(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\
+         3;ext=1\r\n{\"a\r\n5\r\n\":1}\n\r\n0\r\nX-Trailer: t\r\n\r\n",
+        false,
+        100,
+    )
+    .unwrap();
+    assert_eq!(body(&response), "{\"a\":1}\n");
+    assert!(response.reusable);
+    let plain = read(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 99\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        false,
+        100,
+    )
+    .unwrap();
+    assert_eq!(body(&plain), "ok", "a transfer coding wins over a length");
+}
+
+#[test]
+fn informational_answers_are_skipped_and_some_have_no_body() {
+    let response = read(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n",
+        false,
+        100,
+    )
+    .unwrap();
+    assert_eq!(response.status.as_u16(), 204);
+    assert_eq!(body(&response), "");
+    assert!(response.reusable);
+}
+
+#[test]
+fn answers_that_end_the_connection_are_not_reused() {
+    for wire in [
+        "HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 2\r\n\r\n{}",
+        "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+        "HTTP/1.1 200 OK\r\n\r\n{}",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n{}",
+    ] {
+        let response = read(wire, false, 100).unwrap();
+        assert_eq!(body(&response), "{}", "{wire:?}");
+        assert!(!response.reusable, "{wire:?}");
+    }
+    // Bytes nobody asked for that came with the answer.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut wire: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK";
+    let response = runtime
+        .block_on(read_response(&mut wire, &mut Vec::new(), false, 100))
+        .unwrap();
+    assert_eq!(body(&response), "{}");
+    assert!(!response.reusable);
+}
+
+#[test]
+fn bodies_over_the_cap_are_not_read() {
+    for wire in [
+        "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n01234567890",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n012345\r\n5\r\n67890\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n\r\n01234567890",
+    ] {
+        let response = read(wire, false, 10).unwrap();
+        assert!(response.body.is_none(), "{wire:?}");
+        assert!(!response.reusable, "{wire:?}");
+    }
+    let at_cap = read(
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
+        false,
+        10,
+    )
+    .unwrap();
+    assert_eq!(body(&at_cap), "0123456789");
+}
+
+#[test]
+fn broken_answers_are_errors_that_say_why() {
+    assert!(matches!(read("", false, 100), Err(ReadError::Closed)));
+    let cases = [
+        ("HTTP/1.1 200 OK\r\nContent-Le", "ended in the head"),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n{}",
+            "ended in the body",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{}",
+            "ended in the body",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "bad chunk size",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}xx0\r\n\r\n",
+            "not ended by CRLF",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+            "two different",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n{}",
+            "not a number",
+        ),
+        ("<html>hello</html>\r\n\r\n", "invalid HTTP answer"),
+    ];
+    for (wire, says) in cases {
+        let err = read(wire, false, 100).unwrap_err();
+        assert!(err.to_string().contains(says), "{wire:?}: {err}");
+    }
+    let huge = format!("HTTP/1.1 200 OK\r\nX: {}", "a".repeat(70_000));
+    let err = read(&huge, false, 100).unwrap_err();
+    assert!(err.to_string().contains("larger than 64 KiB"), "{err}");
+}

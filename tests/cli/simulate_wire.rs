@@ -1,0 +1,167 @@
+//! What `heartbeat simulate` puts on the wire: its own lean HTTP/1.1 connections send exactly
+//! the request of the contract, reuse their connections, and keep the client's safety rules
+//! (redaction, TLS, and the client itself when a proxy applies).
+
+use crate::common::stub::{Answer, Leaf, Reply, ScriptServer, Stub, TlsStub};
+use crate::common::*;
+use serde_json::Value;
+
+const PATH: &str = "/api/v1/agents/sim-0001/heartbeat";
+
+fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
+    let mut cmd = world.cmd_at(host);
+    cmd.args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "1",
+        "--interval",
+        "20ms",
+        "--retries",
+        "0",
+        "-o",
+        "json",
+    ])
+    .args(extra);
+    run(&mut cmd)
+}
+
+#[test]
+fn every_beat_is_the_contract_request_byte_for_byte_on_one_kept_alive_connection() {
+    let server = ScriptServer::start();
+    server.route("PUT", PATH, vec![Answer::ok(r#"{"uuid":"sim-0001"}"#)]);
+    let world = World::new();
+    let ran = simulate(&world, &server.url(), &["--beats", "3"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(summary["ok"], 3, "{summary}");
+
+    let received = server.received();
+    assert_eq!(received.len(), 3);
+    let port = server.url().rsplit(':').next().unwrap().to_owned();
+    for request in &received {
+        assert_eq!(request.connection, 0, "every beat on the first connection");
+        let raw = String::from_utf8(request.raw.clone()).unwrap();
+        let (_, body) = raw.split_once("\r\n\r\n").unwrap();
+        // The body: the seed's four fields in its order, compact, the usages with one decimal
+        // at most, the version of a simulated agent.
+        let value: Value = serde_json::from_str(body).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            ["version", "uptime", "cpuUsage", "memUsage"],
+            "{body}"
+        );
+        assert_eq!(serde_json::to_string(&value).unwrap(), body, "compact JSON");
+        assert_eq!(
+            value["version"],
+            format!("{}-sim", env!("CARGO_PKG_VERSION"))
+        );
+        assert!(value["uptime"].is_u64(), "{body}");
+        for usage in ["cpuUsage", "memUsage"] {
+            let n = value[usage].as_f64().unwrap();
+            assert!((0.0..=100.0).contains(&n), "{body}");
+            assert!(((n * 10.0).round() - n * 10.0).abs() < 1e-9, "{body}");
+        }
+        let expected = format!(
+            "PUT {PATH} HTTP/1.1\r\n\
+             host: 127.0.0.1:{port}\r\n\
+             user-agent: agentctl/{}\r\n\
+             accept: application/json\r\n\
+             authorization: Bearer {TOKEN}\r\n\
+             content-type: application/json\r\n\
+             content-length: {}\r\n\r\n{body}",
+            env!("CARGO_PKG_VERSION"),
+            body.len()
+        );
+        assert_eq!(raw, expected);
+    }
+}
+
+#[test]
+fn an_idle_connection_the_server_closed_is_replaced_without_losing_the_beat() {
+    // Answers without `connection: close`, then closes: the next beat finds the connection
+    // gone and goes out on a new one.
+    let stub =
+        Stub::start(|_| Reply::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}".to_vec()));
+    let world = World::new();
+    let ran = simulate(&world, &stub.url(), &["--beats", "3"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(summary["ok"], 3, "{summary}");
+    assert_eq!(summary["failed"], serde_json::json!({}), "{summary}");
+    assert_eq!(stub.requests().len(), 3);
+}
+
+#[test]
+fn a_token_echoed_by_the_server_is_redacted_from_every_failure() {
+    for (status, body) in [
+        (500, format!(r#"{{"message":"token {TOKEN} is broken"}}"#)),
+        (200, format!("<html>{TOKEN}</html>")),
+    ] {
+        let server = ScriptServer::start();
+        server.route("PUT", PATH, vec![Answer::json(status, body.clone())]);
+        let world = World::new();
+        let ran = simulate(&world, &server.url(), &["--beats", "2"]);
+        assert_eq!(ran.code, 5, "{status}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains("[REDACTED]"),
+            "{status}: {}",
+            ran.stderr
+        );
+        assert!(!ran.stdout.contains(TOKEN) && !ran.stderr.contains(TOKEN));
+        assert_eq!(server.received().len(), 2);
+    }
+}
+
+#[test]
+fn https_uses_the_same_tls_rules_as_every_other_command() {
+    let stub = TlsStub::start(Leaf::Good, r#"{"uuid":"sim-0001"}"#);
+    let world = World::new();
+    let ran = simulate(&world, &stub.url("localhost"), &["--beats", "2"]);
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(ran.stderr.contains("unknown issuer"), "{}", ran.stderr);
+    let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        summary["failed"],
+        serde_json::json!({"tls": 2}),
+        "{summary}"
+    );
+
+    let ca = world.home().join("ca.pem");
+    std::fs::write(&ca, &stub.ca_pem).unwrap();
+    let ca = ca.to_str().unwrap();
+    let ran = simulate(
+        &world,
+        &stub.url("localhost"),
+        &["--beats", "2", "--cacert", ca],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(summary["ok"], 2, "{summary}");
+
+    let expired = TlsStub::start(Leaf::Expired, "{}");
+    std::fs::write(world.home().join("ca2.pem"), &expired.ca_pem).unwrap();
+    let ca2 = world.home().join("ca2.pem");
+    let ran = simulate(
+        &world,
+        &expired.url("localhost"),
+        &["--beats", "1", "--cacert", ca2.to_str().unwrap()],
+    );
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(ran.stderr.contains("expired"), "{}", ran.stderr);
+}
+
+#[test]
+fn a_token_over_plain_http_to_another_machine_is_refused_before_anything_is_sent() {
+    let world = World::new();
+    let ran = simulate(&world, "http://agents.invalid", &["--beats", "1"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(ran.stderr.contains("plain http://"), "{}", ran.stderr);
+    assert!(ran.stdout.is_empty(), "{}", ran.stdout);
+}
