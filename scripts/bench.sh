@@ -57,6 +57,7 @@ median() { # hyperfine JSON → median seconds of command $2
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["median"])' "$1" "$2"
 }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2]):.2f}')" "$1" "$2"; }
+quoted() { printf '%q ' "$@"; } # one word per argument, for hyperfine's own splitting
 ms() { python3 -c "import sys; print(f'{float(sys.argv[1])*1000:.2f} ms')" "$1"; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
@@ -73,7 +74,6 @@ a=$(median "$work/version.json" 0); c=$(median "$work/version.json" 1)
 printf '1. --version median:     agentctl %s, curl %s  -> %sx (target <= 0.6x)\n' "$(ms "$a")" "$(ms "$c")" "$(ratio "$a" "$c")"
 
 # 2. one heartbeat
-quoted() { printf '%q ' "$@"; } # one word per argument, for hyperfine's own splitting
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/send.json" \
   "$(quoted "${send[@]}")" "$(quoted "${curl_put[@]}")" >/dev/null 2>&1
 a=$(median "$work/send.json" 0); c=$(median "$work/send.json" 1)
@@ -255,9 +255,12 @@ if [[ ${BENCH_MILLION:-0} != 1 ]]; then
   exit 0
 fi
 
-start_server() { # $1: name; prints the URL, sets ${1}_pid
+start_server() { # $1: name, then extra dev-server flags; prints the URL, sets ${1}_pid
+  local name=$1
+  shift
   "$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile \
-    --delayed-after 1h --offline-after 2h >"$work/$1.out" 2>"$work/$1.err" &
+    --delayed-after 1h --offline-after 2h "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  set -- "$name"
   printf -v "${1}_pid" %s $!
   extra_pids+=($!)
   for _ in $(seq 100); do
@@ -272,19 +275,27 @@ agent_set() { # a digest of the sorted agent ids a server holds, and their count
     | python3 -c 'import json,sys,hashlib; ids=sorted(json.loads(l)["uuid"] for l in sys.stdin); print(len(ids), hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16])'
 }
 
-# 9. a million agents in one process over one full interval: peak RSS, and lateness bounded
-#    by the latency p99.9 (a beat sent more than 100 ms late has a latency above 100 ms, so
-#    p99.9 <= 100 ms means at most 0.1% of beats were that late).
-start_server million >"$work/million.url"
+# 9. a million agents in one process over one full interval: peak RSS, and how late the beats
+#    went out (send_lateness_ms: due time to send, apart from the server's latency; p99.9 <=
+#    100 ms means at most 0.1% of beats went out more than 100 ms late). The server learns
+#    the million agents in this interval; a second run of the same fleet shows the latency of
+#    a server that already knows them.
+start_server million --max-agents 1000000 >"$work/million.url"
 million_host=$(cat "$work/million.url")
-/usr/bin/time -f %M -o "$work/million.rss" env AGENTCTL_HOST="$million_host" "$bin" heartbeat simulate \
-  --agents 1000000 --interval 60s --duration 60s -o json >"$work/million.json"
-kill "$fleet_pid" && wait "$fleet_pid" 2>/dev/null || true
-printf '9. 1,000,000 agents, 60s interval, 60s: peak RSS %.1f MiB (target <= 256); sent %s, ok %s, late %s; latency p50 %s ms, p99 %s ms, p99.9 %s ms (<= 100 ms: late > 100 ms <= 0.1%%, target)\n' \
-  "$(python3 -c "print($(tail -n1 "$work/million.rss")/1024)")" "$(field "$work/million.json" sent)" \
-  "$(field "$work/million.json" ok)" "$(field "$work/million.json" late)" \
-  "$(field "$work/million.json" 'latency_ms["p50"]')" "$(field "$work/million.json" 'latency_ms["p99"]')" \
-  "$(field "$work/million.json" 'latency_ms["p999"]')"
+million() { # $1: output name
+  /usr/bin/time -f %M -o "$work/$1.rss" env AGENTCTL_HOST="$million_host" "$bin" heartbeat simulate \
+    --agents 1000000 --interval 60s --duration 60s -o json >"$work/$1.json"
+  printf '   %s: peak RSS %.1f MiB (target <= 256); sent %s, ok %s; send lateness p99 %s ms, p99.9 %s ms, max %s ms (p99.9 <= 100 ms: target); latency p50 %s ms, p99 %s ms, p99.9 %s ms\n' \
+    "$1" "$(python3 -c "print($(tail -n1 "$work/$1.rss")/1024)")" "$(field "$work/$1.json" sent)" \
+    "$(field "$work/$1.json" ok)" "$(field "$work/$1.json" 'send_lateness_ms["p99"]')" \
+    "$(field "$work/$1.json" 'send_lateness_ms["p999"]')" "$(field "$work/$1.json" 'send_lateness_ms["max"]')" \
+    "$(field "$work/$1.json" 'latency_ms["p50"]')" "$(field "$work/$1.json" 'latency_ms["p99"]')" \
+    "$(field "$work/$1.json" 'latency_ms["p999"]')"
+}
+echo "9. 1,000,000 agents, 60s interval, 60s, load average $(cut -d' ' -f1-3 /proc/loadavg):"
+million first
+million again
+kill "$million_pid" && wait "$million_pid" 2>/dev/null || true
 
 # 10. one fleet as 4 shards started together vs one unsharded run, each against a fresh server
 agents=${BENCH_SHARD_AGENTS:-100000}

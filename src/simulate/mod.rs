@@ -219,7 +219,6 @@ impl Simulation {
 
     async fn run_open(self: &Arc<Self>, mut stop: watch::Receiver<bool>) {
         let in_flight = Arc::new(Semaphore::new(self.plan.concurrency));
-        let late_after = self.plan.late_after();
         let deadline = self.deadline();
         let shard_agents = self.plan.shard_agents();
         let mut pacer = {
@@ -258,8 +257,7 @@ impl Simulation {
             let simulation = Arc::clone(self);
             let agent = (beat % shard_agents) as usize;
             tasks.spawn(async move {
-                let late = due.elapsed() > late_after;
-                simulation.beat(agent, due, late).await;
+                simulation.beat(agent, due, Some(due.elapsed())).await;
                 drop(permit);
             });
             while tasks.try_join_next().is_some() {}
@@ -289,7 +287,7 @@ impl Simulation {
                         break;
                     }
                     let agent = (beat % shard_agents) as usize;
-                    simulation.beat(agent, now, false).await;
+                    simulation.beat(agent, now, None).await;
                 }
             });
         }
@@ -300,8 +298,9 @@ impl Simulation {
         while workers.join_next().await.is_some() {}
     }
 
-    /// Sends one beat of this shard's agent number `agent`, due at `due`, and records it.
-    async fn beat(&self, agent: usize, due: Instant, late: bool) {
+    /// Sends one beat of this shard's agent number `agent`, due at `due` and sent `behind` it
+    /// (an open-model run), and records it.
+    async fn beat(&self, agent: usize, due: Instant, behind: Option<Duration>) {
         let payload = {
             let elapsed = self.origin.elapsed();
             lock(&self.walks)[agent].next_beat(elapsed).to_json_bytes()
@@ -318,7 +317,12 @@ impl Simulation {
             }
         };
         let latency = due.elapsed();
-        lock(&self.stats).record(latency, outcome, late);
+        let late = behind.is_some_and(|behind| behind > self.plan.late_after());
+        let mut stats = lock(&self.stats);
+        if let Some(behind) = behind {
+            stats.record_send(behind);
+        }
+        stats.record(latency, outcome, late);
     }
 }
 

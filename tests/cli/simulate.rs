@@ -96,6 +96,14 @@ fn twenty_agents_two_beats_each() {
         assert!(summary["latency_ms"][key].as_f64().unwrap() > 0.0, "{key}");
     }
     assert!(summary["latency_ms"]["p50"].as_f64() <= summary["latency_ms"]["p99"].as_f64());
+    // How late the sends went out after their due times, as percentiles.
+    let lateness = &summary["send_lateness_ms"];
+    let values: Vec<f64> = ["p50", "p90", "p99", "p999", "max"]
+        .iter()
+        .map(|key| lateness[key].as_f64().unwrap())
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] <= w[1]), "{summary}");
+    assert!(values[0] >= 0.0, "{summary}");
     // Starts spread over the first second, second beats one interval later.
     let duration = summary["duration_sec"].as_f64().unwrap();
     assert!((1.5..10.0).contains(&duration), "{duration}");
@@ -198,8 +206,12 @@ fn the_summary_table() {
         assert_eq!(rows[7 + n][3], "ms");
     }
     assert_eq!(rows[12][0], "late");
-    assert_eq!(rows[14][0], "started");
-    assert_eq!(rows.len(), 15, "{}", ran.stdout);
+    // The sender's own lateness (an open-model run), apart from the server's latency.
+    assert_eq!(names[13], "send lateness");
+    assert_eq!(rows[13][2], "p99");
+    assert_eq!(rows[14][2], "max");
+    assert_eq!(rows[16][0], "started");
+    assert_eq!(rows.len(), 17, "{}", ran.stdout);
 }
 
 #[test]
@@ -234,6 +246,8 @@ fn back_to_back_stress_mode() {
         (summary["sent"].as_u64(), summary["ok"].as_u64()),
         (Some(20), Some(20))
     );
+    // Back to back there is no schedule to be late for.
+    assert!(summary.get("send_lateness_ms").is_none(), "{summary}");
 }
 
 #[test]

@@ -397,6 +397,8 @@ fn summary_merges_shards_from_files_and_from_one_stream() {
         (Some(10), Some(20), Some(20))
     );
     assert_eq!(merged["shard"], Value::Null);
+    // Send lateness is each process's own: the shards' summaries have it, a merge does not.
+    assert!(merged.get("send_lateness_ms").is_none(), "{merged}");
     assert_eq!(merged["merged"].as_array().unwrap().len(), 3);
     // As `kubectl logs` gives them: one stream, log lines between, one shard missing.
     let stream = format!("pod starting\n{}{}\n", outputs[0], outputs[2]);

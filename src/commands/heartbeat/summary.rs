@@ -205,9 +205,15 @@ pub fn summary_table(summary: &Summary, headers: bool) -> String {
         ("latency p999", ms(summary.latency_ms.p999)),
         ("latency max", ms(summary.latency_ms.max)),
         ("late", summary.late.to_string()),
+    ];
+    if let Some(lateness) = &summary.send_lateness_ms {
+        rows.push(("send lateness p99", ms(lateness.p99)));
+        rows.push(("send lateness max", ms(lateness.max)));
+    }
+    rows.extend([
         ("duration", format!("{:.1}s", summary.duration_sec)),
         ("started", summary.started_at.clone()),
-    ];
+    ]);
     for verdict in &summary.thresholds {
         rows.push((
             "fail-if",
@@ -252,6 +258,7 @@ mod tests {
                 max: 4.0,
             },
             late: 1,
+            send_lateness_ms: None,
             duration_sec: 2.0,
             started_at: "2026-03-01T12:00:00.000000Z".into(),
             ended_at: "2026-03-01T12:00:02.000000Z".into(),
