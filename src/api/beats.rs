@@ -20,10 +20,9 @@ use hyper::header::HeaderValue;
 use rustls::pki_types::ServerName;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::client::TlsStream;
 /// Sends heartbeats for a load generator: on the lean connections when they apply to the
 /// host, else through the client.
 pub struct HeartbeatSender {
@@ -85,7 +84,7 @@ struct Connections {
 
 /// One connection and its buffers.
 struct Connection {
-    stream: Stream,
+    stream: Box<dyn Io>,
     write: Vec<u8>,
     read: Vec<u8>,
 }
@@ -201,14 +200,14 @@ impl Connections {
             .await
             .map_err(|err| self.failed(err.into(), true, what))?;
         let _ = tcp.set_nodelay(true);
-        let stream = match &self.tls {
-            None => Stream::Plain(tcp),
-            Some((connector, name)) => Stream::Tls(Box::new(
+        let stream: Box<dyn Io> = match &self.tls {
+            None => Box::new(tcp),
+            Some((connector, name)) => Box::new(
                 connector
                     .connect(name.clone(), tcp)
                     .await
                     .map_err(|err| self.failed(err.into(), true, what))?,
-            )),
+            ),
         };
         Ok(Connection {
             stream,
@@ -281,53 +280,5 @@ impl ReadError {
 }
 
 /// A plain or TLS stream.
-enum Stream {
-    Plain(TcpStream),
-    Tls(Box<TlsStream<TcpStream>>),
-}
-
-impl AsyncRead for Stream {
-    fn poll_read(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(tcp) => std::pin::Pin::new(tcp).poll_read(cx, buf),
-            Stream::Tls(tls) => std::pin::Pin::new(tls.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for Stream {
-    fn poll_write(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Plain(tcp) => std::pin::Pin::new(tcp).poll_write(cx, buf),
-            Stream::Tls(tls) => std::pin::Pin::new(tls.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(tcp) => std::pin::Pin::new(tcp).poll_flush(cx),
-            Stream::Tls(tls) => std::pin::Pin::new(tls.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(tcp) => std::pin::Pin::new(tcp).poll_shutdown(cx),
-            Stream::Tls(tls) => std::pin::Pin::new(tls.as_mut()).poll_shutdown(cx),
-        }
-    }
-}
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
