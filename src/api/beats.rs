@@ -55,6 +55,7 @@ impl HeartbeatSender {
         let client = &self.client;
         let outcome = client
             .retrying(&Method::PUT, &target.url, what, || {
+                client.log_request(&Method::PUT, &target.url, Some(payload.len()));
                 lean.attempt(client, &target.path, &payload, what)
             })
             .await;

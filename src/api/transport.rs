@@ -177,22 +177,7 @@ impl ApiClient {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(body.clone());
         }
-        if self.ui.verbosity >= 1 {
-            self.ui
-                .verbose(1, &format!("> {method} {}", display_url(url)));
-        }
-        if self.ui.verbosity >= 2 {
-            self.ui.verbose(2, &format!("> user-agent: {USER_AGENT}"));
-            self.ui.verbose(2, "> accept: application/json");
-            if self.token.is_some() {
-                self.ui.verbose(2, "> authorization: Bearer [REDACTED]");
-            }
-            if let Some(body) = body {
-                self.ui.verbose(2, "> content-type: application/json");
-                self.ui
-                    .verbose(2, &format!("> content-length: {}", body.len()));
-            }
-        }
+        self.log_request(method, url, body.map(Vec::len));
         let mut response = request.send().await?;
         let status = response.status();
         // Taken, not cloned: the body is read without them.
@@ -212,6 +197,28 @@ impl ApiClient {
             collected.extend_from_slice(&chunk);
         }
         Ok((status, headers, Ok(collected)))
+    }
+}
+
+impl ApiClient {
+    /// `-v`: the request line; `-vv`: its headers too, the token redacted. Every HTTP path
+    /// logs its requests through here.
+    pub(super) fn log_request(&self, method: &Method, url: &Url, body_len: Option<usize>) {
+        if self.ui.verbosity >= 1 {
+            self.ui
+                .verbose(1, &format!("> {method} {}", display_url(url)));
+        }
+        if self.ui.verbosity >= 2 {
+            self.ui.verbose(2, &format!("> user-agent: {USER_AGENT}"));
+            self.ui.verbose(2, "> accept: application/json");
+            if self.token.is_some() {
+                self.ui.verbose(2, "> authorization: Bearer [REDACTED]");
+            }
+            if let Some(len) = body_len {
+                self.ui.verbose(2, "> content-type: application/json");
+                self.ui.verbose(2, &format!("> content-length: {len}"));
+            }
+        }
     }
 }
 

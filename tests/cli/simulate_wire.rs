@@ -165,3 +165,27 @@ fn a_token_over_plain_http_to_another_machine_is_refused_before_anything_is_sent
     assert!(ran.stderr.contains("plain http://"), "{}", ran.stderr);
     assert!(ran.stdout.is_empty(), "{}", ran.stdout);
 }
+
+#[test]
+fn verbose_logs_each_request_and_answer_with_the_token_redacted() {
+    let server = ScriptServer::start();
+    server.route("PUT", PATH, vec![Answer::ok(r#"{"uuid":"sim-0001"}"#)]);
+    let world = World::new();
+    let ran = simulate(&world, &server.url(), &["--beats", "1", "-vv"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let url = format!("{}{PATH}", server.url());
+    for line in [
+        format!("> PUT {url}"),
+        "> authorization: Bearer [REDACTED]".to_owned(),
+        "> content-type: application/json".to_owned(),
+        format!("< PUT {url} 200 OK"),
+        "< content-type: application/json".to_owned(),
+    ] {
+        assert!(
+            ran.stderr.contains(&line),
+            "{line:?} missing:\n{}",
+            ran.stderr
+        );
+    }
+    assert!(!ran.stderr.contains(TOKEN));
+}
