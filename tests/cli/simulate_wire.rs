@@ -189,3 +189,40 @@ fn verbose_logs_each_request_and_answer_with_the_token_redacted() {
     }
     assert!(!ran.stderr.contains(TOKEN));
 }
+
+#[test]
+fn a_stalled_or_oversized_answer_is_a_counted_failure_not_a_hang() {
+    let stalled = Stub::start(|_| Reply::Stall {
+        head_and_start: b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"uu".to_vec(),
+        stall: std::time::Duration::from_secs(5),
+    });
+    let world = World::new();
+    let started = std::time::Instant::now();
+    let ran = simulate(
+        &world,
+        &stalled.url(),
+        &["--beats", "1", "--request-timeout", "300ms"],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    assert_eq!(ran.code, 6, "{}", ran.stderr);
+    let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        summary["failed"],
+        serde_json::json!({"timeout": 1}),
+        "{summary}"
+    );
+    assert!(ran.stderr.contains("--request-timeout"), "{}", ran.stderr);
+
+    let huge = Stub::start(|_| {
+        Reply::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 999999999999\r\n\r\n{}".to_vec())
+    });
+    let ran = simulate(&world, &huge.url(), &["--beats", "1"]);
+    assert_eq!(ran.code, 5, "{}", ran.stderr);
+    let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        summary["failed"],
+        serde_json::json!({"malformed": 1}),
+        "{summary}"
+    );
+    assert!(ran.stderr.contains("larger than 16 MiB"), "{}", ran.stderr);
+}
