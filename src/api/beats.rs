@@ -252,8 +252,8 @@ impl Connection {
         self.stream
             .write_all(&self.write)
             .await
-            .map_err(ReadError::Io)?;
-        self.stream.flush().await.map_err(ReadError::Io)?;
+            .map_err(ReadError::Lost)?;
+        self.stream.flush().await.map_err(ReadError::Lost)?;
         read_response(
             &mut self.stream,
             &mut self.read,
@@ -267,16 +267,7 @@ impl Connection {
 impl ReadError {
     /// The connection failed before any byte of an answer came back.
     fn before_answer(&self) -> bool {
-        match self {
-            ReadError::Closed => true,
-            ReadError::Io(err) => matches!(
-                err.kind(),
-                std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::BrokenPipe
-                    | std::io::ErrorKind::ConnectionAborted
-            ),
-            ReadError::Invalid(_) => false,
-        }
+        matches!(self, ReadError::Closed | ReadError::Lost(_))
     }
 }
 

@@ -65,6 +65,10 @@ pub struct Response {
 pub enum ReadError {
     /// The connection ended before any byte of an answer.
     Closed,
+    /// The connection failed before any byte of an answer (a reset, a TLS stream cut short,
+    /// or the request could not be written).
+    Lost(io::Error),
+    /// The connection failed during the answer.
     Io(io::Error),
     /// Not an HTTP/1.1 answer, or one framed in a way that cannot be read.
     Invalid(String),
@@ -74,6 +78,7 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::Closed => f.write_str("the server closed the connection without answering"),
+            ReadError::Lost(err) => write!(f, "the connection was lost before an answer: {err}"),
             ReadError::Io(err) => write!(f, "reading the answer: {err}"),
             ReadError::Invalid(why) => write!(f, "invalid HTTP answer: {why}"),
         }
@@ -83,7 +88,7 @@ impl std::fmt::Display for ReadError {
 impl std::error::Error for ReadError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ReadError::Io(err) => Some(err),
+            ReadError::Io(err) | ReadError::Lost(err) => Some(err),
             _ => None,
         }
     }
@@ -120,12 +125,16 @@ pub async fn read_response<R: AsyncRead + Unpin>(
             if buf.len() > MAX_HEAD_BYTES {
                 return Err(ReadError::Invalid("the head is larger than 64 KiB".into()));
             }
-            if fill(io, buf).await? == 0 {
-                return Err(if buf.is_empty() {
-                    ReadError::Closed
-                } else {
-                    ReadError::Invalid("the connection ended in the head".into())
-                });
+            match fill(io, buf).await {
+                Ok(0) if buf.is_empty() => return Err(ReadError::Closed),
+                Ok(0) => {
+                    return Err(ReadError::Invalid(
+                        "the connection ended in the head".into(),
+                    ));
+                }
+                Ok(_) => {}
+                Err(ReadError::Io(err)) if buf.is_empty() => return Err(ReadError::Lost(err)),
+                Err(err) => return Err(err),
             }
         };
         buf.drain(..head_len);

@@ -223,3 +223,42 @@ fn broken_answers_are_errors_that_say_why() {
     let err = read(&huge, false, 100).unwrap_err();
     assert!(err.to_string().contains("larger than 64 KiB"), "{err}");
 }
+
+/// Hands out `data`, then fails as a reset connection does.
+struct ThenReset(Vec<u8>);
+
+impl AsyncRead for ThenReset {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        if self.0.is_empty() {
+            return Poll::Ready(Err(io::ErrorKind::ConnectionReset.into()));
+        }
+        let data = std::mem::take(&mut self.0);
+        buf.put_slice(&data);
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[test]
+fn a_connection_lost_before_any_answer_is_told_apart_from_one_lost_during_it() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let read = |data: &[u8]| {
+        runtime.block_on(read_response(
+            &mut ThenReset(data.to_vec()),
+            &mut Vec::new(),
+            false,
+            100,
+        ))
+    };
+    assert!(matches!(read(b""), Err(ReadError::Lost(_))));
+    assert!(matches!(read(b"HTTP/1.1 200"), Err(ReadError::Io(_))));
+    assert!(matches!(
+        read(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\n{"),
+        Err(ReadError::Io(_))
+    ));
+}
