@@ -262,3 +262,39 @@ fn a_connection_lost_before_any_answer_is_told_apart_from_one_lost_during_it() {
         Err(ReadError::Io(_))
     ));
 }
+
+#[test]
+fn a_long_head_under_the_limit_is_read() {
+    let wire = format!(
+        "HTTP/1.1 200 OK\r\nX-Long: {}\r\nContent-Length: 2\r\n\r\n{{}}",
+        "a".repeat(60_000)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let response = runtime
+        .block_on(read_response(
+            &mut wire.as_bytes(),
+            &mut Vec::new(),
+            true,
+            100,
+        ))
+        .unwrap();
+    assert_eq!(body(&response), "{}");
+    assert_eq!(response.headers["x-long"].len(), 60_000);
+}
+
+#[test]
+fn a_lost_connection_keeps_its_cause_for_verbose_output() {
+    use std::error::Error as _;
+    let lost = ReadError::Lost(io::ErrorKind::ConnectionReset.into());
+    assert_eq!(
+        lost.source().map(|cause| cause.to_string()),
+        Some(io::Error::from(io::ErrorKind::ConnectionReset).to_string())
+    );
+    assert!(
+        lost.to_string()
+            .starts_with("the connection was lost before an answer")
+    );
+    assert!(ReadError::Closed.source().is_none());
+}
