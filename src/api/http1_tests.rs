@@ -296,5 +296,10 @@ fn a_lost_connection_keeps_its_cause_for_verbose_output() {
         lost.to_string()
             .starts_with("the connection was lost before an answer")
     );
+    let cut = ReadError::Io(io::ErrorKind::UnexpectedEof.into());
+    assert_eq!(
+        cut.source().map(|cause| cause.to_string()),
+        Some(io::Error::from(io::ErrorKind::UnexpectedEof).to_string())
+    );
     assert!(ReadError::Closed.source().is_none());
 }
