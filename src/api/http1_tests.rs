@@ -83,6 +83,13 @@ fn a_length_framed_answer_leaves_the_connection_reusable() {
     assert_eq!(body(&response), "{}");
     assert!(response.reusable);
     assert!(response.headers.is_empty(), "a 2xx keeps no headers");
+    let kept_alive = read(
+        "HTTP/1.1 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\n{}",
+        false,
+        100,
+    )
+    .unwrap();
+    assert!(kept_alive.reusable);
     let kept = read(
         "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Seen: 1\r\n\r\n",
         true,
