@@ -312,3 +312,36 @@ fn a_lost_connection_keeps_its_cause_for_verbose_output() {
     );
     assert!(ReadError::Closed.source().is_none());
 }
+
+#[test]
+fn chunks_of_any_size_and_a_runaway_chunk_line() {
+    let data = "x".repeat(300);
+    let wire = format!(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{data}\r\n0\r\n\r\n",
+        data.len()
+    );
+    let response = read(&wire, false, 1000).unwrap();
+    assert_eq!(body(&response), data);
+
+    // A chunk-size line that never ends (read whole: byte by byte it is quadratic by design
+    // of httparse's chunk parser, which the 64 KiB bound caps).
+    let runaway = format!(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;{}",
+        "e".repeat(70_000)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let err = runtime
+        .block_on(read_response(
+            &mut runaway.as_bytes(),
+            &mut Vec::new(),
+            false,
+            100,
+        ))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("chunk size line too long"),
+        "{err}"
+    );
+}
