@@ -31,7 +31,13 @@ fn every_beat_is_the_contract_request_byte_for_byte_on_one_kept_alive_connection
     let server = ScriptServer::start();
     server.route("PUT", PATH, vec![Answer::ok(r#"{"uuid":"sim-0001"}"#)]);
     let world = World::new();
-    let ran = simulate(&world, &server.url(), &["--beats", "3"]);
+    // One request in flight at a time, so that however slow this machine is, a beat never
+    // finds the connection busy.
+    let ran = simulate(
+        &world,
+        &server.url(),
+        &["--beats", "3", "--concurrency", "1"],
+    );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(summary["ok"], 3, "{summary}");
