@@ -23,6 +23,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
+
 /// Sends heartbeats for a load generator: on the lean connections when they apply to the
 /// host, else through the client.
 pub struct HeartbeatSender {
@@ -34,11 +35,6 @@ impl HeartbeatSender {
     pub fn new(client: ApiClient) -> HeartbeatSender {
         let lean = Connections::for_client(&client);
         HeartbeatSender { client, lean }
-    }
-
-    /// Whether beats go over the lean connections (false: through the client).
-    pub fn is_lean(&self) -> bool {
-        self.lean.is_some()
     }
 
     pub fn client(&self) -> &ApiClient {

@@ -24,12 +24,27 @@ impl AsyncRead for Trickle {
     }
 }
 
+/// Runs `future` to its end on a runtime of its own.
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// Reads `wire` in one go (for answers too long to read byte by byte).
+fn read_at_once(wire: &str, all_headers: bool, cap: usize) -> Result<Response, ReadError> {
+    block_on(read_response(
+        &mut wire.as_bytes(),
+        &mut Vec::new(),
+        all_headers,
+        cap,
+    ))
+}
+
 /// Reads `wire` whole and one byte at a time; both must give the same answer.
 fn read(wire: &str, all_headers: bool, cap: usize) -> Result<Response, ReadError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let whole = runtime.block_on(async {
+    let whole = block_on(async {
         let mut io = Trickle {
             data: wire.as_bytes().to_vec(),
             at: 0,
@@ -37,7 +52,7 @@ fn read(wire: &str, all_headers: bool, cap: usize) -> Result<Response, ReadError
         };
         read_response(&mut io, &mut Vec::new(), all_headers, cap).await
     });
-    let trickled = runtime.block_on(async {
+    let trickled = block_on(async {
         let mut io = Trickle {
             data: wire.as_bytes().to_vec(),
             at: 0,
@@ -160,13 +175,12 @@ fn answers_that_end_the_connection_are_not_reused() {
         assert!(!response.reusable, "{wire:?}");
     }
     // Bytes nobody asked for that came with the answer.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let mut wire: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK";
-    let response = runtime
-        .block_on(read_response(&mut wire, &mut Vec::new(), false, 100))
-        .unwrap();
+    let response = read_at_once(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK",
+        false,
+        100,
+    )
+    .unwrap();
     assert_eq!(body(&response), "{}");
     assert!(!response.reusable);
 }
@@ -253,11 +267,8 @@ impl AsyncRead for ThenReset {
 
 #[test]
 fn a_connection_lost_before_any_answer_is_told_apart_from_one_lost_during_it() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
     let read = |data: &[u8]| {
-        runtime.block_on(read_response(
+        block_on(read_response(
             &mut ThenReset(data.to_vec()),
             &mut Vec::new(),
             false,
@@ -278,17 +289,7 @@ fn a_long_head_under_the_limit_is_read() {
         "HTTP/1.1 200 OK\r\nX-Long: {}\r\nContent-Length: 2\r\n\r\n{{}}",
         "a".repeat(60_000)
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let response = runtime
-        .block_on(read_response(
-            &mut wire.as_bytes(),
-            &mut Vec::new(),
-            true,
-            100,
-        ))
-        .unwrap();
+    let response = read_at_once(&wire, true, 100).unwrap();
     assert_eq!(body(&response), "{}");
     assert_eq!(response.headers["x-long"].len(), 60_000);
 }
@@ -329,17 +330,7 @@ fn chunks_of_any_size_and_a_runaway_chunk_line() {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;{}",
         "e".repeat(70_000)
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let err = runtime
-        .block_on(read_response(
-            &mut runaway.as_bytes(),
-            &mut Vec::new(),
-            false,
-            100,
-        ))
-        .unwrap_err();
+    let err = read_at_once(&runaway, false, 100).unwrap_err();
     assert!(
         err.to_string().contains("chunk size line too long"),
         "{err}"
