@@ -26,6 +26,7 @@ pub mod sanitize;
 pub mod secret;
 pub mod shutdown;
 pub mod simulate;
+pub mod status;
 pub mod ui;
 pub mod watch;
 
