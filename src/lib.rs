@@ -27,6 +27,7 @@ pub mod secret;
 pub mod shutdown;
 pub mod simulate;
 pub mod status;
+pub mod timestamp;
 pub mod ui;
 pub mod watch;
 

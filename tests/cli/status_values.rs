@@ -1,5 +1,6 @@
-//! Statuses as the operator types them: a mistyped status is refused before any request
-//! with the valid values and a suggestion, and a status in any case is taken.
+//! Statuses and times as the operator types them and as servers send them: a mistyped
+//! status is refused before any request with the valid values and a suggestion, a status in
+//! any case is taken, and a record's time with an offset written without its colon is read.
 
 use crate::common::*;
 use httpmock::prelude::*;
@@ -94,5 +95,31 @@ fn until_takes_a_status_in_any_case() {
         (&event["from"], &event["to"]),
         (&json!(null), &json!("online"))
     );
+    mock.assert_calls(1);
+}
+
+#[test]
+fn a_record_time_with_an_offset_without_its_colon_is_an_age() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents");
+        then.status(200).json_body(json!({"total": 2, "items": [
+            {"uuid": "a", "status": "online", "lastHeartbeatAt": "2020-01-15T02:30:00-0530"},
+            {"uuid": "b", "status": "online", "lastHeartbeatAt": "2020-01-15T02:30:00-05:30"}
+        ]}));
+    });
+    let world = World::new();
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "list", "--no-headers"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ages: Vec<&str> = ran
+        .stdout
+        .lines()
+        .map(|line| line.rsplit("   ").next().unwrap())
+        .collect();
+    assert_eq!(ages.len(), 2, "{}", ran.stdout);
+    assert!(ages[0].ends_with("d ago"), "{}", ran.stdout);
+    assert_eq!(ages[0], ages[1], "{}", ran.stdout);
     mock.assert_calls(1);
 }
