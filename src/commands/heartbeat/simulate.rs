@@ -1,7 +1,7 @@
-use super::summary::{print_summary, threshold_outcome};
 use crate::context::Context;
 use crate::duration::{parse_duration, parse_positive_duration};
 use crate::error::{Error, ErrorKind, Result};
+use crate::simulate::report::{print_summary, threshold_outcome};
 use crate::simulate::shard::Shard;
 use crate::simulate::threshold::Threshold;
 use crate::simulate::{Plan, Simulation};
@@ -199,7 +199,7 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
     }
 
     let summary = simulation.summary(&args.fail_if);
-    print_summary(ctx, &summary)?;
+    print_summary(&ctx.ui, &ctx.output_options(), &summary)?;
     // The exit status, in the contract's order: a signal, a crossed threshold, no success.
     if let Some(signal) = interrupted {
         return Err(signal.into());
