@@ -207,6 +207,7 @@ impl TypedValueParser for StatusFlag {
         if let Some(status) = AgentStatus::parse(&text).filter(|status| status.is_reported()) {
             return Ok(status);
         }
+        let suggestion = closest_reported(&text);
         let mut error = clap::Error::new(ErrorKind::InvalidValue).with_cmd(cmd);
         let arg = arg.map_or_else(|| "...".to_owned(), ToString::to_string);
         error.insert(ContextKind::InvalidArg, ContextValue::String(arg));
@@ -222,7 +223,7 @@ impl TypedValueParser for StatusFlag {
                     .into(),
             ),
         );
-        if let Some(status) = closest_reported(&value.to_string_lossy()) {
+        if let Some(status) = suggestion {
             error.insert(
                 ContextKind::SuggestedValue,
                 ContextValue::String(status.as_str().to_owned()),
