@@ -26,6 +26,8 @@ pub mod sanitize;
 pub mod secret;
 pub mod shutdown;
 pub mod simulate;
+pub mod status;
+pub mod timestamp;
 pub mod ui;
 pub mod watch;
 

@@ -5,8 +5,9 @@ use crate::api::Agent;
 use crate::error::Result;
 use crate::jq::JqFilter;
 use crate::sanitize::sanitize;
+use crate::status::AgentStatus;
 use crate::ui::Ui;
-use comfy_table::{Cell, Color, ContentArrangement, Table};
+use comfy_table::{Cell, ContentArrangement, Table};
 use serde::Serialize;
 use std::time::SystemTime;
 
@@ -396,18 +397,13 @@ pub fn render_table(table: &mut Table) -> String {
     out
 }
 
-/// A status cell: online green, delayed yellow, offline red, anything else plain.
+/// A status cell, coloured as [`AgentStatus::color`] says when colour is on; a value
+/// agentctl does not know is plain.
 pub fn status_cell(status: Option<&str>, color: bool) -> Cell {
     let text = cell_text(status.map(str::to_owned));
     let cell = Cell::new(&text);
-    if !color {
-        return cell;
-    }
-    match status.map(str::to_ascii_lowercase).as_deref() {
-        Some("online") => cell.fg(Color::Green),
-        Some("delayed") => cell.fg(Color::Yellow),
-        Some("offline") | Some("unreachable") | Some("gone") => cell.fg(Color::Red),
-        Some("absent") => cell.fg(Color::Yellow),
+    match status.and_then(AgentStatus::parse) {
+        Some(known) if color => cell.fg(known.color()),
         _ => cell,
     }
 }
@@ -448,6 +444,7 @@ pub fn relative_time(time: SystemTime, now: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use comfy_table::Color;
     use serde_json::json;
     use std::time::Duration;
 
@@ -553,6 +550,33 @@ mod tests {
         assert!(!agents_table(&[seed_agent()], false, &opts).contains('\x1b'));
         opts.color = true;
         assert!(agents_table(&[seed_agent()], false, &opts).contains("\x1b["));
+    }
+
+    #[test]
+    fn status_cells_take_the_colour_of_their_status() {
+        let rendered = |cell: Cell| {
+            let mut table = plain_table(true);
+            table.add_row([cell]);
+            render_table(&mut table)
+        };
+        for (text, colour) in [
+            ("online", Some(Color::Green)),
+            ("Online ", Some(Color::Green)),
+            ("DELAYED", Some(Color::Yellow)),
+            ("absent", Some(Color::Yellow)),
+            ("offline", Some(Color::Red)),
+            ("unreachable", Some(Color::Red)),
+            ("gone", Some(Color::Red)),
+            ("maintenance", None),
+        ] {
+            let plain = Cell::new(text);
+            let expected = rendered(colour.map_or(plain.clone(), |c| plain.fg(c)));
+            assert_eq!(rendered(status_cell(Some(text), true)), expected, "{text}");
+            assert_eq!(expected.contains('\x1b'), colour.is_some(), "{expected:?}");
+            let uncoloured = rendered(status_cell(Some(text), false));
+            assert!(!uncoloured.contains('\x1b'), "{uncoloured:?}");
+        }
+        assert_eq!(rendered(status_cell(None, true)), "-\n");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What goes over the wire: the heartbeat body (the seed's request example) and agent records
 //! (read tolerantly, kept as received).
 
+use crate::timestamp::{MissingOffset, parse_rfc3339};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -222,8 +223,9 @@ pub fn validate_version(version: &str) -> Result<(), String> {
 
 pub use super::record::Agent;
 
-/// Reads a timestamp: RFC 3339 (`Z`, an offset, fractional seconds, or a space for `T`), or a
-/// number of seconds (milliseconds when it is too large to be seconds) since the epoch.
+/// Reads a timestamp: RFC 3339 (`Z`, `+02:00` or `-0530`, fractional seconds, a space for `T`;
+/// without an offset it is UTC), or a number of seconds (milliseconds when it is too large to
+/// be seconds) since the epoch.
 pub fn parse_timestamp(value: &Value) -> Option<SystemTime> {
     match value {
         Value::Number(n) => from_epoch_number(n.as_f64()?),
@@ -232,7 +234,7 @@ pub fn parse_timestamp(value: &Value) -> Option<SystemTime> {
             if let Ok(n) = s.parse::<f64>() {
                 return from_epoch_number(n);
             }
-            parse_rfc3339(s)
+            parse_rfc3339(s, MissingOffset::Utc).ok()
         }
         _ => None,
     }
@@ -244,32 +246,6 @@ fn from_epoch_number(n: f64) -> Option<SystemTime> {
     }
     let secs = if n > 1e11 { n / 1000.0 } else { n };
     UNIX_EPOCH.checked_add(Duration::try_from_secs_f64(secs).ok()?)
-}
-
-fn parse_rfc3339(s: &str) -> Option<SystemTime> {
-    if let Ok(time) = humantime::parse_rfc3339_weak(s) {
-        return Some(time);
-    }
-    // humantime reads only UTC; apply a numeric offset (`+02:00`, `-0530`) by hand.
-    let split = s
-        .len()
-        .checked_sub(6)
-        .filter(|&i| i > 10 && s.is_char_boundary(i))?;
-    let (base, offset) = s.split_at(split);
-    let (sign, rest) = match offset.as_bytes().first()? {
-        b'+' => (1i64, &offset[1..]),
-        b'-' => (-1i64, &offset[1..]),
-        _ => return None,
-    };
-    let (hours, minutes) = rest.split_once(':')?;
-    let offset_secs =
-        sign * (hours.parse::<i64>().ok()? * 3600 + minutes.parse::<i64>().ok()? * 60);
-    let local = humantime::parse_rfc3339_weak(base).ok()?;
-    if offset_secs >= 0 {
-        local.checked_sub(Duration::from_secs(offset_secs as u64))
-    } else {
-        local.checked_add(Duration::from_secs(offset_secs.unsigned_abs()))
-    }
 }
 
 /// A short name for the type of a JSON value, for error messages.
@@ -403,6 +379,13 @@ mod tests {
             parse_timestamp(&json!("2026-01-15T03:00:00-05:00")),
             Some(utc)
         );
+        // An offset without its colon, as the doc above has always said.
+        assert_eq!(
+            parse_timestamp(&json!("2026-01-15T02:30:00-0530")),
+            Some(utc)
+        );
+        // What servers write instead of RFC 3339: a space for `T`, no offset (UTC).
+        assert_eq!(parse_timestamp(&json!("2026-01-15 08:00:00")), Some(utc));
         let epoch = utc.duration_since(UNIX_EPOCH).unwrap().as_secs();
         assert_eq!(parse_timestamp(&json!(epoch)), Some(utc));
         assert_eq!(parse_timestamp(&json!(epoch * 1000)), Some(utc));

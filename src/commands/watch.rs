@@ -6,11 +6,12 @@ use crate::duration::{parse_duration, parse_positive_duration};
 use crate::error::{Error, ErrorKind, Result};
 use crate::jq::JqFilter;
 use crate::output::OutputFormat;
+use crate::status::{AgentStatus, StatusFlag};
 use crate::watch::exec::{ExecConfig, Handlers};
 use crate::watch::poller::{Change, Fetch, Listing, Sink, Until, View};
 use crate::watch::render::{ChangeRows, JsonLines, LiveTable};
 use crate::watch::{Plan, Targets, watch};
-use clap::{ArgGroup, Args, ValueEnum};
+use clap::{ArgGroup, Args};
 use std::future::Future;
 use std::time::Duration;
 
@@ -58,8 +59,9 @@ pub struct WatchArgs {
     pub concurrency: u32,
 
     /// Exit 0 as soon as every watched agent has this status
-    #[arg(long, value_enum, value_name = "STATUS", conflicts_with = "until_jq")]
-    pub until: Option<UntilStatus>,
+    #[arg(long, value_name = "STATUS", value_parser = StatusFlag::LISTED,
+          conflicts_with = "until_jq")]
+    pub until: Option<AgentStatus>,
 
     /// Exit 0 as soon as this jq expression is true for every watched record, e.g.
     /// '.status == "online" and .version == "1.4.2"'
@@ -87,23 +89,6 @@ pub struct WatchArgs {
 
 fn compile_jq(text: &str) -> std::result::Result<JqFilter, String> {
     JqFilter::compile(text).map_err(|err| err.message)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum UntilStatus {
-    Online,
-    Delayed,
-    Offline,
-}
-
-impl UntilStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            UntilStatus::Online => "online",
-            UntilStatus::Delayed => "delayed",
-            UntilStatus::Offline => "offline",
-        }
-    }
 }
 
 /// The API behind the watch: one agent by id, or a walk of the listing filtered as asked.
@@ -179,7 +164,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
     }
     let client = ctx.api()?;
     let until = match (args.until, args.until_jq) {
-        (Some(status), _) => Some(Until::Status(status.as_str().to_owned())),
+        (Some(status), _) => Some(Until::Status(status)),
         (None, Some(filter)) => Some(Until::Jq(filter)),
         (None, None) => None,
     };

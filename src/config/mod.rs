@@ -63,13 +63,7 @@ pub fn save_profile(
         profile.remove(CREATED_BY_KEY);
         let replaced_token = credentials.token(name).is_some();
         credentials.set_token_for(name, &token, &host_url);
-        let has_current = config
-            .current_profile()
-            .is_some_and(|current| config.has_profile(current));
-        let made_current = make_current_if_none && !has_current;
-        if made_current {
-            config.set_current_profile(name);
-        }
+        let made_current = make_current_if_none && become_current_if_none(config, name);
         Ok(SavedProfile {
             made_current,
             replaced_token,
@@ -77,11 +71,39 @@ pub fn save_profile(
     })
 }
 
+/// The one rule for the current profile when a profile is created or written: it becomes
+/// the current one when no profile is current (none is named, or the one named is gone).
+/// Returns whether it did.
+pub fn become_current_if_none(config: &mut ConfigDoc, name: &str) -> bool {
+    let has_current = config
+        .current_profile()
+        .is_some_and(|current| config.has_profile(current));
+    if !has_current {
+        config.set_current_profile(name);
+    }
+    !has_current
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::output::OutputFormat;
     use std::time::Duration;
+
+    #[test]
+    fn a_profile_becomes_current_only_when_none_is() {
+        let mut config = ConfigDoc::default();
+        config.profile_mut("a");
+        assert!(become_current_if_none(&mut config, "a"));
+        assert_eq!(config.current_profile(), Some("a"));
+        config.profile_mut("b");
+        assert!(!become_current_if_none(&mut config, "b"));
+        assert_eq!(config.current_profile(), Some("a"));
+        // The current profile names one that is gone: the next one written takes its place.
+        config.set_current_profile("removed");
+        assert!(become_current_if_none(&mut config, "b"));
+        assert_eq!(config.current_profile(), Some("b"));
+    }
 
     #[test]
     fn saving_a_profile_takes_the_dev_server_mark_away() {

@@ -1,10 +1,11 @@
 //! The routes of the dev server, its bearer check, and the validation of heartbeat bodies.
 //! Every response, errors included, is JSON; errors are `{"message": …, "field": …}`.
 
-use super::store::{Heartbeat, ListFilter, Status, Store};
+use super::store::{Heartbeat, ListFilter, Store};
 use super::{MAX_BODY_BYTES, RequestLog};
 use crate::api::models::{json_kind, validate_percent};
 use crate::secret::Secret;
+use crate::status::AgentStatus;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -562,7 +563,7 @@ fn list_query(query: &str) -> Result<ListQuery, ApiError> {
     for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
             "status" => {
-                filter.status = Some(Status::parse(&value).ok_or_else(|| {
+                filter.status = Some(AgentStatus::from_api(&value).ok_or_else(|| {
                     ApiError::field(
                         "status",
                         format!(

@@ -160,7 +160,7 @@ fn list_queries() {
         }
     );
     let query = list_query("status=delayed&type=log&region=us-east-1&page=2&x=1").unwrap();
-    assert_eq!(query.filter.status, Some(Status::Delayed));
+    assert_eq!(query.filter.status, Some(AgentStatus::Delayed));
     assert_eq!(query.filter.agent_type.as_deref(), Some("log"));
     assert_eq!(query.filter.region.as_deref(), Some("us-east-1"));
     assert_eq!((query.page, query.page_size), (2, DEFAULT_PAGE_SIZE));

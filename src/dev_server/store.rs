@@ -8,6 +8,7 @@
 //! next listing (two sorted runs: one linear merge). Agents are never removed.
 
 use super::{Clock, Thresholds};
+use crate::status::AgentStatus;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -59,33 +60,6 @@ pub struct AgentRecord {
     pub mem_usage: Option<f64>,
 }
 
-/// An agent's status, computed on read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Online,
-    Delayed,
-    Offline,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Online => "online",
-            Status::Delayed => "delayed",
-            Status::Offline => "offline",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Status> {
-        match text {
-            "online" => Some(Status::Online),
-            "delayed" => Some(Status::Delayed),
-            "offline" => Some(Status::Offline),
-            _ => None,
-        }
-    }
-}
-
 impl AgentRecord {
     /// A record for an id first seen in a heartbeat: name = id, created now.
     pub fn registered(uuid: &str, now: SystemTime) -> AgentRecord {
@@ -110,17 +84,17 @@ impl AgentRecord {
     /// `online` while the last heartbeat is younger than `delayed_after`, `delayed` until
     /// `offline_after`, then `offline`; an agent that never sent one is `offline`. A heartbeat
     /// stamped in the future (a clock moved back) counts as just now.
-    pub fn status(&self, now: SystemTime, thresholds: &Thresholds) -> Status {
+    pub fn status(&self, now: SystemTime, thresholds: &Thresholds) -> AgentStatus {
         let Some(last) = self.last_heartbeat_at else {
-            return Status::Offline;
+            return AgentStatus::Offline;
         };
         let age = now.duration_since(last).unwrap_or_default();
         if age < thresholds.delayed_after {
-            Status::Online
+            AgentStatus::Online
         } else if age < thresholds.offline_after {
-            Status::Delayed
+            AgentStatus::Delayed
         } else {
-            Status::Offline
+            AgentStatus::Offline
         }
     }
 
@@ -193,7 +167,7 @@ impl Serialize for Timestamp {
 /// Filters of `GET /api/v1/agents`; `None` matches everything.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListFilter {
-    pub status: Option<Status>,
+    pub status: Option<AgentStatus>,
     pub agent_type: Option<String>,
     pub region: Option<String>,
 }

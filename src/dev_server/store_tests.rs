@@ -19,16 +19,16 @@ fn beat() -> Heartbeat {
 fn status_boundaries_are_half_open() {
     let thresholds = Thresholds::default();
     let mut record = AgentRecord::registered("a", at(1000));
-    assert_eq!(record.status(at(1000), &thresholds), Status::Offline);
+    assert_eq!(record.status(at(1000), &thresholds), AgentStatus::Offline);
     record.last_heartbeat_at = Some(at(1000));
     for (secs, status) in [
-        (999, Status::Online),
-        (1000, Status::Online),
-        (1019, Status::Online),
-        (1020, Status::Delayed),
-        (1049, Status::Delayed),
-        (1050, Status::Offline),
-        (9999, Status::Offline),
+        (999, AgentStatus::Online),
+        (1000, AgentStatus::Online),
+        (1019, AgentStatus::Online),
+        (1020, AgentStatus::Delayed),
+        (1049, AgentStatus::Delayed),
+        (1050, AgentStatus::Offline),
+        (9999, AgentStatus::Offline),
     ] {
         assert_eq!(record.status(at(secs), &thresholds), status, "{secs}");
     }
@@ -145,7 +145,7 @@ fn filters() {
     };
     assert_eq!(ids(ListFilter::default()), ["h", "s"]);
     let online = ListFilter {
-        status: Some(Status::Online),
+        status: Some(AgentStatus::Online),
         ..Default::default()
     };
     assert_eq!(ids(online), ["h"]);
@@ -190,7 +190,7 @@ fn pages_follow_the_id_order_as_agents_arrive() {
     store.heartbeat("c", &beat()).unwrap();
     store.heartbeat("z", &beat()).unwrap();
     let delayed = ListFilter {
-        status: Some(Status::Delayed),
+        status: Some(AgentStatus::Delayed),
         ..Default::default()
     };
     assert_eq!(page(&delayed, 1, 2), (vec!["m".into(), "n".into()], 4));

@@ -11,6 +11,7 @@
 //! previous one has answered; latency is then the plain request time.
 
 pub mod pacer;
+pub mod report;
 pub mod shard;
 pub mod stats;
 pub mod threshold;

@@ -5,6 +5,7 @@
 use super::shard::Shard;
 use super::threshold::{Measured, Threshold, Verdict};
 use crate::api::ApiError;
+use crate::timestamp::{MissingOffset, parse_rfc3339};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hdrhistogram::Histogram;
@@ -278,10 +279,9 @@ pub fn merge(runs: &[RunRecord]) -> Result<Merged, String> {
             (None, Some(shard)) => shards.push(shard),
             (None, None) => {}
         }
-        let started =
-            parse_rfc3339(&run.started_at).map_err(|err| which(format!("started_at: {err}")))?;
-        let ended =
-            parse_rfc3339(&run.ended_at).map_err(|err| which(format!("ended_at: {err}")))?;
+        let time = |text: &str| parse_rfc3339(text, MissingOffset::Refused);
+        let started = time(&run.started_at).map_err(|err| which(format!("started_at: {err}")))?;
+        let ended = time(&run.ended_at).map_err(|err| which(format!("ended_at: {err}")))?;
         window = Some(match window {
             None => (started, ended),
             Some((first, last)) => (first.min(started), last.max(ended)),
@@ -353,45 +353,6 @@ pub fn shard_warnings(shards: &[Shard]) -> Vec<String> {
 /// RFC 3339 in UTC with microseconds: `2026-11-29T08:39:49.123456Z`.
 pub fn rfc3339(time: SystemTime) -> String {
     humantime::format_rfc3339_micros(time).to_string()
-}
-
-/// RFC 3339 with `Z` or a numeric offset (`+02:00`), with or without a fraction.
-pub fn parse_rfc3339(text: &str) -> Result<SystemTime, String> {
-    let original = text.trim();
-    let invalid =
-        || format!("'{original}' is not an RFC 3339 time (example: 2026-03-01T12:00:00Z)");
-    // RFC 3339 allows lowercase `t` and `z`; humantime wants them uppercase.
-    let text = original.to_ascii_uppercase();
-    let text = text.as_str();
-    if let Some(utc) = text.strip_suffix('Z') {
-        return humantime::parse_rfc3339(&format!("{utc}Z")).map_err(|_| invalid());
-    }
-    // A numeric offset: ±HH:MM after the seconds.
-    let split = text.len().checked_sub(6).ok_or_else(invalid)?;
-    let (local, offset) = text.split_at_checked(split).ok_or_else(invalid)?;
-    let bytes = offset.as_bytes();
-    let sign = match bytes[0] {
-        b'+' => 1i64,
-        b'-' => -1,
-        _ => return Err(invalid()),
-    };
-    if bytes[3] != b':' || !local.contains('T') {
-        return Err(invalid());
-    }
-    let hours: u64 = offset[1..3].parse().map_err(|_| invalid())?;
-    let minutes: u64 = offset[4..6].parse().map_err(|_| invalid())?;
-    if hours > 23 || minutes > 59 {
-        return Err(invalid());
-    }
-    let as_if_utc = humantime::parse_rfc3339(&format!("{local}Z")).map_err(|_| invalid())?;
-    let shift = Duration::from_secs(hours * 3600 + minutes * 60);
-    // Local time = UTC + offset, so UTC = local − offset.
-    let utc = if sign > 0 {
-        as_if_utc.checked_sub(shift)
-    } else {
-        as_if_utc.checked_add(shift)
-    };
-    utc.ok_or_else(invalid)
 }
 
 fn round3(value: f64) -> f64 {

@@ -205,23 +205,8 @@ fn odd_shard_sets_are_named() {
 fn rfc3339_times() {
     let noon = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_366_400);
     assert_eq!(rfc3339(noon), "2026-03-01T12:00:00.000000Z");
-    for text in [
-        "2026-03-01T12:00:00Z",
-        "2026-03-01T12:00:00.000Z",
-        "2026-03-01T14:00:00+02:00",
-        "2026-03-01T09:30:00-02:30",
-        "2026-03-01t12:00:00z",
-    ] {
-        assert_eq!(parse_rfc3339(text), Ok(noon), "{text}");
-    }
-    for bad in [
-        "",
-        "2026-03-01",
-        "12:00",
-        "2026-03-01T12:00:00+2",
-        "2026-03-01T12:00:00+25:00",
-        "tomorrow",
-    ] {
-        assert!(parse_rfc3339(bad).is_err(), "{bad}");
-    }
+    assert_eq!(
+        rfc3339(noon + Duration::from_nanos(123_456_789)),
+        "2026-03-01T12:00:00.123456Z"
+    );
 }

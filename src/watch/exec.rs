@@ -75,8 +75,8 @@ impl Handlers {
     pub fn change(&self, change: &Change) {
         let _ = self.sender.send(Message::Event(Event {
             uuid: change.uuid.clone(),
-            from: change.from.clone(),
-            to: change.to.clone(),
+            from: change.from.as_ref().map(ToString::to_string),
+            to: change.to.to_string(),
             line: change.to_json_line(),
         }));
     }
@@ -250,14 +250,15 @@ async fn run_handler(config: &ExecConfig, event: &Event) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::StatusValue;
     use std::time::SystemTime;
 
     fn change(uuid: &str, from: Option<&str>, to: &str) -> Change {
         Change {
             time: SystemTime::UNIX_EPOCH,
             uuid: uuid.into(),
-            from: from.map(str::to_owned),
-            to: to.into(),
+            from: from.map(StatusValue::of_text),
+            to: StatusValue::of_text(to),
             agent: None,
             reason: None,
         }

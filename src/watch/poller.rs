@@ -18,6 +18,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::jq::JqFilter;
 use crate::sanitize::sanitize;
 use crate::shutdown::Signal;
+use crate::status::{AgentStatus, StatusValue};
 use futures_util::stream::{FuturesUnordered, Stream, StreamExt};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -76,7 +77,7 @@ pub enum Targets {
 #[derive(Debug, Clone)]
 pub enum Until {
     /// Every watched agent has this status.
-    Status(String),
+    Status(AgentStatus),
     /// The expression is true for every watched record (`--until-jq`).
     Jq(JqFilter),
 }
@@ -393,7 +394,9 @@ pub fn reached(agents: &BTreeMap<AgentId, Watched>, until: &Until) -> bool {
 
 fn holds(watched: &Watched, until: &Until) -> bool {
     match until {
-        Until::Status(status) => watched.status.as_deref() == Some(status.as_str()),
+        Until::Status(status) => {
+            watched.status.as_ref().and_then(StatusValue::known) == Some(*status)
+        }
         Until::Jq(_) => watched.jq_ok,
     }
 }
@@ -406,7 +409,7 @@ fn until_timeout(agents: &BTreeMap<AgentId, Watched>, until: &Until, plan: &Plan
         .collect();
     let timeout = crate::duration::format_duration(plan.timeout.unwrap_or_default());
     let wanted = match until {
-        Until::Status(status) => status.clone(),
+        Until::Status(status) => status.to_string(),
         Until::Jq(_) => "matching --until-jq".to_owned(),
     };
     let message = if agents.is_empty() {

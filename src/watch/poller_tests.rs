@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::api::Failure;
-use crate::watch::state::UNREACHABLE;
 use serde_json::json;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -101,8 +100,11 @@ struct Recorder {
 
 impl Sink for Recorder {
     fn change(&mut self, change: &Change) -> Result<()> {
-        self.changes
-            .push((change.uuid.clone(), change.from.clone(), change.to.clone()));
+        self.changes.push((
+            change.uuid.clone(),
+            change.from.as_ref().map(ToString::to_string),
+            change.to.to_string(),
+        ));
         Ok(())
     }
     fn frame(&mut self, _view: &View<'_>) -> Result<()> {
@@ -124,7 +126,7 @@ fn plan(targets: Targets, until: Option<&str>, timeout: Option<u64>) -> Plan {
         targets,
         interval: Duration::from_secs(5),
         concurrency: 32,
-        until: until.map(|s| Until::Status(s.to_owned())),
+        until: until.map(|s| Until::Status(AgentStatus::parse(s).expect("a status"))),
         timeout: timeout.map(Duration::from_secs),
     }
 }
@@ -223,7 +225,7 @@ async fn a_failing_agent_backs_off_alone() {
     assert_eq!(
         changes,
         [
-            change("bad", None, UNREACHABLE),
+            change("bad", None, "unreachable"),
             change("good", None, "online")
         ]
     );

@@ -2,7 +2,7 @@
 //! live table redrawn in place at a terminal.
 
 use super::poller::{Sink, View};
-use super::state::{ABSENT, Change, UNREACHABLE, Watched};
+use super::state::{Change, Watched};
 use crate::duration::format_duration;
 use crate::error::Result;
 use crate::output::{
@@ -10,6 +10,7 @@ use crate::output::{
     render_table, status_cell,
 };
 use crate::sanitize::sanitize;
+use crate::status::{AgentStatus, StatusValue};
 use crate::ui::Ui;
 use comfy_table::Cell;
 use std::collections::BTreeMap;
@@ -170,16 +171,17 @@ fn terminal_rows() -> Option<usize> {
         .filter(|&rows| rows > 0)
 }
 
-/// Where a status sorts in the live table: problems first (offline, unreachable, absent,
-/// delayed), then everything else by id.
-fn rank(status: Option<&str>) -> u8 {
-    match status {
-        Some("offline") => 0,
-        Some(UNREACHABLE) => 1,
-        Some(ABSENT) => 2,
-        Some("delayed") => 3,
-        _ => 4,
-    }
+/// What the live table shows for an agent whose first poll has not answered yet.
+const WAITING: &str = "waiting";
+
+/// The status shown for a watched agent.
+fn shown_status(watched: &Watched) -> &str {
+    watched.status.as_ref().map_or(WAITING, StatusValue::as_str)
+}
+
+/// Where an agent sorts in the live table: problems first, then everything else by id.
+fn rank(watched: &Watched) -> u8 {
+    AgentStatus::problem_rank(watched.status.as_ref().and_then(StatusValue::known))
 }
 
 /// The lines of one frame: a summary line, then the table, problem agents first, cut to fit
@@ -197,7 +199,7 @@ pub fn frame_lines(
     let mut order: Vec<(u8, &Watched)> = view
         .agents
         .values()
-        .map(|watched| (rank(watched.status.as_deref()), watched))
+        .map(|watched| (rank(watched), watched))
         .collect();
     let fixed = 1 + usize::from(headers);
     let room = rows.map(|rows| rows.saturating_sub(1).max(fixed + 2) - fixed);
@@ -229,7 +231,7 @@ pub fn frame_lines(
             *below
                 .entry(*rank)
                 .or_default()
-                .entry(watched.status.as_deref().unwrap_or("waiting"))
+                .entry(shown_status(watched))
                 .or_default() += 1;
         }
         let counts: Vec<String> = below
@@ -250,16 +252,14 @@ pub fn frame_lines(
 fn summary(view: &View<'_>) -> String {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for watched in view.agents.values() {
-        *counts
-            .entry(watched.status.as_deref().unwrap_or("waiting"))
-            .or_default() += 1;
+        *counts.entry(shown_status(watched)).or_default() += 1;
     }
     let total = view.agents.len();
     let mut parts = vec![format!(
         "{total} agent{}",
         if total == 1 { "" } else { "s" }
     )];
-    for status in ["online", "delayed", "offline", UNREACHABLE, ABSENT] {
+    for status in AgentStatus::ALL.map(AgentStatus::as_str) {
         if let Some(count) = counts.remove(status) {
             parts.push(format!("{count} {status}"));
         }
@@ -337,7 +337,7 @@ fn table_text<'a>(
             .map_or_else(|| "never".to_owned(), |t| relative_time(t, view.now));
         let row = RowOf {
             id: watched.id.as_str(),
-            status: watched.status.as_deref().unwrap_or("waiting"),
+            status: shown_status(watched),
             record: watched.record.as_ref(),
             reason: watched.reason.as_deref(),
             last_seen: Some(last_seen),
@@ -393,7 +393,7 @@ impl Sink for ChangeRows {
         let now = std::time::SystemTime::now();
         let row = RowOf {
             id: &change.uuid,
-            status: &change.to,
+            status: change.to.as_str(),
             record: change.agent.as_ref(),
             reason: change.reason.as_deref(),
             last_seen: None,

@@ -2,16 +2,10 @@
 //! no I/O and no clock of its own (the caller passes the time).
 
 use crate::api::{Agent, AgentId};
+use crate::status::{AgentStatus, StatusValue};
 use serde_json::{Map, Value};
 use std::time::SystemTime;
 
-/// The status of an agent whose last poll failed.
-pub const UNREACHABLE: &str = "unreachable";
-/// The status of an agent the server does not know (a 404): it has not sent its first
-/// heartbeat yet. Not a failure: polled at the normal interval, never backed off.
-pub const ABSENT: &str = "absent";
-/// The status reported once for an agent that vanished from the listing (`--all`).
-pub const GONE: &str = "gone";
 /// The status of a record that has none.
 pub const UNKNOWN: &str = "unknown";
 
@@ -20,8 +14,8 @@ pub const UNKNOWN: &str = "unknown";
 pub struct Change {
     pub time: SystemTime,
     pub uuid: String,
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<StatusValue>,
+    pub to: StatusValue,
     /// The record the change was seen in (the last one known for `unreachable`/`gone`).
     pub agent: Option<Agent>,
     /// Why a poll failed (`unreachable` only), already sanitized.
@@ -46,11 +40,11 @@ impl Change {
         line.push_str(
             &self
                 .from
-                .as_deref()
-                .map_or_else(|| "null".to_owned(), quote),
+                .as_ref()
+                .map_or_else(|| "null".to_owned(), |from| quote(from.as_str())),
         );
         line.push_str(",\"to\":");
-        line.push_str(&quote(&self.to));
+        line.push_str(&quote(self.to.as_str()));
         line.push_str(",\"agent\":");
         line.push_str(agent.as_deref().unwrap_or("null"));
         if let Some(reason) = &self.reason {
@@ -71,9 +65,11 @@ impl Change {
         object.insert("uuid".into(), Value::String(self.uuid.clone()));
         object.insert(
             "from".into(),
-            self.from.clone().map_or(Value::Null, Value::String),
+            self.from
+                .as_ref()
+                .map_or(Value::Null, |from| Value::String(from.to_string())),
         );
-        object.insert("to".into(), Value::String(self.to.clone()));
+        object.insert("to".into(), Value::String(self.to.to_string()));
         object.insert(
             "agent".into(),
             self.agent.as_ref().map_or(Value::Null, Agent::to_value),
@@ -86,12 +82,11 @@ impl Change {
 }
 
 /// The status a record reports, normalized for comparison (`Online ` → `online`).
-pub fn status_of(agent: &Agent) -> String {
-    agent
-        .status()
-        .map(|s| s.trim().to_ascii_lowercase())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| UNKNOWN.to_owned())
+pub fn status_of(agent: &Agent) -> StatusValue {
+    match agent.status() {
+        Some(text) if !text.trim().is_empty() => StatusValue::of_text(&text),
+        _ => StatusValue::Other(UNKNOWN.to_owned()),
+    }
 }
 
 /// Everything known about one watched agent.
@@ -99,7 +94,7 @@ pub fn status_of(agent: &Agent) -> String {
 pub struct Watched {
     pub id: AgentId,
     /// `None` until the first poll answers (or fails).
-    pub status: Option<String>,
+    pub status: Option<StatusValue>,
     /// The last record received.
     pub record: Option<Agent>,
     /// When the last successful poll answered.
@@ -147,7 +142,7 @@ impl Watched {
         self.failures = self.failures.saturating_add(1);
         self.reason = Some(reason);
         self.jq_ok = false;
-        self.moved_to(UNREACHABLE.to_owned(), now)
+        self.moved_to(AgentStatus::Unreachable.into(), now)
     }
 
     /// The server does not know the agent (404): `absent`, without a failure counted.
@@ -156,7 +151,7 @@ impl Watched {
         self.reason = None;
         self.jq_ok = false;
         self.last_seen = Some(now);
-        self.moved_to(ABSENT.to_owned(), now)
+        self.moved_to(AgentStatus::Absent.into(), now)
     }
 
     /// The agent left the listing.
@@ -165,14 +160,14 @@ impl Watched {
             time: now,
             uuid: self.id.as_str().to_owned(),
             from: self.status,
-            to: GONE.to_owned(),
+            to: AgentStatus::Gone.into(),
             agent: self.record,
             reason: None,
         }
     }
 
-    fn moved_to(&mut self, to: String, now: SystemTime) -> Option<Change> {
-        if self.status.as_deref() == Some(to.as_str()) {
+    fn moved_to(&mut self, to: StatusValue, now: SystemTime) -> Option<Change> {
+        if self.status.as_ref() == Some(&to) {
             return None;
         }
         let from = self.status.replace(to.clone());
@@ -206,19 +201,26 @@ mod tests {
         assert!(watched.answered(agent("Online"), now).is_none());
         let down = watched.failed("HTTP 500".into(), now).unwrap();
         assert_eq!(
-            (down.from.as_deref(), down.to.as_str()),
-            (Some("online"), UNREACHABLE)
+            (
+                down.from.as_ref().map(StatusValue::as_str),
+                down.to.as_str()
+            ),
+            (Some("online"), "unreachable")
         );
         assert_eq!(down.reason.as_deref(), Some("HTTP 500"));
         assert!(watched.failed("timeout".into(), now).is_none());
         assert_eq!(watched.failures, 2);
         let back = watched.answered(agent("delayed"), now).unwrap();
-        assert_eq!(back.from.as_deref(), Some(UNREACHABLE));
+        assert_eq!(back.from, Some(AgentStatus::Unreachable.into()));
         assert_eq!((watched.failures, watched.reason.clone()), (0, None));
+        let missing = watched.absent(now).unwrap();
+        assert_eq!(missing.to, StatusValue::Known(AgentStatus::Absent));
+        assert!(watched.absent(now).is_none());
+        watched.answered(agent("delayed"), now).unwrap();
         let gone = watched.vanished(now);
         assert_eq!(
-            (gone.from.as_deref(), gone.to.as_str()),
-            (Some("delayed"), GONE)
+            (gone.from, gone.to),
+            (Some(AgentStatus::Delayed.into()), AgentStatus::Gone.into())
         );
     }
 
@@ -239,6 +241,22 @@ mod tests {
         let line = change.to_json_line();
         assert!(line.ends_with(r#""reason":"boom"}"#), "{line}");
         let missing = Agent::from_value(json!({"uuid": "a"})).unwrap();
-        assert_eq!(status_of(&missing), UNKNOWN);
+        assert_eq!(status_of(&missing).as_str(), UNKNOWN);
+        let blank = Agent::from_value(json!({"uuid": "a", "status": " "})).unwrap();
+        assert_eq!(status_of(&blank).as_str(), UNKNOWN);
+    }
+
+    #[test]
+    fn a_status_agentctl_does_not_know_is_kept_lowercased() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut watched = Watched::new(AgentId::parse("a").unwrap());
+        let change = watched.answered(agent(" Maintenance"), now).unwrap();
+        assert_eq!(change.to, StatusValue::Other("maintenance".into()));
+        assert!(watched.answered(agent("MAINTENANCE"), now).is_none());
+        let line = change.to_json_line();
+        assert!(line.contains(r#""to":"maintenance""#), "{line}");
+        assert_eq!(line, change.to_json().to_string());
+        let back = watched.answered(agent("online"), now).unwrap();
+        assert_eq!(back.to_json()["from"], "maintenance");
     }
 }

@@ -29,6 +29,7 @@ mod simulate_runs;
 mod simulate_shards;
 mod simulate_wire;
 mod snapshots;
+mod status_values;
 mod tls;
 mod version;
 mod watch;

@@ -4,16 +4,14 @@
 
 use super::selector::Selector;
 use crate::api::{Agent, DEFAULT_PAGE_SIZE, ListRequest};
+use crate::status::{AgentStatus, StatusFlag};
 use clap::Args;
-
-/// The statuses a server reports, and `--status` accepts.
-pub const STATUSES: [&str; 3] = ["online", "delayed", "offline"];
 
 #[derive(Debug, Clone, Args)]
 pub struct ListFilters {
     /// Only agents with this status: online, delayed or offline (any case)
-    #[arg(long, value_name = "S", value_parser = parse_status)]
-    pub status: Option<String>,
+    #[arg(long, value_name = "S", value_parser = StatusFlag::UNLISTED)]
+    pub status: Option<AgentStatus>,
 
     /// Only agents of this type (e.g. log, metric, trace; any case)
     #[arg(long = "type", value_name = "T")]
@@ -34,30 +32,17 @@ pub struct ListFilters {
     pub page_size: u32,
 }
 
-/// `--status`: one of [`STATUSES`], in any case; kept lowercased.
-fn parse_status(text: &str) -> Result<String, String> {
-    let status = text.trim().to_ascii_lowercase();
-    if STATUSES.contains(&status.as_str()) {
-        Ok(status)
-    } else {
-        Err(format!(
-            "'{text}' is not a status (expected one of {})",
-            STATUSES.join(", ")
-        ))
-    }
-}
-
 impl ListFilters {
     /// The field filters as `(field, wanted)`: the record's field names and the query
     /// parameter names alike.
     fn fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [
-            ("status", &self.status),
-            ("type", &self.agent_type),
-            ("region", &self.region),
+            ("status", self.status.map(AgentStatus::as_str)),
+            ("type", self.agent_type.as_deref()),
+            ("region", self.region.as_deref()),
         ]
         .into_iter()
-        .filter_map(|(field, wanted)| wanted.as_deref().map(|w| (field, w.trim())))
+        .filter_map(|(field, wanted)| wanted.map(|w| (field, w.trim())))
     }
 
     /// Whether any filter was given.
@@ -93,12 +78,12 @@ mod tests {
     use serde_json::json;
 
     fn filters(
-        status: Option<&str>,
+        status: Option<AgentStatus>,
         agent_type: Option<&str>,
         region: Option<&str>,
     ) -> ListFilters {
         ListFilters {
-            status: status.map(str::to_owned),
+            status,
             agent_type: agent_type.map(str::to_owned),
             region: region.map(str::to_owned),
             selector: None,
@@ -113,11 +98,11 @@ mod tests {
         )
         .unwrap();
         assert!(filters(None, None, None).matches(&agent));
-        assert!(filters(Some("online"), None, Some("us-east-1")).matches(&agent));
-        assert!(filters(Some("online"), Some("LOG"), None).matches(&agent));
-        assert!(!filters(Some("offline"), None, None).matches(&agent));
+        assert!(filters(Some(AgentStatus::Online), None, Some("us-east-1")).matches(&agent));
+        assert!(filters(Some(AgentStatus::Online), Some("LOG"), None).matches(&agent));
+        assert!(!filters(Some(AgentStatus::Offline), None, None).matches(&agent));
         assert!(!filters(None, None, Some("eu")).matches(&agent));
-        let request = filters(Some("online"), Some("LOG"), Some("US-EAST-1")).request();
+        let request = filters(Some(AgentStatus::Online), Some("LOG"), Some("US-EAST-1")).request();
         assert_eq!(request.page_size, 7);
         assert_eq!(
             request.filters,
@@ -126,12 +111,6 @@ mod tests {
                 ("type", "log".to_owned()),
                 ("region", "us-east-1".to_owned())
             ]
-        );
-        assert_eq!(parse_status(" OFFLINE").unwrap(), "offline");
-        assert!(
-            parse_status("down")
-                .unwrap_err()
-                .contains("online, delayed, offline")
         );
     }
 }

@@ -1,4 +1,4 @@
-use crate::config::{ConfigKey, display_value};
+use crate::config::{ConfigKey, become_current_if_none, display_value};
 use crate::context::Context;
 use crate::error::Result;
 use crate::sanitize::sanitize;
@@ -35,13 +35,7 @@ pub async fn run(ctx: &Context, args: ConfigSetArgs) -> Result<()> {
     let (created, made_current) = files.update(|config, _| {
         let created = !config.has_profile(profile);
         config.profile_mut(profile).insert(key.name().into(), value);
-        let has_current = config
-            .current_profile()
-            .is_some_and(|current| config.has_profile(current));
-        if !has_current {
-            config.set_current_profile(profile);
-        }
-        Ok((created, !has_current))
+        Ok((created, become_current_if_none(config, profile)))
     })?;
     let mut line = format!(
         "Set {} = {} in profile '{profile}'",

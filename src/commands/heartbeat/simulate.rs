@@ -1,11 +1,11 @@
-use super::summary::{print_summary, threshold_outcome};
 use crate::context::Context;
 use crate::duration::{parse_duration, parse_positive_duration};
 use crate::error::{Error, ErrorKind, Result};
+use crate::simulate::report::{print_summary, threshold_outcome};
 use crate::simulate::shard::Shard;
-use crate::simulate::stats::parse_rfc3339;
 use crate::simulate::threshold::Threshold;
 use crate::simulate::{Plan, Simulation};
+use crate::timestamp::{MissingOffset, parse_rfc3339};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
@@ -103,7 +103,7 @@ pub fn parse_start_at(text: &str) -> std::result::Result<StartAt, String> {
     let text = text.trim();
     match text.strip_prefix('+') {
         Some(after) => parse_duration(after).map(StartAt::After),
-        None => parse_rfc3339(text)
+        None => parse_rfc3339(text, MissingOffset::Refused)
             .map(StartAt::At)
             .map_err(|err| format!("{err}, or +DURATION from now (+30s)")),
     }
@@ -199,7 +199,7 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
     }
 
     let summary = simulation.summary(&args.fail_if);
-    print_summary(ctx, &summary)?;
+    print_summary(&ctx.ui, &ctx.output_options(), &summary)?;
     // The exit status, in the contract's order: a signal, a crossed threshold, no success.
     if let Some(signal) = interrupted {
         return Err(signal.into());
