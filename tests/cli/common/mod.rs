@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
 
+pub mod dev;
 pub mod dev_binary;
 pub mod inproc;
 pub mod stub;
