@@ -245,7 +245,8 @@ fn a_server_without_a_listing_gets_the_token_saved_with_a_warning() {
 #[test]
 fn an_unreachable_server_is_exit_6_unless_no_verify() {
     let world = World::new();
-    let closed = closed_port_url();
+    let closed_port = ClosedPort::new();
+    let closed = closed_port.url();
     let ran = login(&world, TOKEN, &["--host", &closed, "--retries", "0"]);
     assert_eq!(ran.code, 6, "{}", ran.stderr);
     assert!(
@@ -367,7 +368,8 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
     );
 
     // No server at all: the report, then exit 6.
-    let closed = closed_port_url();
+    let closed_port = ClosedPort::new();
+    let closed = closed_port.url();
     let ran = run(world
         .cmd_at(&closed)
         .args(["auth", "status", "--retries", "0"]));

@@ -94,8 +94,9 @@ fn malformed_success_bodies_exit_5_quoting_the_body() {
 #[test]
 fn connection_refused_exits_6_within_seconds() {
     let world = World::new();
+    let closed = ClosedPort::new();
     let started = Instant::now();
-    let ran = show(&world, &closed_port_url(), &["--retries", "0"]);
+    let ran = show(&world, &closed.url(), &["--retries", "0"]);
     assert_eq!(ran.code, 6, "{}", ran.stderr);
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(ran.stderr.contains("agent a1"), "{}", ran.stderr);

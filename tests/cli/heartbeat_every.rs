@@ -147,22 +147,23 @@ fn failures_back_off_and_the_exit_code_is_the_last_beats() {
 #[test]
 fn count_needs_every_and_every_has_a_floor() {
     let world = World::new();
+    let closed = ClosedPort::new();
     let ran = run(world
-        .cmd_at(&closed_port_url())
+        .cmd_at(&closed.url())
         .args(["heartbeat", "send", "a"])
         .args(MINIMAL_BEAT)
         .args(["--count", "2"]));
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("--every"), "{}", ran.stderr);
     let ran = run(world
-        .cmd_at(&closed_port_url())
+        .cmd_at(&closed.url())
         .args(["heartbeat", "send", "a"])
         .args(MINIMAL_BEAT)
         .args(["--every", "10ms"]));
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("too short"), "{}", ran.stderr);
     let ran = run(world
-        .cmd_at(&closed_port_url())
+        .cmd_at(&closed.url())
         .args(["heartbeat", "send", "a"])
         .args(MINIMAL_BEAT)
         .args(["--every", "1s", "--count", "0"]));

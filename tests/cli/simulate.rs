@@ -253,7 +253,8 @@ fn back_to_back_stress_mode() {
 #[test]
 fn when_nothing_succeeds_the_exit_code_says_why() {
     let world = World::new();
-    let ran = run(world.cmd_at(&closed_port_url()).args([
+    let closed = ClosedPort::new();
+    let ran = run(world.cmd_at(&closed.url()).args([
         "heartbeat",
         "simulate",
         "--agents",
@@ -286,7 +287,8 @@ fn when_nothing_succeeds_the_exit_code_says_why() {
 #[test]
 fn bad_values_are_usage_errors() {
     let world = World::new();
-    let host = closed_port_url();
+    let closed = ClosedPort::new();
+    let host = closed.url();
     for args in [
         vec!["--agents", "0"],
         vec!["--agents", "2", "--prefix", "a/b"],

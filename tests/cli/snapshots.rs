@@ -3,7 +3,7 @@
 //! change, review and accept with `INSTA_UPDATE=always cargo test --test cli snapshots` (or
 //! `cargo insta review`), and commit the `.snap` files with the change.
 
-use crate::common::{World, closed_port_url, render_man};
+use crate::common::{ClosedPort, World, render_man};
 use agentctl::api::Agent;
 use agentctl::output::{OutputFormat, OutputOptions, Shape, print_agents};
 use agentctl::ui::Ui;
@@ -103,7 +103,8 @@ fn tables() {
 #[test]
 fn main_error_messages() {
     let world = World::new();
-    let closed = closed_port_url();
+    let closed_port = ClosedPort::new();
+    let closed = closed_port.url();
     let cases: Vec<(&str, Vec<&str>, Option<&str>)> = vec![
         ("error-no-host", vec!["agent", "show", "a"], None),
         (

@@ -147,12 +147,34 @@ pub fn assert_clean(ran: &Ran) {
     }
 }
 
-/// An address on loopback where nothing listens.
-pub fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+/// A loopback port where nothing listens, and where nothing else can for as long as this
+/// lives: a socket bound to it that never listens (and without SO_REUSEADDR, so no other
+/// socket binds it). A connection to it is refused.
+pub struct ClosedPort {
+    _socket: socket2::Socket,
+    port: u16,
+}
+
+impl ClosedPort {
+    pub fn new() -> ClosedPort {
+        use socket2::{Domain, Protocol, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        socket.bind(&any_port.into()).unwrap();
+        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+        ClosedPort {
+            _socket: socket,
+            port,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
 }
 
 /// Runs `agentctl <args>` in-process against `host` with the test token, stdout a terminal
@@ -208,4 +230,17 @@ pub fn render_man(page: &Path) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_closed_port_refuses_connections_and_no_one_else_can_take_it() {
+    let closed = ClosedPort::new();
+    let refused = std::net::TcpStream::connect(("127.0.0.1", closed.port())).unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
+    // A server binding it (std sets SO_REUSEADDR, as servers do) is refused the port.
+    let taken = std::net::TcpListener::bind(("127.0.0.1", closed.port()));
+    assert_eq!(
+        taken.map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::AddrInUse
+    );
 }
