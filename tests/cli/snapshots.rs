@@ -3,16 +3,11 @@
 //! change, review and accept with `INSTA_UPDATE=always cargo test --test cli snapshots` (or
 //! `cargo insta review`), and commit the `.snap` files with the change.
 
-use crate::common::{ClosedPort, World, render_man};
+use crate::common::{ClosedPort, World, render_man, transcript};
 use agentctl::api::Agent;
 use agentctl::output::{OutputFormat, OutputOptions, Shape, print_agents};
 use agentctl::ui::Ui;
 use std::time::{Duration, SystemTime};
-
-/// `[exit status: N]`, then stdout and stderr, as one text.
-fn transcript(code: i32, stdout: &str, stderr: &str) -> String {
-    format!("[exit status: {code}]\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}")
-}
 
 /// Every command path: `[]`, `["agent"]`, `["agent", "list"]`, …; hidden ones left out.
 fn command_paths() -> Vec<Vec<String>> {

@@ -11,6 +11,7 @@ use tempfile::TempDir;
 pub mod dev;
 pub mod dev_binary;
 pub mod inproc;
+pub mod mock;
 pub mod stub;
 
 /// The token every test sends; no output may ever contain it.
@@ -27,6 +28,9 @@ pub const MINIMAL_BEAT: [&str; 8] = [
     "--mem",
     "1",
 ];
+
+/// The heartbeat body [`MINIMAL_BEAT`] sends, byte for byte.
+pub const MINIMAL_BODY: &str = r#"{"version":"1","uptime":1,"cpuUsage":1,"memUsage":1}"#;
 
 /// The seed's request example, byte for byte.
 pub const SEED_BODY: &str = r#"{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}"#;
@@ -145,6 +149,26 @@ pub fn assert_clean(ran: &Ran) {
             "an internal error on {name}:\n{text}"
         );
     }
+}
+
+impl Ran {
+    /// The run as one text: `[exit status: N]`, then stdout and stderr (jj's snapshot form).
+    pub fn transcript(&self) -> String {
+        transcript(self.code, &self.stdout, &self.stderr)
+    }
+
+    /// [`Ran::transcript`] with each `(text, placeholder)` replaced, for what a snapshot
+    /// cannot pin (a port, a temp dir).
+    pub fn transcript_with(&self, replacements: &[(&str, &str)]) -> String {
+        replacements
+            .iter()
+            .fold(self.transcript(), |text, (from, to)| text.replace(from, to))
+    }
+}
+
+/// `[exit status: N]`, then stdout and stderr, as one text.
+pub fn transcript(code: i32, stdout: &str, stderr: &str) -> String {
+    format!("[exit status: {code}]\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}")
 }
 
 /// A loopback port where nothing listens, and where nothing else can for as long as this
