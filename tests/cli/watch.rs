@@ -400,6 +400,7 @@ fn ctrl_c_stops_with_exit_130() {
 #[test]
 fn usage_errors() {
     let world = World::new();
+    let mut transcripts = String::new();
     for args in [
         vec!["watch"],
         vec!["watch", "a", "--all"],
@@ -408,9 +409,52 @@ fn usage_errors() {
         vec!["watch", "a", "--until", "sideways"],
     ] {
         let ran = run(world.cmd_at("http://127.0.0.1:9").args(&args));
-        assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
-        assert_eq!(ran.stdout, "");
+        transcripts.push_str(&format!("$ agentctl {}\n", args.join(" ")));
+        transcripts.push_str(&ran.transcript());
     }
+    insta::assert_snapshot!(transcripts, @"
+    $ agentctl watch
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <UUID|--all>
+
+    Usage: agentctl watch <UUID|--all>
+
+    For more information, try '--help'.
+    $ agentctl watch a --all
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '[UUID]...' cannot be used with '--all'
+
+    Usage: agentctl watch <UUID|--all>
+
+    For more information, try '--help'.
+    $ agentctl watch a --interval 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '0' for '--interval <DUR>': must be more than 0 (examples: 500ms, 5s, 1m)
+
+    For more information, try '--help'.
+    $ agentctl watch a --concurrency 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '0' for '--concurrency <C>': 0 is not in 1..=4096
+
+    For more information, try '--help'.
+    $ agentctl watch a --until sideways
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'sideways' for '--until <STATUS>'
+      [possible values: online, delayed, offline]
+
+    For more information, try '--help'.
+    ");
 }
 
 /// The load figure of the issue: 1000 agents at `--interval 1s` for 20 s against a loopback
