@@ -154,3 +154,27 @@ fn man_pages_rendered() {
         insta::assert_snapshot!(format!("man-{name}"), text);
     }
 }
+
+/// `watch --help` fits a screen (at most 70 lines at the snapshots' width), watch's own
+/// options ahead of --all and the listing filters, and keeps its examples.
+#[test]
+fn watch_help_fits_a_screen() {
+    let err = agentctl::cli::command()
+        .term_width(100)
+        .try_get_matches_from(["agentctl", "watch", "--help"])
+        .expect_err("--help ends parsing");
+    let help = err.render().to_string();
+    let lines = help.lines().count();
+    assert!(lines <= 70, "{lines} lines:\n{help}");
+    let at = |needle: &str| {
+        help.find(needle)
+            .unwrap_or_else(|| panic!("{needle}:\n{help}"))
+    };
+    assert!(at("--interval <DUR>") < at("--all "), "{help}");
+    assert!(at("--exec-timeout <DUR>") < at("--status <S>"), "{help}");
+    assert!(at("Ids are polled one by one") < at("Examples:"), "{help}");
+    assert!(
+        help.contains("agentctl watch --all -o ndjson | jq -c"),
+        "{help}"
+    );
+}
