@@ -131,10 +131,16 @@ fn bad_settings_are_usage_errors() {
         assert_eq!(ran.stdout, "");
     }
 
-    // A port that is taken: exit 1 with a hint to take any free one.
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = taken.local_addr().unwrap().to_string();
+    // A port that is taken (held by a socket of the test's): exit 1 with a hint to take any
+    // free one.
+    let taken = ClosedPort::new();
+    let addr = format!("127.0.0.1:{}", taken.port());
     let ran = run(world.cmd().args(["dev-server", "--listen", &addr]));
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    assert!(ran.stderr.contains("127.0.0.1:0"), "{}", ran.stderr);
+    insta::assert_snapshot!(ran.transcript_with(&[(&addr, "127.0.0.1:PORT")]), @"
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: cannot listen on 127.0.0.1:PORT: Address already in use (os error 98)
+    hint: another server holds that port; pass --listen 127.0.0.1:0 to take any free one
+    ");
 }
