@@ -37,6 +37,18 @@ fn assert_one_check(check: &Mock, unexpected: &Mock) {
     unexpected.assert_calls(0);
 }
 
+/// The transcript, the world's config dir written [CONFIG] and `url` written
+/// http://127.0.0.1:PORT (the port of `url`, too, where it is quoted alone).
+fn pinned(ran: &Ran, world: &World, url: &str) -> String {
+    let dir = world.config_dir().display().to_string();
+    let host_port = url.trim_start_matches("http://");
+    ran.transcript_with(&[
+        (&dir, "[CONFIG]"),
+        (url, "http://127.0.0.1:PORT"),
+        (host_port, "127.0.0.1:PORT"),
+    ])
+}
+
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
 }
@@ -186,6 +198,7 @@ fn a_login_checks_the_token_with_one_listing_request_before_saving() {
 
 #[test]
 fn a_refused_token_is_not_saved_and_exits_3() {
+    let mut transcripts = String::new();
     for status in [401, 403] {
         // The server echoes the token back: it is not printed (the harness checks every run).
         let body = format!(r#"{{"message":"token {TOKEN} is not valid here"}}"#);
@@ -194,20 +207,22 @@ fn a_refused_token_is_not_saved_and_exits_3() {
         let unexpected = nothing_else(&server);
         let world = World::new();
         let ran = login(&world, TOKEN, &["--host", &server.base_url()]);
-        assert_eq!(ran.code, 3, "{status}: {}", ran.stderr);
-        assert!(
-            ran.stderr.contains(&format!(
-                "{} refused the token (HTTP {status}",
-                server.base_url()
-            )),
-            "{}",
-            ran.stderr
-        );
-        assert!(ran.stderr.contains("nothing was saved"), "{}", ran.stderr);
-        assert!(ran.stderr.contains("[REDACTED]"), "{}", ran.stderr);
+        transcripts.push_str(&pinned(&ran, &world, &server.base_url()));
         assert_one_check(&check, &unexpected);
         assert!(!world.config_dir().exists(), "nothing was written");
     }
+    insta::assert_snapshot!(transcripts, @"
+    [exit status: 3]
+    ----- stdout -----
+    ----- stderr -----
+    error: http://127.0.0.1:PORT refused the token (HTTP 401 Unauthorized: token [REDACTED] is not valid here); nothing was saved
+    hint: check that the token is for this server and has not expired or been revoked
+    [exit status: 3]
+    ----- stdout -----
+    ----- stderr -----
+    error: http://127.0.0.1:PORT refused the token (HTTP 403 Forbidden: token [REDACTED] is not valid here); nothing was saved
+    hint: check that the token is for this server and has not expired or been revoked
+    ");
 
     // Over an existing login, the refused token leaves the stored one in place, byte for byte.
     let good = MockServer::start();
@@ -244,26 +259,32 @@ fn a_refused_token_is_not_saved_and_exits_3() {
 
 #[test]
 fn a_server_without_a_listing_gets_the_token_saved_with_a_warning() {
+    let mut transcripts = String::new();
     for status in [404, 405] {
         let server = MockServer::start();
         let check = token_check(&server, TOKEN, status, r#"{"message":"no such route"}"#);
         let unexpected = nothing_else(&server);
         let world = World::new();
         let ran = login(&world, TOKEN, &["--host", &server.base_url()]);
-        assert_eq!(ran.code, 0, "{status}: {}", ran.stderr);
-        assert!(
-            ran.stderr.contains(&format!(
-                "warning: could not check the token: the server has no agent listing to check \
-                 the token with (HTTP {status}"
-            )),
-            "{}",
-            ran.stderr
-        );
-        assert!(ran.stderr.contains("saving it unchecked"), "{}", ran.stderr);
+        transcripts.push_str(&pinned(&ran, &world, &server.base_url()));
         assert_one_check(&check, &unexpected);
         let credentials = read(&world.config_dir().join("credentials.toml"));
         assert!(credentials.contains(TOKEN));
     }
+    insta::assert_snapshot!(transcripts, @"
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    warning: could not check the token: the server has no agent listing to check the token with (HTTP 404 Not Found: no such route); saving it unchecked
+    Logged in to http://127.0.0.1:PORT as profile 'default' (now the current profile).
+    Token saved to [CONFIG]/credentials.toml.
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    warning: could not check the token: the server has no agent listing to check the token with (HTTP 405 Method Not Allowed: no such route); saving it unchecked
+    Logged in to http://127.0.0.1:PORT as profile 'default' (now the current profile).
+    Token saved to [CONFIG]/credentials.toml.
+    ");
 }
 
 #[test]
@@ -272,21 +293,25 @@ fn an_unreachable_server_is_exit_6_unless_no_verify() {
     let closed_port = ClosedPort::new();
     let closed = closed_port.url();
     let ran = login(&world, TOKEN, &["--host", &closed, "--retries", "0"]);
-    assert_eq!(ran.code, 6, "{}", ran.stderr);
-    assert!(
-        ran.stderr
-            .contains(&format!("could not check the token with {closed}")),
-        "{}",
-        ran.stderr
-    );
-    assert!(ran.stderr.contains("nothing was saved"), "{}", ran.stderr);
-    assert!(ran.stderr.contains("--no-verify"), "{}", ran.stderr);
+    insta::assert_snapshot!(pinned(&ran, &world, &closed), @"
+    [exit status: 6]
+    ----- stdout -----
+    ----- stderr -----
+    error: could not check the token with http://127.0.0.1:PORT (could not connect to 127.0.0.1:PORT: Connection refused (os error 111)); nothing was saved
+    hint: is the host right and the server running? Check --host / AGENTCTL_HOST; or pass --no-verify to save it unchecked
+    ");
     assert!(!world.config_dir().exists());
 
     // --no-verify: saved without a request.
     let ran = login(&world, TOKEN, &["--host", &closed, "--no-verify"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(ran.stderr.contains("(--no-verify)"), "{}", ran.stderr);
+    insta::assert_snapshot!(pinned(&ran, &world, &closed), @"
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Not checking the token with http://127.0.0.1:PORT (--no-verify).
+    Logged in to http://127.0.0.1:PORT as profile 'default' (now the current profile).
+    Token saved to [CONFIG]/credentials.toml.
+    ");
     let config = read(&world.config_dir().join("config.toml"));
     assert!(config.contains(&format!("host = \"{closed}\"")), "{config}");
     let server = MockServer::start();
@@ -328,13 +353,18 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
     let accepted = token_check(&accepting, TOKEN, 200, LISTING);
     let accepting_else = nothing_else(&accepting);
     let ran = run(world.cmd_at(&accepting.base_url()).args(["auth", "status"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout
-            .contains("Server:       token accepted by the server\n"),
-        "{}",
-        ran.stdout
-    );
+    insta::assert_snapshot!(pinned(&ran, &world, &accepting.base_url()), @"
+    [exit status: 0]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token accepted by the server
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    ");
     assert_one_check(&accepted, &accepting_else);
 
     let ran = run(world
@@ -351,23 +381,20 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
     let refused = token_check(&refusing, TOKEN, 401, r#"{"message":"token revoked"}"#);
     let refusing_else = nothing_else(&refusing);
     let ran = run(world.cmd_at(&refusing.base_url()).args(["auth", "status"]));
-    assert_eq!(ran.code, 3, "{}", ran.stderr);
-    assert!(
-        ran.stdout.contains(
-            "Server:       token refused by the server (HTTP 401 Unauthorized: token revoked)"
-        ),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stderr.contains(&format!(
-            "error: {} refused the token (HTTP 401 Unauthorized: token revoked)",
-            refusing.base_url()
-        )),
-        "{}",
-        ran.stderr
-    );
-    assert!(ran.stderr.contains("AGENTCTL_TOKEN"), "{}", ran.stderr);
+    insta::assert_snapshot!(pinned(&ran, &world, &refusing.base_url()), @"
+    [exit status: 3]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token refused by the server (HTTP 401 Unauthorized: token revoked)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    error: http://127.0.0.1:PORT refused the token (HTTP 401 Unauthorized: token revoked)
+    hint: check AGENTCTL_TOKEN, or unset it to use the stored one
+    ");
     assert_one_check(&refused, &refusing_else);
     let ran = run(world
         .cmd_at(&refusing.base_url())
@@ -381,12 +408,18 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
     let ran = run(world
         .cmd_at(&refusing.base_url())
         .args(["auth", "status", "--offline"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout.contains("Server:       not asked (--offline)\n"),
-        "{}",
-        ran.stdout
-    );
+    insta::assert_snapshot!(pinned(&ran, &world, &refusing.base_url()), @"
+    [exit status: 0]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       not asked (--offline)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    ");
     let ran =
         run(world
             .cmd_at(&refusing.base_url())
@@ -404,13 +437,18 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
     let unlisted_check = token_check(&unlisted, TOKEN, 404, r#"{"message":"no route"}"#);
     let unlisted_else = nothing_else(&unlisted);
     let ran = run(world.cmd_at(&unlisted.base_url()).args(["auth", "status"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout
-            .contains("Server:       token not checked: the server has no agent listing"),
-        "{}",
-        ran.stdout
-    );
+    insta::assert_snapshot!(pinned(&ran, &world, &unlisted.base_url()), @"
+    [exit status: 0]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token not checked: the server has no agent listing to check the token with (HTTP 404 Not Found: no route)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    ");
     assert_one_check(&unlisted_check, &unlisted_else);
 
     // No server at all: the report, then exit 6.
@@ -419,23 +457,39 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
     let ran = run(world
         .cmd_at(&closed)
         .args(["auth", "status", "--retries", "0"]));
-    assert_eq!(ran.code, 6, "{}", ran.stderr);
-    assert!(ran.stdout.contains("Profile:"), "{}", ran.stdout);
-    assert!(
-        ran.stderr
-            .contains(&format!("could not check the token with {closed}")),
-        "{}",
-        ran.stderr
-    );
-    assert!(ran.stderr.contains("--offline"), "{}", ran.stderr);
+    insta::assert_snapshot!(pinned(&ran, &world, &closed), @"
+    [exit status: 6]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token not checked: could not connect to 127.0.0.1:PORT: Connection refused (os error 111)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    error: could not check the token with http://127.0.0.1:PORT (could not connect to 127.0.0.1:PORT: Connection refused (os error 111))
+    hint: is the host right and the server running? Check --host / AGENTCTL_HOST; or pass --offline to skip the check
+    ");
 
     // Not logged in: no request, exit 3 as before.
     let ran = run(world
         .cmd()
         .env("AGENTCTL_HOST", accepting.base_url())
         .args(["auth", "status"]));
-    assert_eq!(ran.code, 3, "{}", ran.stderr);
-    assert!(!ran.stdout.contains("Server:"), "{}", ran.stdout);
+    insta::assert_snapshot!(pinned(&ran, &world, &accepting.base_url()), @"
+    [exit status: 3]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        (not set)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    error: not logged in: no token for profile 'default'
+    hint: run `agentctl auth login` (or set AGENTCTL_HOST and AGENTCTL_TOKEN); for a local server to try things on, run `agentctl dev-server`
+    ");
     accepted.assert_calls(2);
     accepting_else.assert_calls(0);
 }
