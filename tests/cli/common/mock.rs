@@ -27,8 +27,8 @@ pub fn target(when: When, target: &str) -> When {
 
 /// A GET of the API as agentctl sends it: the test token, JSON accepted, agentctl's user
 /// agent, no body.
-pub fn api_get(when: When, target_: &str) -> When {
-    api_headers(target(when.method(GET), target_)).is_true(|req| req.body_ref().is_empty())
+pub fn api_get(when: When, request_target: &str) -> When {
+    api_headers(target(when.method(GET), request_target)).is_true(|req| req.body_ref().is_empty())
 }
 
 /// A GET of the listing as agentctl sends it, whatever its query (the test checks the
@@ -206,8 +206,12 @@ pub fn route<'a>(
 }
 
 /// A GET route of the API (see [`api_get`]).
-pub fn get_route<'a>(server: &'a MockServer, target_: &str, answers: Vec<Answer>) -> Route<'a> {
-    route(server, |when| api_get(when, target_), answers)
+pub fn get_route<'a>(
+    server: &'a MockServer,
+    request_target: &str,
+    answers: Vec<Answer>,
+) -> Route<'a> {
+    route(server, |when| api_get(when, request_target), answers)
 }
 
 /// How many requests a server held at once: counted in by a mock's matcher when one arrives,
