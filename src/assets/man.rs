@@ -148,11 +148,26 @@ fn sub_page(command: &clap::Command, path: &[&str], siblings: &[String]) -> Stri
     page.push_str(&format!("{synopsis}\n"));
 
     page.push_str(".SH DESCRIPTION\n");
-    let description = command
+    // A command without a long about (so that its --help keeps the short layout) says the
+    // rest of its description after its options, ahead of "Examples:".
+    let after = command
+        .get_after_help()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let (notes, examples) = match command.get_long_about() {
+        Some(_) => ("", after.as_str()),
+        None => after
+            .find("Examples:")
+            .map_or((after.as_str(), ""), |at| after.split_at(at)),
+    };
+    let mut description = command
         .get_long_about()
         .or(command.get_about())
         .map(|a| a.to_string())
         .unwrap_or_default();
+    if !notes.trim().is_empty() {
+        description = format!("{description}\n\n{}", notes.trim());
+    }
     for paragraph in description.split("\n\n") {
         page.push_str(&format!("{}\n.PP\n", roff(&paragraph.replace('\n', " "))));
     }
@@ -187,11 +202,10 @@ fn sub_page(command: &clap::Command, path: &[&str], siblings: &[String]) -> Stri
     );
     page.push_str(&exit_status_section());
     page.push_str(ENVIRONMENT_SECTION);
-    if let Some(after) = command.get_after_help() {
-        let examples = after.to_string();
+    if !examples.is_empty() {
         let examples = examples
             .strip_prefix("Examples:")
-            .unwrap_or(&examples)
+            .unwrap_or(examples)
             .trim_matches('\n');
         page.push_str(".SH EXAMPLES\n.nf\n");
         for line in examples.lines() {

@@ -16,20 +16,24 @@ use std::future::Future;
 use std::time::Duration;
 
 /// Watch agents go online, delayed and offline
-///
-/// Ids are polled one by one every --interval. --all polls the listing instead: one walk of
-/// its pages per interval, statuses from the listed records (the filters of `agent list`
-/// apply). A terminal gets a live table, problem agents first; a pipe gets one JSON event per
-/// change, {"time","uuid","from","to","agent"}, or one row per change with an explicit
-/// -o table|wide. A failed poll is "unreachable" (with a "reason"), a 404 "absent" (no
-/// heartbeat yet, polled at the normal pace). --exec runs `sh -c CMD` for each change with the
-/// event on stdin and AGENTCTL_EVENT_UUID/FROM/TO set; a failing or hanging handler is reported
-/// and the watch goes on. Exit 0 once --until/--until-jq holds for every agent, 7 if --timeout
-/// comes first (without them --timeout just ends the watch), 3 on a refused token.
+//
+// The description is the text after the options, ahead of the examples, rather than a long
+// about: a long about would make `watch --help` the long layout (a blank line between
+// options, defaults on lines of their own), which does not fit a screen.
 #[derive(Debug, Args)]
 #[command(
     group(ArgGroup::new("targets").required(true).args(["uuids", "all"])),
     after_help = "\
+Ids are polled one by one every --interval. --all polls the listing instead: one walk of its \
+pages per interval, statuses from the listed records (the filters of `agent list` apply). A \
+terminal gets a live table, problem agents first; a pipe gets one JSON event per change, \
+{\"time\",\"uuid\",\"from\",\"to\",\"agent\"}, or one row per change with an explicit -o \
+table|wide. A failed poll is \"unreachable\" (with a \"reason\"), a 404 \"absent\" (no heartbeat \
+yet, polled at the normal pace). --exec runs `sh -c CMD` for each change with the event on \
+stdin and AGENTCTL_EVENT_UUID/FROM/TO set; a failing or hanging handler is reported and the \
+watch goes on. Exit 0 once --until/--until-jq holds for every agent, 7 if --timeout comes \
+first (without them --timeout just ends the watch), 3 on a refused token.
+
 Examples:
   agentctl watch --all
   agentctl watch web-01 web-02 --until online --timeout 5m   # block a deploy until both are up
@@ -41,13 +45,6 @@ pub struct WatchArgs {
     /// Agent ids
     #[arg(value_name = "UUID", value_parser = AgentId::parse)]
     pub uuids: Vec<AgentId>,
-
-    /// Watch every agent the server lists (the filters below apply), listed every interval
-    #[arg(long, conflicts_with = "uuids")]
-    pub all: bool,
-
-    #[command(flatten)]
-    pub filters: ListFilters,
 
     /// Time between two polls (of an agent, or of the listing with --all)
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration)]
@@ -85,6 +82,14 @@ pub struct WatchArgs {
     #[arg(long, value_name = "DUR", default_value = "30s", requires = "exec",
           value_parser = parse_positive_duration)]
     pub exec_timeout: Duration,
+
+    // --all and the filters of `agent list` after watch's own options, under a heading.
+    /// Watch every agent the server lists (the filters below apply), listed every interval
+    #[arg(long, conflicts_with = "uuids", help_heading = "Every listed agent")]
+    pub all: bool,
+
+    #[command(flatten, next_help_heading = "Every listed agent")]
+    pub filters: ListFilters,
 }
 
 fn compile_jq(text: &str) -> std::result::Result<JqFilter, String> {

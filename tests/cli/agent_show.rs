@@ -1,15 +1,12 @@
+use crate::common::mock::*;
 use crate::common::*;
-use httpmock::prelude::*;
 use serde_json::{Value, json};
 
 #[test]
 fn one_agent_renders_as_table_and_wide_from_the_seed_example() {
     let server = MockServer::start();
     let mock = server.mock(|when, then| {
-        when.method(GET)
-            .path("/api/v1/agents/agent-abc123-def456")
-            .header("authorization", format!("Bearer {TOKEN}"))
-            .header("accept", "application/json");
+        api_get(when, "/api/v1/agents/agent-abc123-def456");
         then.status(200).body(SEED_RESPONSE);
     });
     let world = World::new();
@@ -17,35 +14,13 @@ fn one_agent_renders_as_table_and_wide_from_the_seed_example() {
         run(world
             .inproc_at(&server.base_url())
             .args(["agent", "show", "agent-abc123-def456"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let lines: Vec<&str> = ran.stdout.lines().collect();
-    let header: Vec<&str> = lines[0].split_whitespace().collect();
-    assert_eq!(
-        header,
-        [
-            "UUID",
-            "NAME",
-            "TYPE",
-            "STATUS",
-            "VERSION",
-            "REGION",
-            "LAST",
-            "HEARTBEAT"
-        ]
-    );
-    let row: Vec<&str> = lines[1].split_whitespace().collect();
-    assert_eq!(
-        row,
-        [
-            "agent-abc123-def456",
-            "prod-agent-01",
-            "log",
-            "online",
-            "1.2.3",
-            "us-east-1",
-            "-"
-        ]
-    );
+    insta::assert_snapshot!(ran.transcript(), @"
+    [exit status: 0]
+    ----- stdout -----
+    UUID                  NAME            TYPE   STATUS   VERSION   REGION      LAST HEARTBEAT
+    agent-abc123-def456   prod-agent-01   log    online   1.2.3     us-east-1   -
+    ----- stderr -----
+    ");
 
     let ran = run(world.inproc_at(&server.base_url()).args([
         "agent",
@@ -54,58 +29,106 @@ fn one_agent_renders_as_table_and_wide_from_the_seed_example() {
         "-o",
         "wide",
     ]));
-    let lines: Vec<&str> = ran.stdout.lines().collect();
-    for column in ["ENDPOINT", "PLATFORM", "LABELS", "CREATED", "LAST OP"] {
-        assert!(lines[0].contains(column), "{}", lines[0]);
-    }
-    assert!(
-        lines[1].contains("http://192.168.1.10:7890") && lines[1].contains("plat-001-abc"),
-        "{}",
-        lines[1]
-    );
+    insta::assert_snapshot!(ran.transcript(), @"
+    [exit status: 0]
+    ----- stdout -----
+    UUID                  NAME            TYPE   STATUS   VERSION   REGION      LAST HEARTBEAT   ENDPOINT                   PLATFORM       LABELS   CREATED   LAST OP
+    agent-abc123-def456   prod-agent-01   log    online   1.2.3     us-east-1   -                http://192.168.1.10:7890   plat-001-abc   -        -         -
+    ----- stderr -----
+    ");
     mock.assert_calls(2);
 }
 
 #[test]
 fn several_ids_give_an_array_in_argument_order_and_ndjson_a_line_each() {
     let server = MockServer::start();
-    for id in ["a", "b", "c"] {
-        server.mock(|when, then| {
-            when.method(GET).path(format!("/api/v1/agents/{id}"));
-            then.status(200)
-                .json_body(json!({"uuid": id, "status": "online", "futureField": {"x": [1, 2]}}));
-        });
-    }
+    let mocks: Vec<Mock> = ["a", "b", "c"]
+        .into_iter()
+        .map(|id| {
+            server.mock(|when, then| {
+                api_get(when, &format!("/api/v1/agents/{id}"));
+                then.status(200).json_body(
+                    json!({"uuid": id, "status": "online", "futureField": {"x": [1, 2]}}),
+                );
+            })
+        })
+        .collect();
     let world = World::new();
+    // In argument order, unknown fields passed through.
     let ran = run(world
         .inproc_at(&server.base_url())
         .args(["agent", "show", "c", "a", "b", "-o", "json"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let array: Vec<Value> = serde_json::from_str(&ran.stdout).unwrap();
-    let ids: Vec<&str> = array.iter().map(|a| a["uuid"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["c", "a", "b"]);
-    assert_eq!(
-        array[0]["futureField"],
-        json!({"x": [1, 2]}),
-        "unknown fields pass through"
-    );
+    insta::assert_snapshot!(ran.transcript(), @r#"
+    [exit status: 0]
+    ----- stdout -----
+    [
+      {
+        "uuid": "c",
+        "status": "online",
+        "futureField": {
+          "x": [
+            1,
+            2
+          ]
+        }
+      },
+      {
+        "uuid": "a",
+        "status": "online",
+        "futureField": {
+          "x": [
+            1,
+            2
+          ]
+        }
+      },
+      {
+        "uuid": "b",
+        "status": "online",
+        "futureField": {
+          "x": [
+            1,
+            2
+          ]
+        }
+      }
+    ]
+    ----- stderr -----
+    "#);
 
     let ran = run(world
         .inproc_at(&server.base_url())
         .args(["agent", "show", "a", "b", "-o", "ndjson"]));
-    let lines: Vec<Value> = ran
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 2);
-    assert_eq!(lines[1]["uuid"], "b");
+    insta::assert_snapshot!(ran.transcript(), @r#"
+    [exit status: 0]
+    ----- stdout -----
+    {"uuid":"a","status":"online","futureField":{"x":[1,2]}}
+    {"uuid":"b","status":"online","futureField":{"x":[1,2]}}
+    ----- stderr -----
+    "#);
 
+    // One id gives an object.
     let ran = run(world
         .inproc_at(&server.base_url())
         .args(["agent", "show", "a", "-o", "json"]));
-    let one: Value = serde_json::from_str(&ran.stdout).unwrap();
-    assert!(one.is_object(), "one id gives an object");
+    insta::assert_snapshot!(ran.transcript(), @r#"
+    [exit status: 0]
+    ----- stdout -----
+    {
+      "uuid": "a",
+      "status": "online",
+      "futureField": {
+        "x": [
+          1,
+          2
+        ]
+      }
+    }
+    ----- stderr -----
+    "#);
+    for (mock, calls) in mocks.iter().zip([3, 2, 1]) {
+        mock.assert_calls(calls);
+    }
 }
 
 #[test]
@@ -135,12 +158,12 @@ fn numbers_sent_as_strings_and_strings_as_numbers_render() {
 #[test]
 fn a_missing_agent_among_several_goes_to_stderr_and_sets_the_exit_code() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(GET).path("/api/v1/agents/here");
+    let here = server.mock(|when, then| {
+        api_get(when, "/api/v1/agents/here");
         then.status(200).body(r#"{"uuid":"here"}"#);
     });
-    server.mock(|when, then| {
-        when.method(GET).path("/api/v1/agents/gone");
+    let gone = server.mock(|when, then| {
+        api_get(when, "/api/v1/agents/gone");
         then.status(404)
             .body(r#"{"message":"agent gone does not exist"}"#);
     });
@@ -148,15 +171,16 @@ fn a_missing_agent_among_several_goes_to_stderr_and_sets_the_exit_code() {
     let ran = run(world
         .inproc_at(&server.base_url())
         .args(["agent", "show", "gone", "here", "-o", "ndjson"]));
-    assert_eq!(ran.code, 4, "{}", ran.stderr);
-    assert_eq!(ran.stdout.lines().count(), 1);
-    assert!(ran.stdout.contains(r#""uuid":"here""#));
-    assert!(
-        ran.stderr.contains("agent gone does not exist"),
-        "{}",
-        ran.stderr
-    );
-    assert!(ran.stderr.contains("1 of 2 agents"), "{}", ran.stderr);
+    insta::assert_snapshot!(ran.transcript(), @r#"
+    [exit status: 4]
+    ----- stdout -----
+    {"uuid":"here"}
+    ----- stderr -----
+    error: agent gone: HTTP 404 Not Found: agent gone does not exist
+    error: 1 of 2 agents could not be shown
+    "#);
+    here.assert_calls(1);
+    gone.assert_calls(1);
 }
 
 #[test]
@@ -258,8 +282,12 @@ fn dash_reads_ids_from_stdin_one_get_per_line() {
         .inproc_at(&server.base_url())
         .args(["agent", "show", "-"])
         .write_stdin("ok\n../x\n"));
-    assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("stdin line 2"), "{}", ran.stderr);
+    insta::assert_snapshot!(ran.transcript(), @"
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: stdin line 2: '../x' contains '/', which an agent id cannot
+    ");
 }
 
 #[test]

@@ -1,12 +1,13 @@
 //! `auth login/logout/status/token`: where tokens are stored, that they are used, never shown,
 //! never lost, and that precedence and profiles work as the contract says.
 
+use crate::common::mock::*;
 use crate::common::*;
-use httpmock::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+mod precedence;
 mod token;
 
 /// `auth login --with-token --no-verify` with the token on stdin (the check with the server is
@@ -57,13 +58,18 @@ fn login_with_token_stores_it_privately_and_calls_use_it() {
     });
     let world = World::new();
     let ran = login(&world, TOKEN, &["--host", &server.base_url()]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_eq!(ran.stdout, "");
-    assert!(
-        ran.stderr
-            .contains("as profile 'default' (now the current profile)"),
-        "{}",
-        ran.stderr
+    let config_dir = world.config_dir().display().to_string();
+    let url = server.base_url();
+    insta::assert_snapshot!(
+        ran.transcript_with(&[(&config_dir, "[CONFIG]"), (&url, "http://127.0.0.1:PORT")]),
+        @"
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Not checking the token with http://127.0.0.1:PORT (--no-verify).
+    Logged in to http://127.0.0.1:PORT as profile 'default' (now the current profile).
+    Token saved to [CONFIG]/credentials.toml.
+    "
     );
 
     // No AGENTCTL_HOST, no AGENTCTL_TOKEN: both come from the profile.
@@ -186,24 +192,52 @@ fn group_readable_credentials_are_refused_with_the_fix() {
     let before = fs::read(&credentials).unwrap();
 
     let fix = format!("chmod 600 {}", credentials.display());
+    let config_dir = world.config_dir().display().to_string();
+    let mut transcripts = String::new();
     for args in [
         &["auth", "status"][..],
         &["auth", "token"],
         &["agent", "show", "a1"],
     ] {
         let ran = run(world.cmd().args(args));
-        assert_ne!(ran.code, 0, "{args:?}");
-        assert!(ran.stderr.contains("group or others"), "{}", ran.stderr);
         assert!(ran.stderr.contains(&fix), "{args:?}: {}", ran.stderr);
-        assert_eq!(ran.stdout, "");
+        transcripts.push_str(&format!("$ agentctl {}\n", args.join(" ")));
+        transcripts.push_str(&ran.transcript_with(&[(&config_dir, "[CONFIG]")]));
     }
     let ran = login(
         &world,
         "tok-other-0123456789",
         &["--host", "https://h.example.com"],
     );
-    assert_ne!(ran.code, 0);
     assert!(ran.stderr.contains(&fix), "{}", ran.stderr);
+    transcripts.push_str("$ agentctl auth login --with-token --no-verify\n");
+    transcripts.push_str(&ran.transcript_with(&[(&config_dir, "[CONFIG]")]));
+    insta::assert_snapshot!(transcripts, @"
+    $ agentctl auth status
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: [CONFIG]/credentials.toml is accessible by group or others (mode 640); refusing to use the tokens in it
+    hint: run `chmod 600 [CONFIG]/credentials.toml` (and consider replacing the tokens it holds)
+    $ agentctl auth token
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: [CONFIG]/credentials.toml is accessible by group or others (mode 640); refusing to use the tokens in it
+    hint: run `chmod 600 [CONFIG]/credentials.toml` (and consider replacing the tokens it holds)
+    $ agentctl agent show a1
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: [CONFIG]/credentials.toml is accessible by group or others (mode 640); refusing to use the tokens in it
+    hint: run `chmod 600 [CONFIG]/credentials.toml` (and consider replacing the tokens it holds)
+    $ agentctl auth login --with-token --no-verify
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: [CONFIG]/credentials.toml is accessible by group or others (mode 640); refusing to use the tokens in it
+    hint: run `chmod 600 [CONFIG]/credentials.toml` (and consider replacing the tokens it holds)
+    ");
     assert_eq!(fs::read(&credentials).unwrap(), before);
     assert_eq!(
         mode(&credentials),
@@ -233,19 +267,54 @@ fn a_corrupt_config_file_is_named_with_its_line_and_left_alone() {
         &["config", "set", "output", "json"],
         &["config", "use", "default"],
     ];
+    let config_dir = dir.display().to_string();
+    let mut transcripts = String::new();
     for args in attempts {
         let ran = run(world.cmd().args(args));
-        assert_ne!(ran.code, 0, "{args:?}");
         assert!(
             ran.stderr
                 .contains(&format!("could not parse {} at line 3", path.display())),
             "{args:?}: {}",
             ran.stderr
         );
+        transcripts.push_str(&format!("$ agentctl {}\n", args.join(" ")));
+        transcripts.push_str(&ran.transcript_with(&[(&config_dir, "[CONFIG]")]));
     }
     let ran = login(&world, TOKEN, &["--host", "https://h.example.com"]);
-    assert_ne!(ran.code, 0);
-    assert!(ran.stderr.contains("line 3"), "{}", ran.stderr);
+    transcripts.push_str("$ agentctl auth login --with-token --no-verify\n");
+    transcripts.push_str(&ran.transcript_with(&[(&config_dir, "[CONFIG]")]));
+    insta::assert_snapshot!(transcripts, @"
+    $ agentctl auth status
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: could not parse [CONFIG]/config.toml at line 3, column 18: unclosed table, expected `]`
+    hint: fix the file by hand; agentctl does not rewrite a file it cannot read
+    $ agentctl agent show a1
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: could not parse [CONFIG]/config.toml at line 3, column 18: unclosed table, expected `]`
+    hint: fix the file by hand; agentctl does not rewrite a file it cannot read
+    $ agentctl config set output json
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: could not parse [CONFIG]/config.toml at line 3, column 18: unclosed table, expected `]`
+    hint: fix the file by hand; agentctl does not rewrite a file it cannot read
+    $ agentctl config use default
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: could not parse [CONFIG]/config.toml at line 3, column 18: unclosed table, expected `]`
+    hint: fix the file by hand; agentctl does not rewrite a file it cannot read
+    $ agentctl auth login --with-token --no-verify
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: could not parse [CONFIG]/config.toml at line 3, column 18: unclosed table, expected `]`
+    hint: fix the file by hand; agentctl does not rewrite a file it cannot read
+    ");
     assert_eq!(fs::read(&path).unwrap(), corrupt);
     assert!(!dir.join("credentials.toml").exists());
 
@@ -253,164 +322,6 @@ fn a_corrupt_config_file_is_named_with_its_line_and_left_alone() {
     let ran = run(world.cmd().args(["config", "path"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stdout, format!("{}\n", path.display()));
-}
-
-#[test]
-fn precedence_env_token_over_stored_and_profile_selection() {
-    let prod = MockServer::start();
-    let staging = MockServer::start();
-    fn answer<'a>(server: &'a MockServer, token: &str) -> httpmock::Mock<'a> {
-        server.mock(|when, then| {
-            when.method(GET)
-                .path("/api/v1/agents/a1")
-                .header("authorization", format!("Bearer {token}"));
-            then.status(200).body(seed_response_for("a1"));
-        })
-    }
-    let prod_stored = answer(&prod, "tok-prod-stored-0001");
-    let prod_env = answer(&prod, TOKEN);
-    let staging_stored = answer(&staging, "tok-staging-stored-02");
-
-    let world = World::new();
-    assert_eq!(
-        login(
-            &world,
-            "tok-prod-stored-0001",
-            &["--host", &prod.base_url()]
-        )
-        .code,
-        0
-    );
-    let ran = login(
-        &world,
-        "tok-staging-stored-02",
-        &["--host", &staging.base_url(), "--profile", "staging"],
-    );
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(!ran.stderr.contains("current profile"), "{}", ran.stderr);
-
-    // The current profile (the first one logged in).
-    assert_eq!(show(&world, &[]).code, 0);
-    prod_stored.assert_calls(1);
-    // The environment's token wins over the stored one.
-    assert_eq!(show(&world, &[]).code, 0);
-    let ran = run(world
-        .cmd()
-        .env("AGENTCTL_TOKEN", TOKEN)
-        .args(["agent", "show", "a1"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    prod_env.assert_calls(1);
-    prod_stored.assert_calls(2);
-    // --profile and AGENTCTL_PROFILE select a profile; the flag wins over the variable.
-    assert_eq!(show(&world, &["--profile", "staging"]).code, 0);
-    let ran = run(world
-        .cmd()
-        .env("AGENTCTL_PROFILE", "staging")
-        .args(["agent", "show", "a1"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    staging_stored.assert_calls(2);
-    let ran = run(world.cmd().env("AGENTCTL_PROFILE", "staging").args([
-        "agent",
-        "show",
-        "a1",
-        "--profile",
-        "default",
-    ]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    prod_stored.assert_calls(3);
-
-    // auth status: where each value came from, the token masked.
-    let ran = run(world.cmd().args(["auth", "status"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout
-            .contains("default  (current_profile in config.toml)"),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stdout
-            .contains(&format!("{}  (profile default)", prod.base_url())),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stdout.contains("tok-…0001  (profile default)"),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        !ran.stdout.contains("tok-prod-stored-0001"),
-        "{}",
-        ran.stdout
-    );
-
-    let ran = run(world
-        .cmd()
-        .env("AGENTCTL_PROFILE", "staging")
-        .env("AGENTCTL_TOKEN", TOKEN)
-        .args([
-            "auth",
-            "status",
-            "--offline",
-            "--host",
-            "https://flag.example.com",
-        ]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout.contains("staging  (env AGENTCTL_PROFILE)"),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stdout
-            .contains("https://flag.example.com  (flag --host)"),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stdout.contains("tok-…5b4a  (env AGENTCTL_TOKEN)"),
-        "{}",
-        ran.stdout
-    );
-
-    let ran = run(world
-        .cmd()
-        .args(["auth", "status", "--profile", "staging", "-o", "json"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
-    assert_eq!(
-        json["profile"],
-        serde_json::json!({"value": "staging", "source": "flag"})
-    );
-    assert_eq!(
-        json["token"],
-        serde_json::json!({"value": "tok-…d-02", "source": "profile"})
-    );
-    assert_eq!(json["host"]["source"], "profile");
-    assert_eq!(json["logged_in"], true);
-    assert!(!ran.stdout.contains("tok-staging-stored-02"));
-
-    // An unknown profile is a usage error listing the known ones.
-    for ran in [
-        show(&world, &["--profile", "nope"]),
-        run(world
-            .cmd()
-            .env("AGENTCTL_PROFILE", "nope")
-            .args(["auth", "status"])),
-    ] {
-        assert_eq!(ran.code, 2, "{}", ran.stderr);
-        assert!(
-            ran.stderr.contains("unknown profile 'nope'"),
-            "{}",
-            ran.stderr
-        );
-        assert!(
-            ran.stderr.contains("known profiles: default, staging"),
-            "{}",
-            ran.stderr
-        );
-    }
 }
 
 #[test]
@@ -447,13 +358,13 @@ fn logout_removes_only_the_token_and_calls_then_go_unauthenticated() {
     with_token.assert_calls(1);
 
     let ran = run(world.cmd().args(["auth", "logout"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stderr
-            .contains("Removed the token of profile 'default'"),
-        "{}",
-        ran.stderr
-    );
+    let config_dir = world.config_dir().display().to_string();
+    insta::assert_snapshot!(ran.transcript_with(&[(&config_dir, "[CONFIG]")]), @"
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Removed the token of profile 'default' from [CONFIG]/credentials.toml.
+    ");
     let credentials = fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
     assert!(!credentials.contains(TOKEN));
     assert!(
@@ -467,46 +378,62 @@ fn logout_removes_only_the_token_and_calls_then_go_unauthenticated() {
     );
 
     let ran = show(&world, &[]);
-    assert_eq!(ran.code, 3, "{}", ran.stderr);
-    assert!(
-        ran.stderr.contains("missing bearer token"),
-        "{}",
-        ran.stderr
-    );
+    insta::assert_snapshot!(ran.transcript(), @"
+    [exit status: 3]
+    ----- stdout -----
+    ----- stderr -----
+    error: agent a1: HTTP 401 Unauthorized: missing bearer token
+    hint: check the token: run `agentctl auth login`, or set AGENTCTL_TOKEN
+    ");
     without_token.assert_calls(1);
     with_token.assert_calls(1);
 
-    let ran = run(world.cmd().args(["auth", "status"]));
-    assert_eq!(ran.code, 3, "{}", ran.stderr);
-    assert!(
-        ran.stdout.contains("Token:        (not set)"),
-        "{}",
-        ran.stdout
+    let url = server.base_url();
+    let pinned = [
+        (config_dir.as_str(), "[CONFIG]"),
+        (url.as_str(), "http://127.0.0.1:PORT"),
+    ];
+    let status = run(world.cmd().args(["auth", "status"]));
+    let token = run(world.cmd().args(["auth", "token"]));
+    let logout = run(world.cmd().args(["auth", "logout"]));
+    insta::assert_snapshot!(
+        [status, token, logout].map(|ran| ran.transcript_with(&pinned)).concat(),
+        @"
+    [exit status: 3]
+    ----- stdout -----
+    Profile:      default  (current_profile in config.toml)
+    Host:         http://127.0.0.1:PORT  (profile default)
+    Token:        (not set)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml
+    Credentials:  [CONFIG]/credentials.toml
+    ----- stderr -----
+    error: not logged in: no token for profile 'default'
+    hint: run `agentctl auth login` (or set AGENTCTL_HOST and AGENTCTL_TOKEN); for a local server to try things on, run `agentctl dev-server`
+    [exit status: 3]
+    ----- stdout -----
+    ----- stderr -----
+    error: no token for profile 'default'
+    hint: run `agentctl auth login` (or set AGENTCTL_TOKEN)
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Profile 'default' had no stored token.
+    "
     );
-    assert!(
-        ran.stderr
-            .contains("not logged in: no token for profile 'default'"),
-        "{}",
-        ran.stderr
-    );
-    let ran = run(world.cmd().args(["auth", "token"]));
-    assert_eq!((ran.code, ran.stdout.as_str()), (3, ""), "{}", ran.stderr);
-    let ran = run(world.cmd().args(["auth", "logout"]));
-    assert_eq!(ran.code, 0);
-    assert!(ran.stderr.contains("had no stored token"), "{}", ran.stderr);
 }
 
 #[test]
 fn login_without_a_terminal_or_with_no_input_says_how_to_pass_the_token() {
     let world = World::new();
+    let mut transcripts = String::new();
     for extra in [&[][..], &["--no-input"]] {
         let ran = run(world
             .cmd()
             .args(["auth", "login", "--host", "https://h.example.com"])
             .args(extra)
             .write_stdin(""));
-        assert_eq!(ran.code, 2, "{}", ran.stderr);
-        assert!(ran.stderr.contains("--with-token"), "{}", ran.stderr);
+        transcripts.push_str(&ran.transcript());
     }
     for (stdin, expect) in [
         ("", "the token is empty"),
@@ -524,18 +451,54 @@ fn login_without_a_terminal_or_with_no_input_says_how_to_pass_the_token() {
                 "https://h.example.com",
             ])
             .write_stdin(stdin));
-        assert_eq!(ran.code, 2, "{stdin:?}: {}", ran.stderr);
         assert!(ran.stderr.contains(expect), "{}", ran.stderr);
+        transcripts.push_str(&ran.transcript());
     }
     let ran = login(&world, TOKEN, &["--host", "agents.example.com"]);
-    assert_eq!(ran.code, 2);
-    assert!(
-        ran.stderr.contains("https://agents.example.com"),
-        "{}",
-        ran.stderr
-    );
+    transcripts.push_str(&ran.transcript());
     let ran = login(&world, TOKEN, &[]);
-    assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("--host"), "{}", ran.stderr);
+    transcripts.push_str(&ran.transcript());
+    insta::assert_snapshot!(transcripts, @r#"
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: not a terminal: cannot prompt for the token
+    hint: pipe the token to `agentctl auth login --with-token`, e.g. printf '%s' "$TOKEN" | agentctl auth login --with-token --host https://agents.example.com
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: --no-input: cannot prompt for the token
+    hint: pipe the token to `agentctl auth login --with-token`, e.g. printf '%s' "$TOKEN" | agentctl auth login --with-token --host https://agents.example.com
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the token is empty
+    hint: pipe the token to `agentctl auth login --with-token`, e.g. printf '%s' "$TOKEN" | agentctl auth login --with-token --host https://agents.example.com
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the token holds a space; a bearer token is visible ASCII without spaces
+    hint: pipe the token to `agentctl auth login --with-token`, e.g. printf '%s' "$TOKEN" | agentctl auth login --with-token --host https://agents.example.com
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the token holds a line break; a bearer token is visible ASCII without spaces
+    hint: pipe the token to `agentctl auth login --with-token`, e.g. printf '%s' "$TOKEN" | agentctl auth login --with-token --host https://agents.example.com
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the token holds a character that is not plain ASCII; a bearer token is visible ASCII without spaces
+    hint: pipe the token to `agentctl auth login --with-token`, e.g. printf '%s' "$TOKEN" | agentctl auth login --with-token --host https://agents.example.com
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: --host: 'agents.example.com' is not a URL (relative URL without a base)
+    hint: did you mean https://agents.example.com ?
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: no host to log in to for profile 'default'
+    hint: pass --host https://agents.example.com (or set AGENTCTL_HOST)
+    "#);
     assert!(!world.config_dir().exists(), "nothing was written");
 }

@@ -1,16 +1,25 @@
 //! `auth login` checks the token with the server before saving it, saves only to the profile
 //! it was pointed at, and `auth status` asks the server whether it accepts the token in use.
 
-use crate::common::stub::{Recorded, Reply, Stub};
+use crate::common::mock::*;
 use crate::common::*;
 use std::fs;
 use std::path::Path;
 
 const LISTING: &str = r#"{"items":[],"total":0}"#;
 
-/// A server that answers every request with `status` and `body`.
-fn answering(status: u16, body: &'static str) -> Stub {
-    Stub::start(move |_| Reply::Json(status, body.to_owned()))
+/// The one check the client makes, answered with `status` and `body`: the first page of the
+/// listing, one record, with `token`, as agentctl sends every GET (see [`api_get`]).
+fn token_check<'a>(server: &'a MockServer, token: &str, status: u16, body: &str) -> Mock<'a> {
+    let (bearer, answer) = (format!("Bearer {token}"), Answer::json(status, body));
+    server.mock(|when, then| {
+        target(when.method(GET), "/api/v1/agents?page=1&pageSize=1")
+            .header("authorization", bearer)
+            .header("accept", "application/json")
+            .header_prefix("user-agent", "agentctl/")
+            .is_true(|req| req.body_ref().is_empty());
+        then.respond_with(answer.into_responder());
+    })
 }
 
 /// `printf TOKEN | agentctl auth login --with-token …`.
@@ -22,16 +31,22 @@ fn login(world: &World, token: &str, extra: &[&str]) -> Ran {
         .write_stdin(token.to_owned()))
 }
 
-/// The one check the client makes: the first page of the listing, one record, with the token.
-fn assert_one_check(requests: &[Recorded], token: &str) {
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    let request = &requests[0];
-    assert_eq!(request.method, "GET");
-    assert_eq!(request.path, "/api/v1/agents?page=1&pageSize=1");
-    let expected = format!("Bearer {token}");
-    assert_eq!(request.header("authorization"), Some(expected.as_str()));
-    assert_eq!(request.header("accept"), Some("application/json"));
-    assert!(request.body.is_empty());
+/// The check was made once, and nothing else was asked.
+fn assert_one_check(check: &Mock, unexpected: &Mock) {
+    check.assert_calls(1);
+    unexpected.assert_calls(0);
+}
+
+/// The transcript, the world's config dir written [CONFIG] and `url` written
+/// http://127.0.0.1:PORT (the port of `url`, too, where it is quoted alone).
+fn pinned(ran: &Ran, world: &World, url: &str) -> String {
+    let dir = world.config_dir().display().to_string();
+    let host_port = url.trim_start_matches("http://");
+    ran.transcript_with(&[
+        (&dir, "[CONFIG]"),
+        (url, "http://127.0.0.1:PORT"),
+        (host_port, "127.0.0.1:PORT"),
+    ])
 }
 
 fn read(path: &Path) -> String {
@@ -113,11 +128,13 @@ fn a_login_with_no_current_profile_writes_default_and_leaves_the_dev_profile_alo
 
     // Checked against a server this time: `default` is current now and gets the new host and
     // token; `dev` still has its own.
-    let server = answering(200, LISTING);
+    let server = MockServer::start();
     let second = "tok-second-login-0123456";
-    let ran = login(&world, second, &["--host", &server.url()]);
+    let check = token_check(&server, second, 200, LISTING);
+    let unexpected = nothing_else(&server);
+    let ran = login(&world, second, &["--host", &server.base_url()]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_one_check(&server.requests(), second);
+    assert_one_check(&check, &unexpected);
     assert!(
         ran.stderr.contains("as profile 'default'.\nToken saved to"),
         "{}",
@@ -126,7 +143,7 @@ fn a_login_with_no_current_profile_writes_default_and_leaves_the_dev_profile_alo
     let config = toml_file(&dir.join("config.toml"));
     assert_eq!(
         profile(&config, "default")["host"].as_str(),
-        Some(server.url().as_str())
+        Some(server.base_url().as_str())
     );
     assert_eq!(profile(&config, "dev"), profile(&dev_config, "dev"));
     let credentials = toml_file(&dir.join("credentials.toml"));
@@ -157,61 +174,81 @@ fn a_login_with_no_current_profile_writes_default_and_leaves_the_dev_profile_alo
 
 #[test]
 fn a_login_checks_the_token_with_one_listing_request_before_saving() {
-    let server = answering(
+    let server = MockServer::start();
+    let check = token_check(
+        &server,
+        TOKEN,
         200,
         r#"{"items":[{"uuid":"a1","status":"online"}],"total":7}"#,
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = login(&world, &format!("  {TOKEN}\n"), &["--host", &server.url()]);
+    let ran = login(
+        &world,
+        &format!("  {TOKEN}\n"),
+        &["--host", &server.base_url()],
+    );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stdout, "");
     assert!(!ran.stderr.contains("warning"), "{}", ran.stderr);
-    assert_one_check(&server.requests(), TOKEN);
+    assert_one_check(&check, &unexpected);
     let credentials = read(&world.config_dir().join("credentials.toml"));
     assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
 }
 
 #[test]
 fn a_refused_token_is_not_saved_and_exits_3() {
+    let mut transcripts = String::new();
     for status in [401, 403] {
         // The server echoes the token back: it is not printed (the harness checks every run).
-        let body: &'static str = Box::leak(
-            format!(r#"{{"message":"token {TOKEN} is not valid here"}}"#).into_boxed_str(),
-        );
-        let server = answering(status, body);
+        let body = format!(r#"{{"message":"token {TOKEN} is not valid here"}}"#);
+        let server = MockServer::start();
+        let check = token_check(&server, TOKEN, status, &body);
+        let unexpected = nothing_else(&server);
         let world = World::new();
-        let ran = login(&world, TOKEN, &["--host", &server.url()]);
-        assert_eq!(ran.code, 3, "{status}: {}", ran.stderr);
-        assert!(
-            ran.stderr.contains(&format!(
-                "{} refused the token (HTTP {status}",
-                server.url()
-            )),
-            "{}",
-            ran.stderr
-        );
-        assert!(ran.stderr.contains("nothing was saved"), "{}", ran.stderr);
-        assert!(ran.stderr.contains("[REDACTED]"), "{}", ran.stderr);
-        assert_one_check(&server.requests(), TOKEN);
+        let ran = login(&world, TOKEN, &["--host", &server.base_url()]);
+        transcripts.push_str(&pinned(&ran, &world, &server.base_url()));
+        assert_one_check(&check, &unexpected);
         assert!(!world.config_dir().exists(), "nothing was written");
     }
+    insta::assert_snapshot!(transcripts, @"
+    [exit status: 3]
+    ----- stdout -----
+    ----- stderr -----
+    error: http://127.0.0.1:PORT refused the token (HTTP 401 Unauthorized: token [REDACTED] is not valid here); nothing was saved
+    hint: check that the token is for this server and has not expired or been revoked
+    [exit status: 3]
+    ----- stdout -----
+    ----- stderr -----
+    error: http://127.0.0.1:PORT refused the token (HTTP 403 Forbidden: token [REDACTED] is not valid here); nothing was saved
+    hint: check that the token is for this server and has not expired or been revoked
+    ");
 
     // Over an existing login, the refused token leaves the stored one in place, byte for byte.
-    let good = answering(200, LISTING);
+    let good = MockServer::start();
+    let good_check = token_check(&good, TOKEN, 200, LISTING);
     let world = World::new();
-    assert_eq!(login(&world, TOKEN, &["--host", &good.url()]).code, 0);
+    assert_eq!(login(&world, TOKEN, &["--host", &good.base_url()]).code, 0);
+    good_check.assert_calls(1);
     let dir = world.config_dir();
     let before = (
         fs::read(dir.join("config.toml")).unwrap(),
         fs::read(dir.join("credentials.toml")).unwrap(),
     );
-    let refusing = answering(401, r#"{"message":"expired"}"#);
+    let refusing = MockServer::start();
+    let refused = token_check(
+        &refusing,
+        "tok-expired-000000000",
+        401,
+        r#"{"message":"expired"}"#,
+    );
     let ran = login(
         &world,
         "tok-expired-000000000",
-        &["--host", &refusing.url()],
+        &["--host", &refusing.base_url()],
     );
     assert_eq!(ran.code, 3, "{}", ran.stderr);
+    refused.assert_calls(1);
     assert!(ran.stderr.contains("expired"), "{}", ran.stderr);
     let after = (
         fs::read(dir.join("config.toml")).unwrap(),
@@ -222,82 +259,116 @@ fn a_refused_token_is_not_saved_and_exits_3() {
 
 #[test]
 fn a_server_without_a_listing_gets_the_token_saved_with_a_warning() {
+    let mut transcripts = String::new();
     for status in [404, 405] {
-        let server = answering(status, r#"{"message":"no such route"}"#);
+        let server = MockServer::start();
+        let check = token_check(&server, TOKEN, status, r#"{"message":"no such route"}"#);
+        let unexpected = nothing_else(&server);
         let world = World::new();
-        let ran = login(&world, TOKEN, &["--host", &server.url()]);
-        assert_eq!(ran.code, 0, "{status}: {}", ran.stderr);
-        assert!(
-            ran.stderr.contains(&format!(
-                "warning: could not check the token: the server has no agent listing to check \
-                 the token with (HTTP {status}"
-            )),
-            "{}",
-            ran.stderr
-        );
-        assert!(ran.stderr.contains("saving it unchecked"), "{}", ran.stderr);
-        assert_one_check(&server.requests(), TOKEN);
+        let ran = login(&world, TOKEN, &["--host", &server.base_url()]);
+        transcripts.push_str(&pinned(&ran, &world, &server.base_url()));
+        assert_one_check(&check, &unexpected);
         let credentials = read(&world.config_dir().join("credentials.toml"));
         assert!(credentials.contains(TOKEN));
     }
+    insta::assert_snapshot!(transcripts, @"
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    warning: could not check the token: the server has no agent listing to check the token with (HTTP 404 Not Found: no such route); saving it unchecked
+    Logged in to http://127.0.0.1:PORT as profile 'default' (now the current profile).
+    Token saved to [CONFIG]/credentials.toml.
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    warning: could not check the token: the server has no agent listing to check the token with (HTTP 405 Method Not Allowed: no such route); saving it unchecked
+    Logged in to http://127.0.0.1:PORT as profile 'default' (now the current profile).
+    Token saved to [CONFIG]/credentials.toml.
+    ");
 }
 
 #[test]
 fn an_unreachable_server_is_exit_6_unless_no_verify() {
     let world = World::new();
-    let closed = closed_port_url();
+    let closed_port = ClosedPort::new();
+    let closed = closed_port.url();
     let ran = login(&world, TOKEN, &["--host", &closed, "--retries", "0"]);
-    assert_eq!(ran.code, 6, "{}", ran.stderr);
-    assert!(
-        ran.stderr
-            .contains(&format!("could not check the token with {closed}")),
-        "{}",
-        ran.stderr
-    );
-    assert!(ran.stderr.contains("nothing was saved"), "{}", ran.stderr);
-    assert!(ran.stderr.contains("--no-verify"), "{}", ran.stderr);
+    insta::assert_snapshot!(pinned(&ran, &world, &closed), @"
+    [exit status: 6]
+    ----- stdout -----
+    ----- stderr -----
+    error: could not check the token with http://127.0.0.1:PORT (could not connect to 127.0.0.1:PORT: Connection refused (os error 111)); nothing was saved
+    hint: is the host right and the server running? Check --host / AGENTCTL_HOST; or pass --no-verify to save it unchecked
+    ");
     assert!(!world.config_dir().exists());
 
     // --no-verify: saved without a request.
     let ran = login(&world, TOKEN, &["--host", &closed, "--no-verify"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(ran.stderr.contains("(--no-verify)"), "{}", ran.stderr);
+    insta::assert_snapshot!(pinned(&ran, &world, &closed), @"
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Not checking the token with http://127.0.0.1:PORT (--no-verify).
+    Logged in to http://127.0.0.1:PORT as profile 'default' (now the current profile).
+    Token saved to [CONFIG]/credentials.toml.
+    ");
     let config = read(&world.config_dir().join("config.toml"));
     assert!(config.contains(&format!("host = \"{closed}\"")), "{config}");
-    let server = answering(200, LISTING);
+    let server = MockServer::start();
+    let unexpected = nothing_else(&server);
     let ran = login(
         &world,
         TOKEN,
-        &["--host", &server.url(), "--no-verify", "--profile", "other"],
+        &[
+            "--host",
+            &server.base_url(),
+            "--no-verify",
+            "--profile",
+            "other",
+        ],
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(server.requests().is_empty());
+    unexpected.assert_calls(0);
 
     // A server error is not an answer about the token either: nothing saved, exit 5.
-    let failing = answering(500, r#"{"message":"db down"}"#);
+    let failing = MockServer::start();
+    let check = token_check(&failing, TOKEN, 500, r#"{"message":"db down"}"#);
+    let unexpected = nothing_else(&failing);
     let world = World::new();
-    let ran = login(&world, TOKEN, &["--host", &failing.url(), "--retries", "0"]);
+    let ran = login(
+        &world,
+        TOKEN,
+        &["--host", &failing.base_url(), "--retries", "0"],
+    );
     assert_eq!(ran.code, 5, "{}", ran.stderr);
     assert!(ran.stderr.contains("db down"), "{}", ran.stderr);
     assert!(!world.config_dir().exists());
+    assert_one_check(&check, &unexpected);
 }
 
 #[test]
 fn auth_status_asks_the_server_whether_it_accepts_the_token() {
     let world = World::new();
-    let accepting = answering(200, LISTING);
-    let ran = run(world.cmd_at(&accepting.url()).args(["auth", "status"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout
-            .contains("Server:       token accepted by the server\n"),
-        "{}",
-        ran.stdout
-    );
-    assert_one_check(&accepting.requests(), TOKEN);
+    let accepting = MockServer::start();
+    let accepted = token_check(&accepting, TOKEN, 200, LISTING);
+    let accepting_else = nothing_else(&accepting);
+    let ran = run(world.cmd_at(&accepting.base_url()).args(["auth", "status"]));
+    insta::assert_snapshot!(pinned(&ran, &world, &accepting.base_url()), @"
+    [exit status: 0]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token accepted by the server
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    ");
+    assert_one_check(&accepted, &accepting_else);
 
     let ran = run(world
-        .cmd_at(&accepting.url())
+        .cmd_at(&accepting.base_url())
         .args(["auth", "status", "-o", "json"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
@@ -306,28 +377,27 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
         serde_json::json!({"result": "accepted", "accepted": true, "detail": "accepted by the server"})
     );
 
-    let refusing = answering(401, r#"{"message":"token revoked"}"#);
-    let ran = run(world.cmd_at(&refusing.url()).args(["auth", "status"]));
-    assert_eq!(ran.code, 3, "{}", ran.stderr);
-    assert!(
-        ran.stdout.contains(
-            "Server:       token refused by the server (HTTP 401 Unauthorized: token revoked)"
-        ),
-        "{}",
-        ran.stdout
-    );
-    assert!(
-        ran.stderr.contains(&format!(
-            "error: {} refused the token (HTTP 401 Unauthorized: token revoked)",
-            refusing.url()
-        )),
-        "{}",
-        ran.stderr
-    );
-    assert!(ran.stderr.contains("AGENTCTL_TOKEN"), "{}", ran.stderr);
-    assert_one_check(&refusing.requests(), TOKEN);
+    let refusing = MockServer::start();
+    let refused = token_check(&refusing, TOKEN, 401, r#"{"message":"token revoked"}"#);
+    let refusing_else = nothing_else(&refusing);
+    let ran = run(world.cmd_at(&refusing.base_url()).args(["auth", "status"]));
+    insta::assert_snapshot!(pinned(&ran, &world, &refusing.base_url()), @"
+    [exit status: 3]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token refused by the server (HTTP 401 Unauthorized: token revoked)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    error: http://127.0.0.1:PORT refused the token (HTTP 401 Unauthorized: token revoked)
+    hint: check AGENTCTL_TOKEN, or unset it to use the stored one
+    ");
+    assert_one_check(&refused, &refusing_else);
     let ran = run(world
-        .cmd_at(&refusing.url())
+        .cmd_at(&refusing.base_url())
         .args(["auth", "status", "-o", "json"]));
     assert_eq!(ran.code, 3);
     let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
@@ -336,57 +406,90 @@ fn auth_status_asks_the_server_whether_it_accepts_the_token() {
 
     // --offline: no request, the report alone.
     let ran = run(world
-        .cmd_at(&refusing.url())
+        .cmd_at(&refusing.base_url())
         .args(["auth", "status", "--offline"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout.contains("Server:       not asked (--offline)\n"),
-        "{}",
-        ran.stdout
-    );
+    insta::assert_snapshot!(pinned(&ran, &world, &refusing.base_url()), @"
+    [exit status: 0]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       not asked (--offline)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    ");
     let ran =
         run(world
-            .cmd_at(&refusing.url())
+            .cmd_at(&refusing.base_url())
             .args(["auth", "status", "--offline", "-o", "json"]));
     let json: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(
         json["token_check"],
         serde_json::json!({"result": "skipped", "accepted": null, "detail": "--offline"})
     );
-    assert_eq!(refusing.requests().len(), 2);
+    refused.assert_calls(2);
+    refusing_else.assert_calls(0);
 
     // A server that cannot tell (no listing) is reported, and is not a failure.
-    let unlisted = answering(404, r#"{"message":"no route"}"#);
-    let ran = run(world.cmd_at(&unlisted.url()).args(["auth", "status"]));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stdout
-            .contains("Server:       token not checked: the server has no agent listing"),
-        "{}",
-        ran.stdout
-    );
+    let unlisted = MockServer::start();
+    let unlisted_check = token_check(&unlisted, TOKEN, 404, r#"{"message":"no route"}"#);
+    let unlisted_else = nothing_else(&unlisted);
+    let ran = run(world.cmd_at(&unlisted.base_url()).args(["auth", "status"]));
+    insta::assert_snapshot!(pinned(&ran, &world, &unlisted.base_url()), @"
+    [exit status: 0]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token not checked: the server has no agent listing to check the token with (HTTP 404 Not Found: no route)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    ");
+    assert_one_check(&unlisted_check, &unlisted_else);
 
     // No server at all: the report, then exit 6.
-    let closed = closed_port_url();
+    let closed_port = ClosedPort::new();
+    let closed = closed_port.url();
     let ran = run(world
         .cmd_at(&closed)
         .args(["auth", "status", "--retries", "0"]));
-    assert_eq!(ran.code, 6, "{}", ran.stderr);
-    assert!(ran.stdout.contains("Profile:"), "{}", ran.stdout);
-    assert!(
-        ran.stderr
-            .contains(&format!("could not check the token with {closed}")),
-        "{}",
-        ran.stderr
-    );
-    assert!(ran.stderr.contains("--offline"), "{}", ran.stderr);
+    insta::assert_snapshot!(pinned(&ran, &world, &closed), @"
+    [exit status: 6]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        tok-…5b4a  (env AGENTCTL_TOKEN)
+    Server:       token not checked: could not connect to 127.0.0.1:PORT: Connection refused (os error 111)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    error: could not check the token with http://127.0.0.1:PORT (could not connect to 127.0.0.1:PORT: Connection refused (os error 111))
+    hint: is the host right and the server running? Check --host / AGENTCTL_HOST; or pass --offline to skip the check
+    ");
 
     // Not logged in: no request, exit 3 as before.
     let ran = run(world
         .cmd()
-        .env("AGENTCTL_HOST", accepting.url())
+        .env("AGENTCTL_HOST", accepting.base_url())
         .args(["auth", "status"]));
-    assert_eq!(ran.code, 3, "{}", ran.stderr);
-    assert!(!ran.stdout.contains("Server:"), "{}", ran.stdout);
-    assert_eq!(accepting.requests().len(), 2);
+    insta::assert_snapshot!(pinned(&ran, &world, &accepting.base_url()), @"
+    [exit status: 3]
+    ----- stdout -----
+    Profile:      default  (default)
+    Host:         http://127.0.0.1:PORT  (env AGENTCTL_HOST)
+    Token:        (not set)
+    Config dir:   [CONFIG]  (env AGENTCTL_CONFIG_DIR)
+    Config file:  [CONFIG]/config.toml  (not created yet)
+    Credentials:  [CONFIG]/credentials.toml  (not created yet)
+    ----- stderr -----
+    error: not logged in: no token for profile 'default'
+    hint: run `agentctl auth login` (or set AGENTCTL_HOST and AGENTCTL_TOKEN); for a local server to try things on, run `agentctl dev-server`
+    ");
+    accepted.assert_calls(2);
+    accepting_else.assert_calls(0);
 }

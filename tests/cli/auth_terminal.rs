@@ -4,7 +4,7 @@
 
 #![cfg(unix)]
 
-use crate::common::stub::{Reply, Stub};
+use crate::common::mock::*;
 use crate::common::*;
 use expectrl::process::Termios;
 use expectrl::session::OsSession;
@@ -14,8 +14,12 @@ use std::time::{Duration, Instant};
 
 const LISTING: &str = r#"{"items":[],"total":0}"#;
 
-fn accepting() -> Stub {
-    Stub::start(|_| Reply::Json(200, LISTING.to_owned()))
+/// The check of the token `auth login` makes (a one-record page), accepted.
+fn accepting(server: &MockServer) -> Mock<'_> {
+    server.mock(|when, then| {
+        api_get(when, "/api/v1/agents?page=1&pageSize=1");
+        then.respond_with(Answer::ok(LISTING).into_responder());
+    })
 }
 
 /// A command with a clean environment around a private world.
@@ -113,16 +117,18 @@ fn kill(signal: &str, pid: u32) {
 
 #[test]
 fn interactive_login_hides_the_token_and_checks_it_before_saving() {
-    let server = accepting();
+    let server = MockServer::start();
+    let check = accepting(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let mut session = in_shell(&world, &["auth", "login"]);
     let mut screen = Screen::default();
 
     screen.keep(&session.expect("Host").unwrap());
-    session.send_line(server.url()).unwrap();
+    session.send_line(server.base_url()).unwrap();
     screen.keep(
         &session
-            .expect(format!("Token for {}", server.url()).as_str())
+            .expect(format!("Token for {}", server.base_url()).as_str())
             .unwrap(),
     );
     wait_for_echo_off(&session);
@@ -132,35 +138,39 @@ fn interactive_login_hides_the_token_and_checks_it_before_saving() {
 
     assert!(!seen.contains(TOKEN), "the token was echoed:\n{seen}");
     assert!(
-        seen.contains(&format!("Logged in to {}", server.url())),
+        seen.contains(&format!("Logged in to {}", server.base_url())),
         "{seen}"
     );
     assert!(seen.contains("exit=0"), "{seen}");
     assert!(seen.contains("terminal=same"), "{seen}");
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1, "{requests:?}");
-    assert_eq!(requests[0].method, "GET");
-    assert_eq!(requests[0].path, "/api/v1/agents?page=1&pageSize=1");
-    let bearer = format!("Bearer {TOKEN}");
-    assert_eq!(requests[0].header("authorization"), Some(bearer.as_str()));
+    check.assert_calls(1);
+    unexpected.assert_calls(0);
 
     let dir = world.config_dir();
     let credentials = fs::read_to_string(dir.join("credentials.toml")).unwrap();
     assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
     let config = fs::read_to_string(dir.join("config.toml")).unwrap();
     assert!(
-        config.contains(&format!("host = \"{}\"", server.url())),
+        config.contains(&format!("host = \"{}\"", server.base_url())),
         "{config}"
     );
 }
 
 #[test]
 fn with_token_at_a_terminal_the_token_is_not_echoed() {
-    let server = accepting();
+    let server = MockServer::start();
+    let check = accepting(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let mut session = in_shell(
         &world,
-        &["auth", "login", "--with-token", "--host", &server.url()],
+        &[
+            "auth",
+            "login",
+            "--with-token",
+            "--host",
+            &server.base_url(),
+        ],
     );
     let mut screen = Screen::default();
     screen.keep(&session.expect("Token for").unwrap());
@@ -171,16 +181,19 @@ fn with_token_at_a_terminal_the_token_is_not_echoed() {
     assert!(!seen.contains(TOKEN), "the token was echoed:\n{seen}");
     assert!(seen.contains("exit=0"), "{seen}");
     assert!(seen.contains("terminal=same"), "{seen}");
-    assert_eq!(server.requests().len(), 1);
+    check.assert_calls(1);
+    unexpected.assert_calls(0);
     let credentials = fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
     assert!(credentials.contains(&format!("token = \"{TOKEN}\"")));
 }
 
 #[test]
 fn ctrl_c_at_the_hidden_prompt_leaves_echo_on_and_exits_130() {
-    let server = accepting();
+    let server = MockServer::start();
+    let check = accepting(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let mut session = in_shell(&world, &["auth", "login", "--host", &server.url()]);
+    let mut session = in_shell(&world, &["auth", "login", "--host", &server.base_url()]);
     let mut screen = Screen::default();
     screen.keep(&session.expect("Token for").unwrap());
     wait_for_echo_off(&session);
@@ -205,7 +218,8 @@ fn ctrl_c_at_the_hidden_prompt_leaves_echo_on_and_exits_130() {
         before_error.contains('\n'),
         "the error follows the prompt on its line:\n{seen:?}"
     );
-    assert!(server.requests().is_empty());
+    check.assert_calls(0);
+    unexpected.assert_calls(0);
     assert!(!world.config_dir().exists(), "nothing was saved");
 }
 
@@ -239,9 +253,11 @@ fn sigterm_and_sighup_at_the_hidden_prompt_leave_echo_on() {
         ("-TERM", 143, "stopped by SIGTERM"),
         ("-HUP", 129, "stopped by SIGHUP"),
     ] {
-        let server = accepting();
+        let server = MockServer::start();
+        let check = accepting(&server);
+        let unexpected = nothing_else(&server);
         let world = World::new();
-        let mut session = in_shell(&world, &["auth", "login", "--host", &server.url()]);
+        let mut session = in_shell(&world, &["auth", "login", "--host", &server.base_url()]);
         let mut screen = Screen::default();
         screen.keep(&session.expect("Token for").unwrap());
         wait_for_echo_off(&session);
@@ -263,6 +279,8 @@ fn sigterm_and_sighup_at_the_hidden_prompt_leave_echo_on() {
             flags.iter().any(|f| f == "echo"),
             "{signal}: echo is off:\n{seen}"
         );
+        check.assert_calls(0);
+        unexpected.assert_calls(0);
         assert!(!world.config_dir().exists());
     }
 }

@@ -9,6 +9,18 @@ fn config(world: &World, args: &[&str]) -> Ran {
     run(world.cmd().arg("config").args(args))
 }
 
+/// The transcript of `config ARGS`, the world's config dir written `[CONFIG]`, after a line
+/// naming the command.
+fn config_transcript(world: &World, args: &[&str]) -> String {
+    let ran = config(world, args);
+    let dir = world.config_dir().display().to_string();
+    format!(
+        "$ agentctl config {}\n{}",
+        args.join(" "),
+        ran.transcript_with(&[(&dir, "[CONFIG]")])
+    )
+}
+
 #[test]
 fn path_names_the_config_file_in_the_chosen_dir() {
     let world = World::new();
@@ -36,29 +48,34 @@ fn path_names_the_config_file_in_the_chosen_dir() {
 #[test]
 fn set_get_list_and_use() {
     let world = World::new();
-    let ran = config(&world, &["list"]);
-    assert_eq!((ran.code, ran.stdout.as_str()), (0, ""));
-    assert!(ran.stderr.contains("agentctl auth login"), "{}", ran.stderr);
+    insta::assert_snapshot!(config_transcript(&world, &["list"]), @"
+    $ agentctl config list
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    No profiles yet: run `agentctl auth login` to create one.
+    ");
 
     // Unset keys read as their defaults; a host has none.
     assert_eq!(config(&world, &["get", "output"]).stdout, "table\n");
     assert_eq!(config(&world, &["get", "request_timeout"]).stdout, "10s\n");
     assert_eq!(config(&world, &["get", "retries"]).stdout, "2\n");
-    let ran = config(&world, &["get", "host"]);
-    assert_eq!(ran.code, 1);
-    assert!(
-        ran.stderr.contains("host is not set in profile 'default'"),
-        "{}",
-        ran.stderr
-    );
-
-    let ran = config(&world, &["set", "host", "https://agents.example.com"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stderr
-            .contains("in profile 'default' (new profile), now the current profile"),
-        "{}",
-        ran.stderr
+    insta::assert_snapshot!(
+        config_transcript(&world, &["get", "host"])
+            + &config_transcript(&world, &["set", "host", "https://agents.example.com"]),
+        @"
+    $ agentctl config get host
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: host is not set in profile 'default'
+    hint: set it with `agentctl config set host <VALUE>`
+    $ agentctl config set host https://agents.example.com
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Set host = https://agents.example.com in profile 'default' (new profile), now the current profile.
+    "
     );
     for (key, value) in [
         ("output", "JSON"),
@@ -73,18 +90,25 @@ fn set_get_list_and_use() {
         config(&world, &["get", "host"]).stdout,
         "https://agents.example.com\n"
     );
-    let ran = config(
-        &world,
-        &[
-            "set",
-            "host",
-            "https://staging.example.com",
-            "--profile",
-            "staging",
-        ],
+    insta::assert_snapshot!(
+        config_transcript(
+            &world,
+            &[
+                "set",
+                "host",
+                "https://staging.example.com",
+                "--profile",
+                "staging",
+            ],
+        ),
+        @"
+    $ agentctl config set host https://staging.example.com --profile staging
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Set host = https://staging.example.com in profile 'staging' (new profile).
+    "
     );
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(!ran.stderr.contains("current"), "{}", ran.stderr);
 
     // The profile's own output=json applies to `config list` too; -o table gives lines.
     let ran = config(&world, &["list", "-o", "table"]);
@@ -106,13 +130,13 @@ fn set_get_list_and_use() {
         "https://staging.example.com"
     );
 
-    let ran = config(&world, &["use", "staging"]);
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert!(
-        ran.stderr.contains("Switched to profile 'staging'"),
-        "{}",
-        ran.stderr
-    );
+    insta::assert_snapshot!(config_transcript(&world, &["use", "staging"]), @"
+    $ agentctl config use staging
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Switched to profile 'staging'.
+    ");
     assert_eq!(
         config(&world, &["get", "host"]).stdout,
         "https://staging.example.com\n"
@@ -123,16 +147,24 @@ fn set_get_list_and_use() {
         "json\n"
     );
 
-    let ran = config(&world, &["use", "prod"]);
-    assert_eq!(ran.code, 2);
-    assert!(
-        ran.stderr.contains("unknown profile 'prod'")
-            && ran.stderr.contains("known profiles: default, staging"),
-        "{}",
-        ran.stderr
+    insta::assert_snapshot!(
+        config_transcript(&world, &["use", "prod"])
+            + &config_transcript(&world, &["get", "host", "--profile", "prod"]),
+        @"
+    $ agentctl config use prod
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: unknown profile 'prod'
+    hint: known profiles: default, staging; create a new one with `agentctl auth login --profile prod`
+    $ agentctl config get host --profile prod
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: unknown profile 'prod'
+    hint: known profiles: default, staging; create a new one with `agentctl auth login --profile prod`
+    "
     );
-    let ran = config(&world, &["get", "host", "--profile", "prod"]);
-    assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(
         !fs::read_to_string(world.config_dir().join("config.toml"))
             .unwrap()
@@ -146,16 +178,8 @@ fn unknown_keys_and_bad_values_are_usage_errors_that_change_nothing() {
     assert_eq!(config(&world, &["set", "output", "wide"]).code, 0);
     let path = world.config_dir().join("config.toml");
     let before = fs::read(&path).unwrap();
-    let ran = config(&world, &["set", "colour", "blue"]);
-    assert_eq!(ran.code, 2);
-    assert!(
-        ran.stderr
-            .contains("unknown config key 'colour'; valid keys: host, output, request_timeout, retries, cacert"),
-        "{}",
-        ran.stderr
-    );
-    let ran = config(&world, &["get", "colour"]);
-    assert_eq!(ran.code, 2);
+    let mut transcripts = config_transcript(&world, &["set", "colour", "blue"]);
+    transcripts.push_str(&config_transcript(&world, &["get", "colour"]));
     for (key, value, expect) in [
         ("output", "xml", "expected one of table, wide, json, ndjson"),
         ("host", "not-a-url", "did you mean https://not-a-url"),
@@ -170,17 +194,73 @@ fn unknown_keys_and_bad_values_are_usage_errors_that_change_nothing() {
         ("retries", "many", "whole number"),
         ("cacert", "/no/such/ca.pem", "is not a file"),
     ] {
-        let ran = config(&world, &["set", key, value]);
-        assert_eq!(ran.code, 2, "{key}={value}: {}", ran.stderr);
+        let transcript = config_transcript(&world, &["set", key, value]);
         assert!(
-            ran.stderr.contains(&format!("invalid value for {key}")) && ran.stderr.contains(expect),
-            "{key}={value}: {}",
-            ran.stderr
+            transcript.contains(&format!("invalid value for {key}")) && transcript.contains(expect),
+            "{key}={value}: {transcript}"
         );
+        transcripts.push_str(&transcript);
     }
-    let ran = config(&world, &["set", "token", "abc"]);
-    assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("agentctl auth login"), "{}", ran.stderr);
+    transcripts.push_str(&config_transcript(&world, &["set", "token", "abc"]));
+    insta::assert_snapshot!(transcripts, @"
+    $ agentctl config set colour blue
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: unknown config key 'colour'; valid keys: host, output, request_timeout, retries, cacert
+    $ agentctl config get colour
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: unknown config key 'colour'; valid keys: host, output, request_timeout, retries, cacert
+    $ agentctl config set output xml
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for output: 'xml' (expected one of table, wide, json, ndjson)
+    $ agentctl config set host not-a-url
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for host: 'not-a-url' is not a URL (relative URL without a base)
+    hint: did you mean https://not-a-url ?
+    $ agentctl config set host ftp://h.example.com
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for host: 'ftp://h.example.com' is not an http:// or https:// URL
+    $ agentctl config set request_timeout soon
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for request_timeout: 'soon' is not a duration (expected number at 0); examples: 90, 90s, 5m, 1h30m, 2d
+    $ agentctl config set request_timeout 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for request_timeout: must be more than 0 (examples: 500ms, 5s, 1m)
+    $ agentctl config set request_timeout 0ms
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for request_timeout: must be more than 0 (examples: 500ms, 5s, 1m)
+    $ agentctl config set retries many
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for retries: 'many' is not a whole number of retries (e.g. 0, 2, 5)
+    $ agentctl config set cacert /no/such/ca.pem
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value for cacert: /no/such/ca.pem is not a file
+    $ agentctl config set token abc
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the token is not a config key
+    hint: a token on the command line lands in shell history; store it with `agentctl auth login` (or pipe it to `agentctl auth login --with-token`)
+    ");
     assert_eq!(fs::read(&path).unwrap(), before);
 }
 

@@ -4,10 +4,11 @@ use std::time::{Duration, Instant};
 #[test]
 fn the_demo_tours_the_main_commands_and_touches_no_config() {
     let world = World::new();
+    let closed = ClosedPort::new();
     let started = Instant::now();
     // A host and token in the environment must not divert the tour (nor leak: `run` checks).
     let ran = run(world
-        .cmd_at(&closed_port_url())
+        .cmd_at(&closed.url())
         .env("AGENTCTL_PROFILE", "prod")
         .arg("demo"));
     let elapsed = started.elapsed();

@@ -1,6 +1,6 @@
-//! The dev server over real TCP: started in-process on 127.0.0.1:0 with a test clock (so status
+//! The dev server over real TCP: started in-process (`common::dev`, a test clock so status
 //! changes need no sleeping) and driven by the real `agentctl` binary and raw HTTP; and the
-//! `agentctl dev-server` binary itself.
+//! `agentctl dev-server` binary itself (`common::dev_binary`).
 
 mod binary;
 mod network;
@@ -8,147 +8,12 @@ mod openapi;
 mod paging;
 mod profiles;
 
-use binary::{read_banner, wait_with_timeout};
-
+use crate::common::dev::{Dev, Response, START_SECS, http_client, send};
 use crate::common::*;
-use agentctl::dev_server::{DevServerConfig, DevServerHandle, ManualClock, start};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, UNIX_EPOCH};
 
-/// 2026-01-15T08:00:00Z, the seed's example time.
-const START_SECS: u64 = 1_768_464_000;
-
-/// A dev server in this process, on its own runtime, with a clock the test moves.
-struct Dev {
-    runtime: tokio::runtime::Runtime,
-    server: Option<DevServerHandle>,
-    clock: ManualClock,
-    url: String,
-    http: reqwest::Client,
-}
-
-/// A response as the test sees it.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    json: Value,
-}
-
-impl Dev {
-    fn start() -> Dev {
-        Dev::start_with(|_| {})
-    }
-
-    fn start_with(adjust: impl FnOnce(&mut DevServerConfig)) -> Dev {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let clock = ManualClock::new(UNIX_EPOCH + Duration::from_secs(START_SECS));
-        let mut config = DevServerConfig::new(TOKEN);
-        config.clock = clock.clock();
-        adjust(&mut config);
-        let server = runtime.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            start(listener, config).await.unwrap()
-        });
-        let url = server.base_url();
-        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-        Dev {
-            runtime,
-            server: Some(server),
-            clock,
-            url,
-            http: http_client(),
-        }
-    }
-
-    fn server(&self) -> &DevServerHandle {
-        self.server.as_ref().unwrap()
-    }
-
-    /// One request; `token` None sends no Authorization header.
-    fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&[u8]>) -> Answer {
-        self.runtime
-            .block_on(send(&self.http, &self.url, method, path, token, body))
-    }
-
-    fn get(&self, path: &str) -> Answer {
-        self.call("GET", path, Some(TOKEN), None)
-    }
-
-    fn put_heartbeat(&self, id: &str, body: &[u8]) -> Answer {
-        self.call(
-            "PUT",
-            &format!("/api/v1/agents/{id}/heartbeat"),
-            Some(TOKEN),
-            Some(body),
-        )
-    }
-}
-
-impl Drop for Dev {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
-}
-
-fn http_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .tls_certs_only(Vec::new())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
-
-async fn send(
-    http: &reqwest::Client,
-    base: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&[u8]>,
-) -> Answer {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = http.request(method, format!("{base}{path}"));
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    if let Some(body) = body {
-        request = request
-            .header("content-type", "application/json")
-            .body(body.to_vec());
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.bytes().await.unwrap();
-    assert_eq!(
-        headers
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned()),
-        Some("application/json".to_owned()),
-        "every answer is JSON: {status} {}",
-        String::from_utf8_lossy(&bytes)
-    );
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|err| panic!("{status}: not JSON ({err}): {bytes:?}"));
-    Answer {
-        status,
-        headers,
-        json,
-    }
-}
-
-fn assert_error(answer: &Answer, status: u16, field: Option<&str>) {
+fn assert_error(answer: &Response, status: u16, field: Option<&str>) {
     assert_eq!(answer.status, status, "{:?}", answer.json);
     let object = answer.json.as_object().expect("an error object");
     assert!(

@@ -147,26 +147,47 @@ fn failures_back_off_and_the_exit_code_is_the_last_beats() {
 #[test]
 fn count_needs_every_and_every_has_a_floor() {
     let world = World::new();
-    let ran = run(world
-        .cmd_at(&closed_port_url())
-        .args(["heartbeat", "send", "a"])
-        .args(MINIMAL_BEAT)
-        .args(["--count", "2"]));
-    assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("--every"), "{}", ran.stderr);
-    let ran = run(world
-        .cmd_at(&closed_port_url())
-        .args(["heartbeat", "send", "a"])
-        .args(MINIMAL_BEAT)
-        .args(["--every", "10ms"]));
-    assert_eq!(ran.code, 2);
-    assert!(ran.stderr.contains("too short"), "{}", ran.stderr);
-    let ran = run(world
-        .cmd_at(&closed_port_url())
-        .args(["heartbeat", "send", "a"])
-        .args(MINIMAL_BEAT)
-        .args(["--every", "1s", "--count", "0"]));
-    assert_eq!(ran.code, 2);
+    let closed = ClosedPort::new();
+    let mut transcripts = String::new();
+    for extra in [
+        &["--count", "2"][..],
+        &["--every", "10ms"],
+        &["--every", "1s", "--count", "0"],
+    ] {
+        let ran = run(world
+            .cmd_at(&closed.url())
+            .args(["heartbeat", "send", "a"])
+            .args(MINIMAL_BEAT)
+            .args(extra));
+        transcripts.push_str(&format!("$ heartbeat send a … {}\n", extra.join(" ")));
+        transcripts.push_str(&ran.transcript());
+    }
+    insta::assert_snapshot!(transcripts, @"
+    $ heartbeat send a … --count 2
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      --every <DUR>
+
+    Usage: agentctl heartbeat send --every <DUR> --version <V> --uptime <DUR> --cpu <PCT> --mem <PCT> --count <N> <UUID>
+
+    For more information, try '--help'.
+    $ heartbeat send a … --every 10ms
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '10ms' for '--every <DUR>': '10ms' is too short; beat at most every 100ms (use `heartbeat simulate` for load)
+
+    For more information, try '--help'.
+    $ heartbeat send a … --every 1s --count 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '0' for '--count <N>': 0 is not in 1..18446744073709551615
+
+    For more information, try '--help'.
+    ");
 }
 
 fn proc_uptime() -> f64 {

@@ -1,5 +1,5 @@
+use crate::common::mock::*;
 use crate::common::*;
-use httpmock::prelude::*;
 
 fn send_args() -> Vec<&'static str> {
     vec![
@@ -39,14 +39,13 @@ fn sends_the_seed_request_exactly() {
     let ran = run(world.inproc_at(&server.base_url()).args(send_args()));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     mock.assert_calls(1);
-    let lines: Vec<&str> = ran.stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{}", ran.stdout);
-    assert!(lines[0].starts_with("UUID") && lines[0].contains("LAST HEARTBEAT"));
-    assert!(
-        lines[1].starts_with("agent-abc123-def456")
-            && lines[1].contains("prod-agent-01")
-            && lines[1].contains("online")
-    );
+    insta::assert_snapshot!(ran.transcript(), @"
+    [exit status: 0]
+    ----- stdout -----
+    UUID                  NAME            TYPE   STATUS   VERSION   REGION      LAST HEARTBEAT
+    agent-abc123-def456   prod-agent-01   log    online   1.2.3     us-east-1   -
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -253,12 +252,12 @@ fn invalid_values_exit_2_naming_the_flag_and_send_nothing() {
             "--mem",
         ),
     ];
+    let mut transcripts = String::new();
     for (args, flag) in cases {
         let ran = run(world
             .inproc_at(&server.base_url())
             .args(["heartbeat", "send"])
             .args(&args));
-        assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
         assert!(
             ran.stderr.contains(flag),
             "{args:?} should name {flag}: {}",
@@ -269,8 +268,83 @@ fn invalid_values_exit_2_naming_the_flag_and_send_nothing() {
             "raw escape echoed: {:?}",
             ran.stderr
         );
-        assert_eq!(ran.stdout, "");
+        transcripts.push_str(&format!("$ heartbeat send {args:?}\n{}", ran.transcript()));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+    $ heartbeat send ["a", "--version", "1", "--uptime", "1", "--cpu", "150", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '150' for '--cpu <PCT>': 150 is outside 0–100
+
+    For more information, try '--help'.
+    $ heartbeat send ["a", "--version", "1", "--uptime", "1", "--cpu", "NaN", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'NaN' for '--cpu <PCT>': NaN is not a finite number (0–100)
+
+    For more information, try '--help'.
+    $ heartbeat send ["a", "--version", "1", "--uptime", "1", "--cpu", "1", "--mem", "-1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '-1' for '--mem <PCT>': -1 is outside 0–100
+
+    For more information, try '--help'.
+    $ heartbeat send ["a", "--version", "1", "--uptime", "-5", "--cpu", "1", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '-5' for '--uptime <DUR>': '-5' is negative; a duration must be 0 or more
+
+    For more information, try '--help'.
+    $ heartbeat send ["a", "--version", "", "--uptime", "1", "--cpu", "1", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '' for '--version <V>': must not be empty
+
+    For more information, try '--help'.
+    $ heartbeat send ["..", "--version", "1", "--uptime", "1", "--cpu", "1", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '..' for '<UUID>': '..' is not an agent id (it would change the URL path)
+
+    For more information, try '--help'.
+    $ heartbeat send ["../../admin", "--version", "1", "--uptime", "1", "--cpu", "1", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '../../admin' for '<UUID>': '../../admin' contains '/', which an agent id cannot
+
+    For more information, try '--help'.
+    $ heartbeat send ["a/b", "--version", "1", "--uptime", "1", "--cpu", "1", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'a/b' for '<UUID>': 'a/b' contains '/', which an agent id cannot
+
+    For more information, try '--help'.
+    $ heartbeat send ["a\u{1b}b", "--version", "1", "--uptime", "1", "--cpu", "1", "--mem", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'a' for '<UUID>': 'a\x1bb' contains a control character
+
+    For more information, try '--help'.
+    $ heartbeat send ["a", "--version", "1", "--uptime", "1", "--cpu", "1"]
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      --mem <PCT>
+
+    Usage: agentctl heartbeat send --version <V> --uptime <DUR> --cpu <PCT> --mem <PCT> <UUID>
+
+    For more information, try '--help'.
+    "#);
     let bad_body = world.home().join("bad.json");
     std::fs::write(
         &bad_body,
@@ -281,12 +355,13 @@ fn invalid_values_exit_2_naming_the_flag_and_send_nothing() {
         .inproc_at(&server.base_url())
         .args(["heartbeat", "send", "a", "--body"])
         .arg(&bad_body));
-    assert_eq!(ran.code, 2);
-    assert!(
-        ran.stderr.contains("--body") && ran.stderr.contains("cpuUsage"),
-        "{}",
-        ran.stderr
-    );
+    let home = world.home().display().to_string();
+    insta::assert_snapshot!(ran.transcript_with(&[(&home, "[HOME]")]), @"
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: --body [HOME]/bad.json: cpuUsage 101 is outside 0–100
+    ");
     any.assert_calls(0);
 }
 
@@ -301,24 +376,55 @@ fn dry_run_prints_the_request_and_sends_nothing() {
     let mut args = send_args();
     args.push("--dry-run");
     let ran = run(world.inproc_at(&server.base_url()).args(&args));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
     let expected_url = format!(
         "{}/api/v1/agents/agent-abc123-def456/heartbeat",
         server.base_url()
     );
-    assert!(
-        ran.stdout.starts_with(&format!("PUT {expected_url}\n")),
-        "{}",
-        ran.stdout
-    );
-    assert!(ran.stdout.contains("Authorization: Bearer [REDACTED]"));
-    assert!(ran.stdout.trim_end().ends_with(SEED_BODY), "{}", ran.stdout);
+    let host = server.base_url();
+    let pinned = [
+        (host.as_str(), "http://127.0.0.1:PORT"),
+        (
+            concat!("agentctl/", env!("CARGO_PKG_VERSION")),
+            "agentctl/VERSION",
+        ),
+    ];
+    insta::assert_snapshot!(ran.transcript_with(&pinned), @r#"
+    [exit status: 0]
+    ----- stdout -----
+    PUT http://127.0.0.1:PORT/api/v1/agents/agent-abc123-def456/heartbeat
+    Accept: application/json
+    Authorization: Bearer [REDACTED]
+    Content-Type: application/json
+    User-Agent: agentctl/VERSION
+
+    {"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}
+    ----- stderr -----
+    "#);
     args.extend(["-o", "json"]);
     let ran = run(world.inproc_at(&server.base_url()).args(&args));
     let request: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
-    assert_eq!(request["method"], "PUT");
     assert_eq!(request["url"], expected_url);
-    assert_eq!(request["body"]["uptime"], 86400);
+    insta::assert_snapshot!(ran.transcript_with(&pinned), @r#"
+    [exit status: 0]
+    ----- stdout -----
+    {
+      "method": "PUT",
+      "url": "http://127.0.0.1:PORT/api/v1/agents/agent-abc123-def456/heartbeat",
+      "headers": {
+        "Accept": "application/json",
+        "Authorization": "Bearer [REDACTED]",
+        "Content-Type": "application/json",
+        "User-Agent": "agentctl/VERSION"
+      },
+      "body": {
+        "version": "1.2.3",
+        "uptime": 86400,
+        "cpuUsage": 12.5,
+        "memUsage": 35.2
+      }
+    }
+    ----- stderr -----
+    "#);
     any.assert_calls(0);
 }
 
@@ -326,7 +432,11 @@ fn dry_run_prints_the_request_and_sends_nothing() {
 fn quiet_prints_nothing_and_very_verbose_never_shows_the_token() {
     let server = MockServer::start();
     let mock = server.mock(|when, then| {
-        when.method(PUT);
+        api_put(
+            when,
+            "/api/v1/agents/agent-abc123-def456/heartbeat",
+            SEED_BODY,
+        );
         then.status(200).body(SEED_RESPONSE);
     });
     let world = World::new();

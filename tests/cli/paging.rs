@@ -1,7 +1,7 @@
 //! The paged listing of contract §1 through `agent list`: servers that cap the page size,
 //! omit `total`, ignore `page`, or change between pages; filters and selectors.
 
-use crate::common::stub::{Recorded, Reply, Stub};
+use crate::common::mock::*;
 use crate::common::*;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -17,12 +17,12 @@ fn fleet(count: usize) -> Vec<Value> {
         .collect()
 }
 
-/// A server that serves `records` at most `cap` a page, whatever was asked, with `total`
+/// A listing that serves `records` at most `cap` a page, whatever was asked, with `total`
 /// or without.
-fn capped(records: Vec<Value>, cap: usize, with_total: bool) -> Stub {
-    Stub::start(move |req: &Recorded| {
-        let page: usize = query_param(&req.path, "page").unwrap().parse().unwrap();
-        let asked: usize = query_param(&req.path, "pageSize").unwrap().parse().unwrap();
+fn capped(server: &MockServer, records: Vec<Value>, cap: usize, with_total: bool) -> Route<'_> {
+    listing(server, move |target| {
+        let page: usize = query_param(target, "page").unwrap().parse().unwrap();
+        let asked: usize = query_param(target, "pageSize").unwrap().parse().unwrap();
         let size = asked.min(cap);
         let slice: Vec<Value> = records
             .iter()
@@ -35,8 +35,23 @@ fn capped(records: Vec<Value>, cap: usize, with_total: bool) -> Stub {
         } else {
             json!({"items": slice})
         };
-        Reply::Json(200, body.to_string())
+        body.to_string()
     })
+}
+
+/// The listing route, answering 200 with `page(target)`; the requests it answered are in
+/// its `seen`, and whatever agentctl sends must be a listing GET as it sends them (or it is
+/// not answered: see [`nothing_else`]).
+fn listing(
+    server: &MockServer,
+    page: impl Fn(&str) -> String + Send + Sync + 'static,
+) -> Route<'_> {
+    let seen = Seen::new();
+    let mock = server.mock(|when, then| {
+        api_list(when);
+        then.respond_with(seen.answer(move |_, req| json_response(200, page(req.uri_str()))));
+    });
+    Route { mock, seen }
 }
 
 fn lines(stdout: &str) -> Vec<Value> {
@@ -53,34 +68,15 @@ fn ids(records: &[Value]) -> Vec<String> {
         .collect()
 }
 
-fn targets(stub: &Stub) -> Vec<String> {
-    stub.requests().into_iter().map(|r| r.path).collect()
-}
-
-fn assert_listing_requests(stub: &Stub) {
-    for request in stub.requests() {
-        assert_eq!(request.method, "GET");
-        assert!(
-            request.path.starts_with("/api/v1/agents?page="),
-            "{}",
-            request.path
-        );
-        assert_eq!(
-            request.header("authorization"),
-            Some(format!("Bearer {TOKEN}").as_str())
-        );
-        assert_eq!(request.header("accept"), Some("application/json"));
-        assert!(request.body.is_empty());
-    }
-}
-
 #[test]
 fn a_server_that_caps_the_page_size_is_walked_to_the_end() {
-    let stub = capped(fleet(23), 5, false);
+    let server = MockServer::start();
+    let listing = capped(&server, fleet(23), 5, false);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["agent", "list", "-o", "ndjson"],
         false,
     );
@@ -90,22 +86,24 @@ fn a_server_that_caps_the_page_size_is_walked_to_the_end() {
     assert_eq!(records[0], agent("agent-000"), "the record as sent");
     // Five a page although 500 were asked: pages 1-4 full, page 5 short, then stop.
     assert_eq!(
-        targets(&stub),
+        listing.seen.targets(),
         (1..=5)
             .map(|p| format!("/api/v1/agents?page={p}&pageSize=500"))
             .collect::<Vec<_>>()
     );
-    assert_listing_requests(&stub);
+    unexpected.assert_calls(0);
     assert_eq!(ran.stderr, "");
 }
 
 #[test]
 fn without_total_an_exact_multiple_ends_at_an_empty_page() {
-    let stub = capped(fleet(10), 1000, false);
+    let server = MockServer::start();
+    let listing = capped(&server, fleet(10), 1000, false);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["agent", "list", "--page-size", "5", "-o", "json"],
         false,
     );
@@ -113,46 +111,63 @@ fn without_total_an_exact_multiple_ends_at_an_empty_page() {
     let array: Vec<Value> = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(ids(&array), ids(&fleet(10)));
     assert_eq!(
-        targets(&stub),
+        listing.seen.targets(),
         [
             "/api/v1/agents?page=1&pageSize=5",
             "/api/v1/agents?page=2&pageSize=5",
             "/api/v1/agents?page=3&pageSize=5",
         ]
     );
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn total_ends_the_walk_without_an_extra_request() {
-    let stub = capped(fleet(10), 1000, true);
+    let server = MockServer::start();
+    let listing = capped(&server, fleet(10), 1000, true);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["agent", "list", "--page-size", "5", "-o", "ndjson"],
         false,
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(lines(&ran.stdout).len(), 10);
-    assert_eq!(stub.requests().len(), 2);
+    assert_eq!(
+        listing.seen.targets(),
+        [
+            "/api/v1/agents?page=1&pageSize=5",
+            "/api/v1/agents?page=2&pageSize=5"
+        ]
+    );
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_server_that_ignores_page_ends_with_a_warning() {
     // Two records and "total": 500 on every page, whatever the page: the issue's example.
-    let stub = Stub::start(|_req: &Recorded| {
-        Reply::Json(
-            200,
-            json!({"total": 500, "data": [agent("a"), agent("b")]}).to_string(),
-        )
+    let server = MockServer::start();
+    let listing = listing(&server, |_| {
+        json!({"total": 500, "data": [agent("a"), agent("b")]}).to_string()
     });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["agent", "list", "-o", "ndjson"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ids(&lines(&ran.stdout)), ["a", "b"]);
-    assert_eq!(stub.requests().len(), 2, "page 2 repeats page 1: stop");
+    assert_eq!(
+        listing.seen.targets(),
+        [
+            "/api/v1/agents?page=1&pageSize=500",
+            "/api/v1/agents?page=2&pageSize=500"
+        ],
+        "page 2 repeats page 1: stop"
+    );
+    unexpected.assert_calls(0);
     assert!(
         ran.stderr
             .starts_with("warning: the server answered page 2 with the same agents as page 1"),
@@ -167,9 +182,10 @@ fn a_fleet_that_changes_between_pages_gives_no_duplicates() {
     // front, so page 2 starts two records earlier and repeats two of page 1.
     let records = Arc::new(Mutex::new(fleet(12)));
     let served = records.clone();
-    let stub = Stub::start(move |req: &Recorded| {
-        let page: usize = query_param(&req.path, "page").unwrap().parse().unwrap();
-        let size: usize = query_param(&req.path, "pageSize").unwrap().parse().unwrap();
+    let server = MockServer::start();
+    let listing = listing(&server, move |target| {
+        let page: usize = query_param(target, "page").unwrap().parse().unwrap();
+        let size: usize = query_param(target, "pageSize").unwrap().parse().unwrap();
         let mut records = served.lock().unwrap();
         if page == 2 {
             records.insert(0, agent("aaa-1"));
@@ -181,19 +197,26 @@ fn a_fleet_that_changes_between_pages_gives_no_duplicates() {
             .take(size)
             .cloned()
             .collect();
-        Reply::Json(
-            200,
-            json!({"total": records.len(), "agents": slice}).to_string(),
-        )
+        json!({"total": records.len(), "agents": slice}).to_string()
     });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["agent", "list", "--page-size", "5", "-o", "ndjson"],
         false,
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
+    // 14 records by the end, two of page 2 seen on page 1 already: after page 3 only 12
+    // distinct of the 14, so page 4 is asked for too (and is empty).
+    assert_eq!(
+        listing.seen.targets(),
+        (1..=4)
+            .map(|p| format!("/api/v1/agents?page={p}&pageSize=5"))
+            .collect::<Vec<_>>()
+    );
+    unexpected.assert_calls(0);
     let listed = ids(&lines(&ran.stdout));
     let mut unique = listed.clone();
     unique.sort();
@@ -208,24 +231,23 @@ fn a_fleet_that_changes_between_pages_gives_no_duplicates() {
 #[test]
 fn filters_go_out_lowercased_and_are_applied_case_insensitively() {
     // A server that ignores the filters and reports values in mixed case.
-    let stub = Stub::start(|req: &Recorded| {
-        if query_param(&req.path, "page").as_deref() != Some("1") {
-            return Reply::Json(200, "[]".into());
+    let server = MockServer::start();
+    let listing = listing(&server, |target| {
+        if query_param(target, "page").as_deref() != Some("1") {
+            return "[]".into();
         }
-        Reply::Json(
-            200,
-            json!([
-                {"uuid": "a", "status": "Offline", "region": "US-East-1", "type": "LOG"},
-                {"uuid": "b", "status": "online", "region": "us-east-1", "type": "log"},
-                {"uuid": "c", "status": "OFFLINE", "region": "eu-west-1", "type": "log"}
-            ])
-            .to_string(),
-        )
+        json!([
+            {"uuid": "a", "status": "Offline", "region": "US-East-1", "type": "LOG"},
+            {"uuid": "b", "status": "online", "region": "us-east-1", "type": "log"},
+            {"uuid": "c", "status": "OFFLINE", "region": "eu-west-1", "type": "log"}
+        ])
+        .to_string()
     });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &[
             "agent",
             "list",
@@ -244,20 +266,22 @@ fn filters_go_out_lowercased_and_are_applied_case_insensitively() {
     assert_eq!(ids(&lines(&ran.stdout)), ["a"]);
     // No total, and a first page of three: the walk asks for page 2, which is empty.
     assert_eq!(
-        targets(&stub),
+        listing.seen.targets(),
         [
             "/api/v1/agents?page=1&pageSize=500&status=offline&type=log&region=us-east-1",
             "/api/v1/agents?page=2&pageSize=500&status=offline&type=log&region=us-east-1"
         ]
     );
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn an_unknown_status_is_exit_2_before_any_request() {
-    let stub = capped(fleet(3), 100, true);
+    let server = MockServer::start();
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["agent", "list", "--status", "down"]));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(
@@ -265,23 +289,22 @@ fn an_unknown_status_is_exit_2_before_any_request() {
         "{}",
         ran.stderr
     );
-    assert!(stub.requests().is_empty());
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_label_selector_picks_agents_client_side() {
-    let stub = Stub::start(|_req: &Recorded| {
-        Reply::Json(
-            200,
-            json!({"items": [
+    let server = MockServer::start();
+    let listing = listing(&server, |_| {
+        json!({"items": [
                 {"uuid": "a", "labels": "{\"team\":\"ops\",\"env\":\"prod\"}"},
                 {"uuid": "b", "labels": {"team": "ops", "env": "dev"}},
                 {"uuid": "c", "labels": "{\"team\":\"web\"}"},
                 {"uuid": "d"}
             ], "total": 4})
-            .to_string(),
-        )
+        .to_string()
     });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     for (selector, expected) in [
         ("team=ops,env!=dev", vec!["a"]),
@@ -291,7 +314,7 @@ fn a_label_selector_picks_agents_client_side() {
     ] {
         let ran = in_process(
             &world,
-            &stub.url(),
+            &server.base_url(),
             &["agent", "list", "-l", selector, "-o", "ndjson"],
             false,
         );
@@ -299,41 +322,47 @@ fn a_label_selector_picks_agents_client_side() {
         assert_eq!(ids(&lines(&ran.stdout)), expected, "{selector}");
     }
     // Labels are not sent: the API has no label filter.
-    assert!(
-        targets(&stub)
-            .iter()
-            .all(|t| t == "/api/v1/agents?page=1&pageSize=500")
+    assert_eq!(
+        listing.seen.targets(),
+        ["/api/v1/agents?page=1&pageSize=500"; 4]
     );
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["agent", "list", "-l", "team in (ops"]));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
+    listing.mock.assert_calls(4);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn limit_stops_reading_pages_and_sort_by_reads_them_all() {
-    let stub = capped(fleet(30), 5, true);
+    let server = MockServer::start();
+    let listing = capped(&server, fleet(30), 5, true);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["agent", "list", "--limit", "7", "-o", "ndjson"],
         false,
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ids(&lines(&ran.stdout)), ids(&fleet(7)));
     assert_eq!(
-        targets(&stub),
+        listing.seen.targets(),
         [
             "/api/v1/agents?page=1&pageSize=7",
             "/api/v1/agents?page=2&pageSize=7"
         ]
     );
+    unexpected.assert_calls(0);
 
-    let stub = capped(fleet(12), 5, true);
+    let server = MockServer::start();
+    let listing = capped(&server, fleet(12), 5, true);
+    let unexpected = nothing_else(&server);
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &[
             "agent",
             "list",
@@ -348,21 +377,39 @@ fn limit_stops_reading_pages_and_sort_by_reads_them_all() {
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ids(&lines(&ran.stdout)), ["agent-000", "agent-001"]);
-    assert_eq!(stub.requests().len(), 3);
+    assert_eq!(
+        listing.seen.targets(),
+        (1..=3)
+            .map(|p| format!("/api/v1/agents?page={p}&pageSize=500"))
+            .collect::<Vec<_>>()
+    );
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn an_empty_result_is_said_at_a_terminal_and_silent_in_a_pipe() {
-    let stub = Stub::start(|_req: &Recorded| Reply::Json(200, r#"{"items":[],"total":0}"#.into()));
+    let server = MockServer::start();
+    let listing = listing(&server, |_| r#"{"items":[],"total":0}"#.into());
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = in_process(&world, &stub.url(), &["agent", "list"], true);
+    let ran = in_process(&world, &server.base_url(), &["agent", "list"], true);
     assert_eq!((ran.code, ran.stdout.as_str()), (0, ""));
     assert_eq!(ran.stderr, "No agents match.\n");
-    let ran = in_process(&world, &stub.url(), &["agent", "list"], false);
+    let ran = in_process(&world, &server.base_url(), &["agent", "list"], false);
     assert_eq!(
         (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
         (0, "", "")
     );
-    let ran = in_process(&world, &stub.url(), &["agent", "list", "-o", "json"], false);
+    let ran = in_process(
+        &world,
+        &server.base_url(),
+        &["agent", "list", "-o", "json"],
+        false,
+    );
     assert_eq!(ran.stdout, "[]\n");
+    assert_eq!(
+        listing.seen.targets(),
+        ["/api/v1/agents?page=1&pageSize=500"; 3]
+    );
+    unexpected.assert_calls(0);
 }

@@ -152,10 +152,14 @@ fn every_readme_example_runs_as_written() {
             .iter()
             .any(|piece| command.contains(piece));
         let script = if bounded {
-            // Ended with Ctrl-C after two seconds, as an operator would.
+            // Ended with Ctrl-C after two seconds, as an operator would, and it must end as
+            // the contract says: exit 130. --preserve-status gives the watch's own status
+            // (not timeout's 124, which only says the two seconds ran out), and a watch
+            // that does not stop on Ctrl-C is killed five seconds later (137): a failure,
+            // not a hang.
             format!(
-                "timeout --signal=INT 2 {command}; status=$?; \
-                 [ $status = 0 ] || [ $status = 130 ] || [ $status = 124 ]"
+                "timeout --preserve-status --signal=INT --kill-after=5 2 {command}; status=$?; \
+                 [ $status = 130 ] || {{ echo \"exit status $status after Ctrl-C, not 130\" >&2; exit 1; }}"
             )
         } else {
             command.clone()

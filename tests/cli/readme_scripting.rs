@@ -114,7 +114,8 @@ fn the_scripting_section_runs_as_written_in_bash() {
     assert_eq!(lines[7], "web-01 is registered");
 
     // The server gone: the snippet's network branch.
-    let ran = bash(&world, &block, &closed_port_url());
+    let closed = ClosedPort::new();
+    let ran = bash(&world, &block, &closed.url());
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(
         ran.stdout.lines().last(),

@@ -1,7 +1,8 @@
 //! Issue 19, client side: where the token may go (proxies, userinfo, other origins) and where
 //! it must never show (cut quotes, echoed records); records that are not what was asked for.
 
-use crate::common::stub::{Reply, Stub, response};
+use crate::common::mock::*;
+use crate::common::stub::{LoggingProxy, Silent};
 use crate::common::*;
 
 /// The token's first characters: no output may hold even these.
@@ -21,24 +22,37 @@ fn a_token_cut_by_the_200_character_quote_is_still_redacted() {
     // The audit's reproduction: the token after 185 characters of filler.
     let message = format!("{}{TOKEN} was refused", "x".repeat(185));
     let body = serde_json::json!({ "message": message }).to_string();
-    let stub = Stub::start(move |_| Reply::Json(500, body.clone()));
+    let server = MockServer::start();
+    let show = server.mock(|when, then| {
+        api_get(when, "/api/v1/agents/a1");
+        then.respond_with(Answer::json(500, body.clone()).into_responder());
+    });
+    let beat = server.mock(|when, then| {
+        api_put(when, "/api/v1/agents/a1/heartbeat", MINIMAL_BODY);
+        then.respond_with(Answer::json(500, body.clone()).into_responder());
+    });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["agent", "show", "a1", "--retries", "0"]));
     assert_eq!(ran.code, 5, "{}", ran.stderr);
     assert!(ran.stderr.contains(&"x".repeat(185)), "{}", ran.stderr);
     assert!(ran.stderr.contains("[REDACTED]"), "{}", ran.stderr);
     assert_no_fragment(&ran);
+    show.assert_calls(1);
 
     // The same quote in --every's JSON lines.
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["heartbeat", "send", "a1", "--every", "1s", "--count", "1"])
         .args(MINIMAL_BEAT)
         .args(["-o", "json"]));
+    assert_eq!(ran.code, 5, "{}", ran.stderr);
     assert!(ran.stdout.contains("[REDACTED]"), "{}", ran.stdout);
     assert_no_fragment(&ran);
+    beat.assert_calls(1);
+    unexpected.assert_calls(0);
 }
 
 /// A record that echoes the token: in a field, inside labels, in a key of its own.
@@ -52,17 +66,31 @@ fn echoing_record(uuid: &str) -> String {
 
 #[test]
 fn a_token_echoed_in_a_record_is_redacted_in_every_output() {
-    let stub = Stub::start(|req| {
-        if req.path.starts_with("/api/v1/agents?") || req.path == "/api/v1/agents" {
-            Reply::Json(200, format!("[{}]", echoing_record("a1")))
-        } else {
-            Reply::Json(200, echoing_record("a1"))
-        }
+    let server = MockServer::start();
+    let show = get_route(
+        &server,
+        "/api/v1/agents/a1",
+        vec![Answer::ok(echoing_record("a1"))],
+    );
+    // Without a total, a short page may be a server's cap: page 2 is asked for, and is the
+    // same as page 1, so the walk stops there.
+    let list = route(
+        &server,
+        api_list,
+        vec![Answer::ok(format!("[{}]", echoing_record("a1")))],
+    );
+    let beat = server.mock(|when, then| {
+        api_put(when, "/api/v1/agents/a1/heartbeat", MINIMAL_BODY);
+        then.respond_with(Answer::ok(echoing_record("a1")).into_responder());
     });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     for format in ["table", "wide", "json", "ndjson"] {
         for command in [&["agent", "show", "a1"][..], &["agent", "list"][..]] {
-            let ran = run(world.cmd_at(&stub.url()).args(command).args(["-o", format]));
+            let ran = run(world
+                .cmd_at(&server.base_url())
+                .args(command)
+                .args(["-o", format]));
             assert_eq!(ran.code, 0, "{}", ran.stderr);
             assert!(
                 ran.stdout.contains("[REDACTED]"),
@@ -72,7 +100,7 @@ fn a_token_echoed_in_a_record_is_redacted_in_every_output() {
         }
     }
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["agent", "show", "a1", "-o", "json"]));
     let agent: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(agent["name"], "agent of [REDACTED]");
@@ -80,7 +108,7 @@ fn a_token_echoed_in_a_record_is_redacted_in_every_output() {
     assert_eq!(agent["debug"]["[REDACTED]"][0], "[REDACTED]");
 
     // Watch events carry the record too.
-    let ran = run(world.cmd_at(&stub.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "a1",
         "--interval",
@@ -93,18 +121,29 @@ fn a_token_echoed_in_a_record_is_redacted_in_every_output() {
 
     // The heartbeat's answer is a record as well.
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["heartbeat", "send", "a1", "-o", "json"])
         .args(MINIMAL_BEAT));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(ran.stdout.contains("agent of [REDACTED]"), "{}", ran.stdout);
+
+    // Four shows, one more in JSON, and the one poll of the watch (online at once).
+    show.mock.assert_calls(6);
+    let walk = [
+        "/api/v1/agents?page=1&pageSize=500",
+        "/api/v1/agents?page=2&pageSize=500",
+    ];
+    assert_eq!(list.seen.targets(), walk.repeat(4));
+    beat.assert_calls(1);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_host_with_a_user_and_password_is_refused_without_printing_the_password() {
-    let stub = Stub::start(|_| Reply::Json(200, echoing_record("a1")));
+    let server = MockServer::start();
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let host = format!("http://admin:hunter2pw@127.0.0.1:{}", stub.port());
+    let host = format!("http://admin:hunter2pw@127.0.0.1:{}", server.port());
     for args in [
         &["agent", "show", "a1"][..],
         &["auth", "status"][..],
@@ -135,15 +174,23 @@ fn a_host_with_a_user_and_password_is_refused_without_printing_the_password() {
         .args(["agent", "show", "a1"]));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(!ran.stderr.contains("hunter2pw"), "{}", ran.stderr);
-    assert!(stub.requests().is_empty());
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_record_for_another_uuid_is_an_api_error() {
-    let stub =
-        Stub::start(|_| Reply::Json(200, r#"{"uuid":"SOMEONE-ELSE","status":"online"}"#.into()));
+    let someone_else = Answer::ok(r#"{"uuid":"SOMEONE-ELSE","status":"online"}"#);
+    let server = MockServer::start();
+    let show = get_route(&server, "/api/v1/agents/a1", vec![someone_else.clone()]);
+    let beat = server.mock(|when, then| {
+        api_put(when, "/api/v1/agents/a1/heartbeat", MINIMAL_BODY);
+        then.respond_with(someone_else.into_responder());
+    });
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = run(world.cmd_at(&stub.url()).args(["agent", "show", "a1"]));
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "show", "a1"]));
     assert_eq!(ran.code, 5, "{}", ran.stderr);
     assert!(!ran.stdout.contains("SOMEONE-ELSE"), "{}", ran.stdout);
     assert!(
@@ -152,31 +199,43 @@ fn a_record_for_another_uuid_is_an_api_error() {
         ran.stderr
     );
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["heartbeat", "send", "a1"])
         .args(MINIMAL_BEAT));
     assert_eq!(ran.code, 5, "{}", ran.stderr);
+    show.mock.assert_calls(1);
+    beat.assert_calls(1);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_redirect_loop_is_an_api_error() {
-    let stub =
-        Stub::start(|req| Reply::Raw(response(302, b"", &format!("location: {}\r\n", req.path))));
+    let server = MockServer::start();
+    let redirect = server.mock(|when, then| {
+        api_get(when, "/api/v1/agents/a1");
+        then.status(302).header("location", "/api/v1/agents/a1");
+    });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["agent", "show", "a1", "--retries", "0"]));
     assert_eq!(ran.code, 5, "{}", ran.stderr);
     assert!(ran.stderr.contains("redirect"), "{}", ran.stderr);
+    // The first request and the four redirects followed, each with the token; the fifth is
+    // refused.
+    redirect.assert_calls(5);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn duplicate_keys_in_a_heartbeat_body_are_refused() {
-    let stub = Stub::start(|_| Reply::Json(200, echoing_record("a1")));
+    let server = MockServer::start();
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let body = r#"{"version":"1.2.3","uptime":1,"cpuUsage":1,"memUsage":2,"version":"6.6.6"}"#;
     let ran = run(world
-        .cmd_at(&stub.url())
+        .cmd_at(&server.base_url())
         .args(["heartbeat", "send", "a1", "--body", "-"])
         .write_stdin(body));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
@@ -185,14 +244,13 @@ fn duplicate_keys_in_a_heartbeat_body_are_refused() {
         "{}",
         ran.stderr
     );
-    assert!(stub.requests().is_empty());
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn core_dumps_are_off() {
     // A listener that accepts and never answers: the client waits, and its limits can be read.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let silent = Silent::start();
     let world = World::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
         .env("AGENTCTL_CONFIG_DIR", world.config_dir())
@@ -202,13 +260,13 @@ fn core_dumps_are_off() {
         .env_remove("http_proxy")
         .env_remove("ALL_PROXY")
         .env_remove("all_proxy")
-        .args(["--host", &format!("http://127.0.0.1:{port}")])
+        .args(["--host", &silent.url()])
         .args(["agent", "show", "a1", "--request-timeout", "30s"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let (_connection, _) = listener.accept().unwrap();
+    let _connection = silent.accept();
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
     let _ = child.kill();
     let _ = child.wait();
@@ -220,61 +278,27 @@ fn core_dumps_are_off() {
     assert_eq!(numbers, ["0", "0"], "{core}");
 }
 
-/// A proxy on 127.0.0.2 that logs the head of every request it gets and refuses it (403).
-struct LoggingProxy {
-    url: String,
-    heads: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    listener: std::net::TcpListener,
-}
-
-impl LoggingProxy {
-    fn start() -> LoggingProxy {
-        let listener = std::net::TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        LoggingProxy {
-            url,
-            heads: Default::default(),
-            listener,
-        }
-    }
-
-    /// Serves the connections already waiting (the client has finished by now), then says
-    /// what they asked for.
-    fn heads(&self) -> Vec<String> {
-        use std::io::{BufRead, BufReader, Write};
-        self.listener.set_nonblocking(true).unwrap();
-        while let Ok((stream, _)) = self.listener.accept() {
-            stream.set_nonblocking(false).unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut head = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-                    break;
-                }
-                head.push_str(&line);
-            }
-            let _ = (&stream).write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
-            self.heads.lock().unwrap().push(head);
-        }
-        self.heads.lock().unwrap().clone()
-    }
-}
-
 #[test]
 fn a_loopback_host_is_never_reached_through_a_proxy() {
-    let stub = Stub::start(|_| Reply::Json(200, r#"{"uuid":"a1","status":"online"}"#.into()));
+    let server = MockServer::start();
+    let show = get_route(
+        &server,
+        "/api/v1/agents/a1",
+        vec![Answer::ok(r#"{"uuid":"a1","status":"online"}"#)],
+    );
+    let unexpected = nothing_else(&server);
     let proxy = LoggingProxy::start();
     let world = World::new();
     for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
         let ran = run(world
-            .cmd_at(&stub.url())
+            .cmd_at(&server.base_url())
             .env(variable, &proxy.url)
             .args(["agent", "show", "a1", "-v"]));
         assert_eq!(ran.code, 0, "{variable}: {}", ran.stderr);
         assert!(!ran.stderr.contains("proxy"), "{}", ran.stderr);
     }
-    assert_eq!(stub.requests().len(), 4);
+    show.mock.assert_calls(4);
+    unexpected.assert_calls(0);
     assert_eq!(proxy.heads(), Vec::<String>::new());
 }
 
@@ -373,8 +397,24 @@ fn a_token_over_plain_http_through_a_proxy_is_refused_before_connecting() {
 
 #[test]
 fn a_stored_token_never_goes_to_another_origin_than_the_one_it_was_saved_for() {
-    let a = Stub::start(|_| Reply::Json(200, r#"{"uuid":"a1"}"#.into()));
-    let b = Stub::start(|_| Reply::Json(200, r#"{"uuid":"a1"}"#.into()));
+    // A answers only with the token, B only without it.
+    let (a, b) = (MockServer::start(), MockServer::start());
+    let with_token = get_route(
+        &a,
+        "/api/v1/agents/a1",
+        vec![Answer::ok(r#"{"uuid":"a1"}"#)],
+    );
+    let without_token = route(
+        &b,
+        |when| {
+            target(when.method(GET), "/api/v1/agents/a1")
+                .header_missing("authorization")
+                .header("accept", "application/json")
+                .header_prefix("user-agent", "agentctl/")
+        },
+        vec![Answer::ok(r#"{"uuid":"a1"}"#)],
+    );
+    let (unexpected_a, unexpected_b) = (nothing_else(&a), nothing_else(&b));
     let world = World::new();
     // A login to A was cut short between the two renames: config.toml already says B.
     let dir = world.config_dir();
@@ -383,7 +423,7 @@ fn a_stored_token_never_goes_to_another_origin_than_the_one_it_was_saved_for() {
         dir.join("config.toml"),
         format!(
             "current_profile = \"p\"\n[profiles.p]\nhost = \"{}\"\n",
-            b.url()
+            b.base_url()
         ),
     )
     .unwrap();
@@ -392,7 +432,7 @@ fn a_stored_token_never_goes_to_another_origin_than_the_one_it_was_saved_for() {
         &credentials,
         format!(
             "[profiles.p]\ntoken = \"{TOKEN}\"\norigin = \"{}\"\n",
-            a.url()
+            a.base_url()
         ),
     )
     .unwrap();
@@ -405,21 +445,17 @@ fn a_stored_token_never_goes_to_another_origin_than_the_one_it_was_saved_for() {
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(
         ran.stderr.contains("not sending the token of profile 'p'")
-            && ran.stderr.contains(&format!("belongs to {}", a.url())),
+            && ran.stderr.contains(&format!("belongs to {}", a.base_url())),
         "{}",
         ran.stderr
     );
-    let sent = b.requests();
-    assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0].header("authorization"), None);
+    without_token.mock.assert_calls(1);
+    unexpected_b.assert_calls(0);
     // --host at the token's own origin: it goes along.
     let ran = run(world
         .cmd()
-        .args(["--host", &a.url(), "agent", "show", "a1"]));
+        .args(["--host", &a.base_url(), "agent", "show", "a1"]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let bearer = format!("Bearer {TOKEN}");
-    assert_eq!(
-        a.requests()[0].header("authorization"),
-        Some(bearer.as_str())
-    );
+    with_token.mock.assert_calls(1);
+    unexpected_a.assert_calls(0);
 }

@@ -253,7 +253,8 @@ fn back_to_back_stress_mode() {
 #[test]
 fn when_nothing_succeeds_the_exit_code_says_why() {
     let world = World::new();
-    let ran = run(world.cmd_at(&closed_port_url()).args([
+    let closed = ClosedPort::new();
+    let ran = run(world.cmd_at(&closed.url()).args([
         "heartbeat",
         "simulate",
         "--agents",
@@ -286,7 +287,9 @@ fn when_nothing_succeeds_the_exit_code_says_why() {
 #[test]
 fn bad_values_are_usage_errors() {
     let world = World::new();
-    let host = closed_port_url();
+    let closed = ClosedPort::new();
+    let host = closed.url();
+    let mut transcripts = String::new();
     for args in [
         vec!["--agents", "0"],
         vec!["--agents", "2", "--prefix", "a/b"],
@@ -297,9 +300,39 @@ fn bad_values_are_usage_errors() {
             .cmd_at(&host)
             .args(["heartbeat", "simulate"])
             .args(&args));
-        assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
-        assert_eq!(ran.stdout, "");
+        transcripts.push_str(&format!("$ heartbeat simulate {}\n", args.join(" ")));
+        transcripts.push_str(&ran.transcript());
     }
+    insta::assert_snapshot!(transcripts, @r#"
+    $ heartbeat simulate --agents 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '0' for '--agents <N>': 0 is not in 1..=1000000000
+
+    For more information, try '--help'.
+    $ heartbeat simulate --agents 2 --prefix a/b
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: --prefix "a/b": 'a/b0001' contains '/', which an agent id cannot
+    $ heartbeat simulate --agents 2 --beats 1 --duration 1s
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '--beats <N>' cannot be used with '--duration <DUR>'
+
+    Usage: agentctl heartbeat simulate --agents <N> --beats <N>
+
+    For more information, try '--help'.
+    $ heartbeat simulate --agents 2 --concurrency 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '0' for '--concurrency <C>': 0 is not in 1..=65536
+
+    For more information, try '--help'.
+    "#);
 }
 
 #[test]

@@ -1,23 +1,43 @@
 //! `heartbeat simulate` over a whole run: --fail-if thresholds and exit 8, --start-at,
 //! the --duration bound, signals, and `heartbeat summary` merging the summaries.
 
-use crate::common::stub::{Recorded, Reply, Stub};
+use crate::common::mock::*;
 use crate::common::*;
 use serde_json::Value;
 use std::io::Read;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn ok_stub() -> Stub {
-    Stub::start(|request: &Recorded| {
-        let id = request
-            .path
-            .split('/')
-            .nth(4)
-            .unwrap_or_default()
-            .to_owned();
-        Reply::Json(200, format!(r#"{{"uuid":"{id}","status":"online"}}"#))
-    })
+/// The heartbeats of a simulation as agentctl sends them (a body with the seed's four
+/// fields), each answered with the record of its agent.
+fn beats(server: &MockServer) -> Route<'_> {
+    let seen = Seen::new();
+    let mock = server.mock(|when, then| {
+        api_headers(
+            when.method(PUT)
+                .path_matches(r"^/api/v1/agents/[^/]+/heartbeat$"),
+        )
+        .header("content-type", "application/json")
+        .is_true(|req| {
+            let body: Value = serde_json::from_slice(req.body_ref()).unwrap_or_default();
+            body.as_object().is_some_and(|fields| {
+                fields
+                    .keys()
+                    .eq(["version", "uptime", "cpuUsage", "memUsage"])
+            })
+        });
+        then.respond_with(seen.answer(|_, req| {
+            let id = req
+                .uri()
+                .path()
+                .split('/')
+                .nth(4)
+                .unwrap_or_default()
+                .to_owned();
+            json_response(200, format!(r#"{{"uuid":"{id}","status":"online"}}"#))
+        }));
+    });
+    Route { mock, seen }
 }
 
 fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
@@ -33,7 +53,9 @@ fn json(ran: &Ran) -> Value {
 
 #[test]
 fn every_fail_if_form_is_checked_and_a_crossed_one_is_exit_8() {
-    let stub = ok_stub();
+    let server = MockServer::start();
+    let beats = beats(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     // Latencies on loopback are above 1 µs and far below an hour; nothing fails.
     let crossed = [
@@ -59,9 +81,9 @@ fn every_fail_if_form_is_checked_and_a_crossed_one_is_exit_8() {
     for expression in crossed.iter().chain(&held) {
         args.extend(["--fail-if", expression]);
     }
-    let ran = simulate(&world, &stub.url(), &args);
+    let ran = simulate(&world, &server.base_url(), &args);
     assert_eq!(ran.code, 8, "{}", ran.stderr);
-    assert_eq!(stub.requests().len(), 8, "the run completes");
+    assert_eq!(beats.seen.len(), 8, "the run completes");
     let summary = json(&ran);
     assert_eq!(summary["ok"], 8);
     let verdicts = summary["thresholds"].as_array().unwrap();
@@ -83,7 +105,7 @@ fn every_fail_if_form_is_checked_and_a_crossed_one_is_exit_8() {
         ran.stderr
     );
     // Nothing crossed: exit 0, and the table names each threshold.
-    let ran = run(world.cmd_at(&stub.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "heartbeat",
         "simulate",
         "--agents",
@@ -114,32 +136,45 @@ fn every_fail_if_form_is_checked_and_a_crossed_one_is_exit_8() {
         rows[1][1..],
         ["errors>50%", "not", "crossed", "(measured", "0%)"]
     );
+    beats.mock.assert_calls(10);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_malformed_threshold_is_exit_2_before_anything_is_sent() {
-    let stub = ok_stub();
+    let server = MockServer::start();
+    let beats = beats(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     for bad in ["p99>200", "p98>1ms", "errors>1", "rate<fast", "p99=1ms"] {
         let ran = simulate(
             &world,
-            &stub.url(),
+            &server.base_url(),
             &["--agents", "2", "--beats", "1", "--fail-if", bad],
         );
         assert_eq!(ran.code, 2, "{bad}: {}", ran.stderr);
         assert!(ran.stderr.contains("--fail-if"), "{bad}: {}", ran.stderr);
         assert_eq!(ran.stdout, "");
     }
-    assert_eq!(stub.requests().len(), 0);
+    beats.mock.assert_calls(0);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_crossed_threshold_comes_before_no_beat_succeeded() {
-    let stub = Stub::start(|_: &Recorded| Reply::Json(503, r#"{"error":"down"}"#.into()));
+    let server = MockServer::start();
+    let down = server.mock(|when, then| {
+        api_headers(
+            when.method(PUT)
+                .path_matches(r"^/api/v1/agents/sim-000[12]/heartbeat$"),
+        );
+        then.respond_with(Answer::json(503, r#"{"error":"down"}"#).into_responder());
+    });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = simulate(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &[
             "--agents",
             "2",
@@ -158,26 +193,30 @@ fn a_crossed_threshold_comes_before_no_beat_succeeded() {
     // Without the threshold, the last failure's code.
     let ran = simulate(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["--agents", "2", "--beats", "1", "--retries", "0"],
     );
     assert_eq!(ran.code, 5, "{}", ran.stderr);
+    down.assert_calls(4);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn start_at_waits_for_a_common_start() {
-    let stub = ok_stub();
+    let server = MockServer::start();
+    let beats = beats(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let launched = Instant::now();
     let ran = simulate(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["--agents", "2", "--beats", "1", "--start-at", "+1500ms"],
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let requests = stub.requests();
-    assert_eq!(requests.len(), 2);
-    let first = requests.iter().map(|r| r.at).min().unwrap();
+    let times = beats.seen.times();
+    assert_eq!(times.len(), 2);
+    let first = *times.iter().min().unwrap();
     assert!(
         first.duration_since(launched) >= Duration::from_millis(1400),
         "the first beat went out {:?} after launch",
@@ -192,7 +231,7 @@ fn start_at_waits_for_a_common_start() {
     let launched = Instant::now();
     let ran = simulate(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &[
             "--agents",
             "2",
@@ -206,19 +245,27 @@ fn start_at_waits_for_a_common_start() {
     assert!(launched.elapsed() < Duration::from_secs(20));
     assert_eq!(json(&ran)["sent"], 2);
     for bad in ["tomorrow", "2026-13-01T00:00:00Z", "+soon"] {
-        let ran = simulate(&world, &stub.url(), &["--agents", "2", "--start-at", bad]);
+        let ran = simulate(
+            &world,
+            &server.base_url(),
+            &["--agents", "2", "--start-at", bad],
+        );
         assert_eq!(ran.code, 2, "{bad}: {}", ran.stderr);
     }
+    beats.mock.assert_calls(4);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn duration_bounds_the_run_even_when_the_schedule_falls_behind() {
-    let stub = ok_stub();
+    let server = MockServer::start();
+    let beats = beats(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     // 100,000 beats per second asked of one connection: far behind schedule at once. The
     // run still ends at --duration, not when the beats due before it have all been sent.
     let launched = Instant::now();
-    let ran = run(world.cmd_at(&stub.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "heartbeat",
         "simulate",
         "--agents",
@@ -238,13 +285,10 @@ fn duration_bounds_the_run_even_when_the_schedule_falls_behind() {
     let duration = summary["duration_sec"].as_f64().unwrap();
     assert!((2.0..4.0).contains(&duration), "{duration}");
     assert!(took < Duration::from_secs(8), "{took:?}");
-    assert_eq!(
-        summary["sent"].as_u64().unwrap() as usize,
-        stub.requests().len()
-    );
+    assert_eq!(summary["sent"].as_u64().unwrap() as usize, beats.seen.len());
     // A shard whose last beat is due early still lasts the whole --duration, so its window
     // and rate are the run's: agent 1 of 4 beats at 0 s and 1 s, the run ends at 1.5 s.
-    let ran = run(world.cmd_at(&stub.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "heartbeat",
         "simulate",
         "--agents",
@@ -264,14 +308,21 @@ fn duration_bounds_the_run_even_when_the_schedule_falls_behind() {
     let duration = summary["duration_sec"].as_f64().unwrap();
     assert!((1.5..4.0).contains(&duration), "{duration}");
     // --duration 0 is refused.
-    let ran = simulate(&world, &stub.url(), &["--agents", "2", "--duration", "0"]);
+    let ran = simulate(
+        &world,
+        &server.base_url(),
+        &["--agents", "2", "--duration", "0"],
+    );
     assert_eq!(ran.code, 2, "{}", ran.stderr);
+    unexpected.assert_calls(0);
 }
 
-/// Starts a long simulation, waits for its first beats at the stub, sends `signal`, and
+/// Starts a long simulation, waits for its first beats at the server, sends `signal`, and
 /// returns the exit code and stdout.
 fn signalled(signal: &str) -> (i32, Value, String) {
-    let stub = ok_stub();
+    let server = MockServer::start();
+    let beats = beats(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
         .args([
@@ -288,14 +339,14 @@ fn signalled(signal: &str) -> (i32, Value, String) {
         ])
         .env("AGENTCTL_CONFIG_DIR", world.config_dir())
         .env("HOME", world.home())
-        .env("AGENTCTL_HOST", stub.url())
+        .env("AGENTCTL_HOST", server.base_url())
         .env("AGENTCTL_TOKEN", TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let waited = Instant::now();
-    while stub.requests().len() < 3 {
+    while beats.seen.len() < 3 {
         assert!(
             waited.elapsed() < Duration::from_secs(30),
             "no beats arrived"
@@ -335,10 +386,8 @@ fn signalled(signal: &str) -> (i32, Value, String) {
     assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN));
     let summary: Value =
         serde_json::from_str(&stdout).unwrap_or_else(|err| panic!("{err}: {stdout}"));
-    assert_eq!(
-        summary["sent"].as_u64().unwrap() as usize,
-        stub.requests().len()
-    );
+    assert_eq!(summary["sent"].as_u64().unwrap() as usize, beats.seen.len());
+    unexpected.assert_calls(0);
     (status.code().unwrap_or(-1), summary, stderr)
 }
 
@@ -359,19 +408,22 @@ fn sighup_prints_the_summary_and_exits_129() {
 
 #[test]
 fn summary_merges_shards_from_files_and_from_one_stream() {
-    let stub = ok_stub();
+    let server = MockServer::start();
+    let beats = beats(&server);
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let mut outputs = Vec::new();
     for shard in ["0/3", "1/3", "2/3"] {
         let ran = simulate(
             &world,
-            &stub.url(),
+            &server.base_url(),
             &["--agents", "10", "--beats", "2", "--shard", shard],
         );
         assert_eq!(ran.code, 0, "{}", ran.stderr);
         outputs.push(ran.stdout);
     }
-    assert_eq!(stub.requests().len(), 20);
+    assert_eq!(beats.seen.len(), 20);
+    unexpected.assert_calls(0);
     let files: Vec<String> = outputs
         .iter()
         .enumerate()

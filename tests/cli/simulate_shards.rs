@@ -3,10 +3,10 @@
 //! agents one unsharded run reaches; and the Job manifest in deploy/kubernetes splits the
 //! fleet the way the flags do.
 
+use crate::common::dev::Dev;
 use crate::common::*;
 use agentctl::commands::Command as AgentctlCommand;
 use agentctl::commands::heartbeat::HeartbeatCommand;
-use agentctl::dev_server::{DevServerConfig, DevServerHandle, start};
 use agentctl::simulate::shard::Shard;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -14,55 +14,19 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
-/// A dev server on loopback, on its own runtime.
-struct Dev {
-    runtime: tokio::runtime::Runtime,
-    server: Option<DevServerHandle>,
-}
-
-impl Dev {
-    fn start() -> Dev {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            start(listener, DevServerConfig::new(TOKEN)).await.unwrap()
-        });
-        Dev {
-            runtime,
-            server: Some(server),
-        }
-    }
-
-    fn url(&self) -> String {
-        self.server.as_ref().unwrap().base_url()
-    }
-
-    /// The ids of every agent the server has, through `agent list`.
-    fn agent_ids(&self, world: &World) -> BTreeSet<String> {
-        let ran = run(world
-            .cmd_at(&self.url())
-            .args(["agent", "list", "-o", "ndjson"]));
-        assert_eq!(ran.code, 0, "{}", ran.stderr);
-        ran.stdout
-            .lines()
-            .map(|line| {
-                let record: Value = serde_json::from_str(line).unwrap();
-                record["uuid"].as_str().unwrap().to_owned()
-            })
-            .collect()
-    }
-}
-
-impl Drop for Dev {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
+/// The ids of every agent `dev` has, through `agent list`.
+fn agent_ids(dev: &Dev, world: &World) -> BTreeSet<String> {
+    let ran = run(world
+        .cmd_at(&dev.url)
+        .args(["agent", "list", "-o", "ndjson"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    ran.stdout
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            record["uuid"].as_str().unwrap().to_owned()
+        })
+        .collect()
 }
 
 const FLEET: [&str; 12] = [
@@ -100,7 +64,7 @@ fn shards_started_as_an_indexed_job_reach_the_agents_of_one_unsharded_run() {
                 .env("START_AT", &start_at)
                 .env("AGENTCTL_CONFIG_DIR", world.config_dir())
                 .env("HOME", world.home())
-                .env("AGENTCTL_HOST", sharded.url())
+                .env("AGENTCTL_HOST", &sharded.url)
                 .env("AGENTCTL_TOKEN", TOKEN)
                 .env_remove("AGENTCTL_SHARD")
                 .stdout(Stdio::piped())
@@ -124,13 +88,13 @@ fn shards_started_as_an_indexed_job_reach_the_agents_of_one_unsharded_run() {
     let merged: Value = serde_json::from_str(&merged.stdout).unwrap();
 
     let unsharded = Dev::start();
-    let one_run = run(world.cmd_at(&unsharded.url()).args(FLEET));
+    let one_run = run(world.cmd_at(&unsharded.url).args(FLEET));
     assert_eq!(one_run.code, 0, "{}", one_run.stderr);
     let one_run: Value = serde_json::from_str(&one_run.stdout).unwrap();
 
-    let agents = sharded.agent_ids(&world);
+    let agents = agent_ids(&sharded, &world);
     assert_eq!(agents.len(), 10);
-    assert_eq!(agents, unsharded.agent_ids(&world));
+    assert_eq!(agents, agent_ids(&unsharded, &world));
     assert!(agents.contains("fleet-0001") && agents.contains("fleet-0010"));
     for key in ["agents", "sent", "ok"] {
         assert_eq!(merged[key], one_run[key], "{key}");

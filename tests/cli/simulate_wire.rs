@@ -2,11 +2,26 @@
 //! the request of the contract, reuse their connections, and keep the client's safety rules
 //! (redaction, TLS, and the client itself when a proxy applies).
 
-use crate::common::stub::{Answer, Leaf, Reply, ScriptServer, Stub, TlsStub};
+use crate::common::mock::*;
+use crate::common::stub::{KeepAlive, Leaf, Reply, Stub, TlsStub};
 use crate::common::*;
 use serde_json::Value;
 
 const PATH: &str = "/api/v1/agents/sim-0001/heartbeat";
+
+/// The heartbeat of `sim-0001` as agentctl sends it: a body with the seed's four fields.
+fn sim_beat(when: When) -> When {
+    api_headers(target(when.method(PUT), PATH))
+        .header("content-type", "application/json")
+        .is_true(|req| {
+            let body: Value = serde_json::from_slice(req.body_ref()).unwrap_or_default();
+            body.as_object().is_some_and(|fields| {
+                fields
+                    .keys()
+                    .eq(["version", "uptime", "cpuUsage", "memUsage"])
+            })
+        })
+}
 
 fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
     let mut cmd = world.cmd_at(host);
@@ -28,8 +43,7 @@ fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
 
 #[test]
 fn every_beat_is_the_contract_request_byte_for_byte_on_one_kept_alive_connection() {
-    let server = ScriptServer::start();
-    server.route("PUT", PATH, vec![Answer::ok(r#"{"uuid":"sim-0001"}"#)]);
+    let server = KeepAlive::start(200, r#"{"uuid":"sim-0001"}"#);
     let world = World::new();
     // One request in flight at a time, so that however slow this machine is, a beat never
     // finds the connection busy.
@@ -110,10 +124,11 @@ fn a_token_echoed_by_the_server_is_redacted_from_every_failure() {
         (500, format!(r#"{{"message":"token {TOKEN} is broken"}}"#)),
         (200, format!("<html>{TOKEN}</html>")),
     ] {
-        let server = ScriptServer::start();
-        server.route("PUT", PATH, vec![Answer::json(status, body.clone())]);
+        let server = MockServer::start();
+        let beats = route(&server, sim_beat, vec![Answer::json(status, body.clone())]);
+        let unexpected = nothing_else(&server);
         let world = World::new();
-        let ran = simulate(&world, &server.url(), &["--beats", "2"]);
+        let ran = simulate(&world, &server.base_url(), &["--beats", "2"]);
         assert_eq!(ran.code, 5, "{status}: {}", ran.stderr);
         assert!(
             ran.stderr.contains("[REDACTED]"),
@@ -121,7 +136,8 @@ fn a_token_echoed_by_the_server_is_redacted_from_every_failure() {
             ran.stderr
         );
         assert!(!ran.stdout.contains(TOKEN) && !ran.stderr.contains(TOKEN));
-        assert_eq!(server.received().len(), 2);
+        beats.mock.assert_calls(2);
+        unexpected.assert_calls(0);
     }
 }
 
@@ -174,12 +190,17 @@ fn a_token_over_plain_http_to_another_machine_is_refused_before_anything_is_sent
 
 #[test]
 fn verbose_logs_each_request_and_answer_with_the_token_redacted() {
-    let server = ScriptServer::start();
-    server.route("PUT", PATH, vec![Answer::ok(r#"{"uuid":"sim-0001"}"#)]);
+    let server = MockServer::start();
+    let beat = route(
+        &server,
+        sim_beat,
+        vec![Answer::ok(r#"{"uuid":"sim-0001"}"#)],
+    );
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = simulate(&world, &server.url(), &["--beats", "1", "-vv"]);
+    let ran = simulate(&world, &server.base_url(), &["--beats", "1", "-vv"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let url = format!("{}{PATH}", server.url());
+    let url = format!("{}{PATH}", server.base_url());
     for line in [
         format!("> PUT {url}"),
         "> authorization: Bearer [REDACTED]".to_owned(),
@@ -194,23 +215,31 @@ fn verbose_logs_each_request_and_answer_with_the_token_redacted() {
         );
     }
     assert!(!ran.stderr.contains(TOKEN));
+    beat.mock.assert_calls(1);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_stalled_or_oversized_answer_is_a_counted_failure_not_a_hang() {
+    // The server waits for the client to hang up: only --request-timeout ends the beat, and
+    // the message names the flag's value.
     let stalled = Stub::start(|_| Reply::Stall {
         head_and_start: b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"uu".to_vec(),
-        stall: std::time::Duration::from_secs(5),
     });
     let world = World::new();
-    let started = std::time::Instant::now();
     let ran = simulate(
         &world,
         &stalled.url(),
         &["--beats", "1", "--request-timeout", "300ms"],
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(4));
     assert_eq!(ran.code, 6, "{}", ran.stderr);
+    assert!(
+        ran.stderr
+            .contains("no complete answer within 300ms (--request-timeout)"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(stalled.requests().len(), 1);
     let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(
         summary["failed"],

@@ -3,16 +3,11 @@
 //! change, review and accept with `INSTA_UPDATE=always cargo test --test cli snapshots` (or
 //! `cargo insta review`), and commit the `.snap` files with the change.
 
-use crate::common::{World, closed_port_url, render_man};
+use crate::common::{ClosedPort, World, render_man, transcript};
 use agentctl::api::Agent;
 use agentctl::output::{OutputFormat, OutputOptions, Shape, print_agents};
 use agentctl::ui::Ui;
 use std::time::{Duration, SystemTime};
-
-/// `[exit status: N]`, then stdout and stderr, as one text.
-fn transcript(code: i32, stdout: &str, stderr: &str) -> String {
-    format!("[exit status: {code}]\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}")
-}
 
 /// Every command path: `[]`, `["agent"]`, `["agent", "list"]`, …; hidden ones left out.
 fn command_paths() -> Vec<Vec<String>> {
@@ -103,7 +98,8 @@ fn tables() {
 #[test]
 fn main_error_messages() {
     let world = World::new();
-    let closed = closed_port_url();
+    let closed_port = ClosedPort::new();
+    let closed = closed_port.url();
     let cases: Vec<(&str, Vec<&str>, Option<&str>)> = vec![
         ("error-no-host", vec!["agent", "show", "a"], None),
         (
@@ -157,4 +153,28 @@ fn man_pages_rendered() {
         let name = page.file_stem().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("man-{name}"), text);
     }
+}
+
+/// `watch --help` fits a screen (at most 70 lines at the snapshots' width), watch's own
+/// options ahead of --all and the listing filters, and keeps its examples.
+#[test]
+fn watch_help_fits_a_screen() {
+    let err = agentctl::cli::command()
+        .term_width(100)
+        .try_get_matches_from(["agentctl", "watch", "--help"])
+        .expect_err("--help ends parsing");
+    let help = err.render().to_string();
+    let lines = help.lines().count();
+    assert!(lines <= 70, "{lines} lines:\n{help}");
+    let at = |needle: &str| {
+        help.find(needle)
+            .unwrap_or_else(|| panic!("{needle}:\n{help}"))
+    };
+    assert!(at("--interval <DUR>") < at("--all "), "{help}");
+    assert!(at("--exec-timeout <DUR>") < at("--status <S>"), "{help}");
+    assert!(at("Ids are polled one by one") < at("Examples:"), "{help}");
+    assert!(
+        help.contains("agentctl watch --all -o ndjson | jq -c"),
+        "{help}"
+    );
 }

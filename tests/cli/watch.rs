@@ -1,4 +1,4 @@
-use crate::common::stub::{Answer, ScriptServer};
+use crate::common::mock::*;
 use crate::common::*;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -34,41 +34,26 @@ pub(crate) fn moves(events: &[Value]) -> Vec<(String, Value, String)> {
         .collect()
 }
 
-fn assert_agent_get(server: &ScriptServer, id: &str) {
-    let path = format!("/api/v1/agents/{id}");
-    let received = server.received_at(&path);
-    assert!(!received.is_empty(), "no request for {path}");
-    for request in received {
-        assert_eq!(request.method, "GET");
-        assert_eq!(request.path, path);
-        assert_eq!(
-            request.header("authorization"),
-            Some(format!("Bearer {TOKEN}").as_str())
-        );
-        assert_eq!(request.header("accept"), Some("application/json"));
-        assert!(
-            request
-                .header("user-agent")
-                .is_some_and(|ua| ua.starts_with("agentctl/"))
-        );
-        assert!(request.body.is_empty());
-    }
+/// The GET of agent `id`, as agentctl sends it, answered with `answers` in turn.
+fn agent_route<'a>(server: &'a MockServer, id: &str, answers: Vec<Answer>) -> Route<'a> {
+    get_route(server, &format!("/api/v1/agents/{id}"), answers)
 }
 
 #[test]
 fn status_changes_stream_as_json_lines_until_offline() {
-    let server = ScriptServer::start();
+    let server = MockServer::start();
     let statuses = ["online", "online", "delayed", "delayed", "offline"];
-    server.route(
-        "GET",
-        "/api/v1/agents/agent-1",
+    let agent = agent_route(
+        &server,
+        "agent-1",
         statuses
             .iter()
             .map(|s| Answer::ok(record("agent-1", s)))
             .collect(),
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "agent-1",
         "--interval",
@@ -107,22 +92,23 @@ fn status_changes_stream_as_json_lines_until_offline() {
     }
     // Each line is one compact object.
     assert!(ran.stdout.lines().all(|l| l.starts_with("{\"time\":")));
-    assert_eq!(server.received_at("/api/v1/agents/agent-1").len(), 5);
-    assert_agent_get(&server, "agent-1");
+    agent.mock.assert_calls(5);
+    unexpected.assert_calls(0);
     assert_eq!(ran.stderr, "");
 }
 
 #[test]
 fn until_online_on_an_offline_agent_times_out_with_exit_7() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
-        "/api/v1/agents/agent-1",
+    let server = MockServer::start();
+    let agent = agent_route(
+        &server,
+        "agent-1",
         vec![Answer::ok(record("agent-1", "offline"))],
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let started = Instant::now();
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "agent-1",
         "--interval",
@@ -149,34 +135,35 @@ fn until_online_on_an_offline_agent_times_out_with_exit_7() {
         ran.stderr
     );
     // About one poll per 500 ms over 3 s.
-    let polls = server.received_at("/api/v1/agents/agent-1").len();
+    let polls = agent.mock.calls();
     assert!((4..=9).contains(&polls), "{polls}");
-    assert_agent_get(&server, "agent-1");
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_failing_agent_turns_unreachable_and_the_others_go_on() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
-        "/api/v1/agents/bad",
+    let server = MockServer::start();
+    let bad = agent_route(
+        &server,
+        "bad",
         vec![
             Answer::json(500, r#"{"message":"db down \u001b[2J"}"#),
             Answer::json(500, r#"{"message":"db down"}"#),
             Answer::ok(record("bad", "online")),
         ],
     );
-    server.route(
-        "GET",
-        "/api/v1/agents/good",
+    let good = agent_route(
+        &server,
+        "good",
         vec![
             Answer::ok(record("good", "online")),
             Answer::ok(record("good", "online")),
             Answer::ok(record("good", "delayed")),
         ],
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "good",
         "bad",
@@ -219,87 +206,118 @@ fn a_failing_agent_turns_unreachable_and_the_others_go_on() {
     );
     // The good agent kept its pace (~15 polls in 3 s) while the bad one backed off: after its
     // second failure it waited two intervals (400 ms ± jitter), not one.
-    let good = server.received_at("/api/v1/agents/good").len();
+    let good = good.mock.calls();
     assert!(good >= 8, "good polled {good} times");
-    let bad = server.received_at("/api/v1/agents/bad");
+    let bad = bad.seen.times();
     assert!(bad.len() >= 3, "bad polled {} times", bad.len());
-    let after_second_failure = bad[2].at - bad[1].at;
+    let after_second_failure = bad[2] - bad[1];
     assert!(
         after_second_failure >= std::time::Duration::from_millis(340),
         "bad was polled again {after_second_failure:?} after its second failure"
     );
-    assert_agent_get(&server, "good");
-    assert_agent_get(&server, "bad");
+    unexpected.assert_calls(0);
+}
+
+/// One route for every agent GET whose id matches `ids` (a regex), answered `status` after
+/// `delay`, counting the requests held at once.
+fn slow_agents<'a>(
+    server: &'a MockServer,
+    ids: &str,
+    status: &'static str,
+    delay: Duration,
+    in_flight: &InFlight,
+) -> Route<'a> {
+    let seen = Seen::new();
+    let gauge = in_flight.clone();
+    let answer = seen.answer(move |_, req| {
+        gauge.leave();
+        let id = req.uri().path().rsplit('/').next().unwrap().to_owned();
+        json_response(200, record(&id, status))
+    });
+    let mock = server.mock(|when, then| {
+        api_headers(
+            when.method(GET)
+                .path_matches(format!("^/api/v1/agents/{ids}$").as_str()),
+        )
+        .is_true(|req| req.body_ref().is_empty() && req.uri().query().is_none())
+        .is_true(in_flight.arrive());
+        then.delay(delay).respond_with(answer);
+    });
+    Route { mock, seen }
 }
 
 #[test]
 fn two_hundred_agents_are_polled_in_parallel_once_per_round() {
-    let server = ScriptServer::start();
+    let server = MockServer::start();
     let ids: Vec<String> = (0..200).map(|n| format!("agent-{n:03}")).collect();
-    for id in &ids {
-        server.route(
-            "GET",
-            &format!("/api/v1/agents/{id}"),
-            vec![Answer::ok(record(id, "online")).after(Duration::from_millis(200))],
-        );
-    }
+    let in_flight = InFlight::default();
+    let agents = slow_agents(
+        &server,
+        r"agent-\d{3}",
+        "online",
+        Duration::from_millis(200),
+        &in_flight,
+    );
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let started = Instant::now();
-    let mut cmd = world.cmd_at(&server.url());
+    let mut cmd = world.cmd_at(&server.base_url());
     cmd.args(["watch", "--until", "online", "--concurrency", "200"])
         .args(&ids);
     let ran = run(&mut cmd);
     let elapsed = started.elapsed();
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(events(&ran.stdout).len(), 200);
-    for id in &ids {
-        assert_eq!(
-            server.received_at(&format!("/api/v1/agents/{id}")).len(),
-            1,
-            "{id}"
-        );
-    }
+    // Each agent exactly once.
+    let mut targets = agents.seen.targets();
+    targets.sort();
+    let expected: Vec<String> = ids
+        .iter()
+        .map(|id| format!("/api/v1/agents/{id}"))
+        .collect();
+    assert_eq!(targets, expected);
+    unexpected.assert_calls(0);
     // Serially this would take 200 × 200 ms = 40 s; one parallel round takes about 200 ms.
     assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
-    let first = server.received().iter().map(|r| r.at).min().unwrap();
-    let last = server.received().iter().map(|r| r.at).max().unwrap();
+    let times = agents.seen.times();
+    let first = times.iter().min().unwrap();
+    let last = times.iter().max().unwrap();
     assert!(
-        last - first < Duration::from_millis(1500),
+        *last - *first < Duration::from_millis(1500),
         "requests spread over {:?}",
-        last - first
+        *last - *first
     );
-    assert!(server.max_in_flight() > 100, "{}", server.max_in_flight());
+    assert!(in_flight.most() > 100, "{}", in_flight.most());
 }
 
 #[test]
 fn never_more_than_concurrency_requests_in_flight() {
-    let server = ScriptServer::start();
+    let server = MockServer::start();
     let ids: Vec<String> = (0..60).map(|n| format!("a{n}")).collect();
-    for id in &ids {
-        server.route(
-            "GET",
-            &format!("/api/v1/agents/{id}"),
-            vec![Answer::ok(record(id, "delayed")).after(Duration::from_millis(50))],
-        );
-    }
+    let in_flight = InFlight::default();
+    let agents = slow_agents(
+        &server,
+        r"a\d+",
+        "delayed",
+        Duration::from_millis(50),
+        &in_flight,
+    );
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let mut cmd = world.cmd_at(&server.url());
+    let mut cmd = world.cmd_at(&server.base_url());
     cmd.args(["watch", "--until", "delayed", "--concurrency", "8"])
         .args(&ids);
     let ran = run(&mut cmd);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_eq!(server.received().len(), 60);
-    assert!(
-        (2..=8).contains(&server.max_in_flight()),
-        "{}",
-        server.max_in_flight()
-    );
+    agents.mock.assert_calls(60);
+    unexpected.assert_calls(0);
+    assert!((2..=8).contains(&in_flight.most()), "{}", in_flight.most());
 }
 
 #[test]
 fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
     // Listed records without a status: each such agent is fetched on its own.
-    let server = ScriptServer::start();
+    let server = MockServer::start();
     let list = |ids: &[&str]| {
         Answer::ok(
             json!({"items": ids.iter().map(|id| json!({"uuid": id})).collect::<Vec<_>>(),
@@ -307,23 +325,17 @@ fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
             .to_string(),
         )
     };
-    server.route(
-        "GET",
-        "/api/v1/agents",
+    // Each walk is one request: the total is reached on page 1.
+    let listing = get_route(
+        &server,
+        "/api/v1/agents?page=1&pageSize=500",
         vec![list(&["a"]), list(&["a", "b"]), list(&["b"])],
     );
-    server.route(
-        "GET",
-        "/api/v1/agents/a",
-        vec![Answer::ok(record("a", "online"))],
-    );
-    server.route(
-        "GET",
-        "/api/v1/agents/b",
-        vec![Answer::ok(record("b", "delayed"))],
-    );
+    let a = agent_route(&server, "a", vec![Answer::ok(record("a", "online"))]);
+    let b = agent_route(&server, "b", vec![Answer::ok(record("b", "delayed"))]);
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "--all",
         "--interval",
@@ -347,35 +359,21 @@ fn all_relists_new_agents_join_and_vanished_ones_are_gone() {
         events[2]["agent"],
         serde_json::from_str::<Value>(&record("a", "online")).unwrap()
     );
-    let lists = server.received_at("/api/v1/agents");
-    assert!(lists.len() >= 4, "{}", lists.len());
-    for request in lists {
-        assert_eq!(
-            (request.method.as_str(), request.path.as_str()),
-            ("GET", "/api/v1/agents?page=1&pageSize=500")
-        );
-        assert_eq!(
-            request.header("authorization"),
-            Some(format!("Bearer {TOKEN}").as_str())
-        );
-    }
-    assert_agent_get(&server, "a");
-    assert_agent_get(&server, "b");
+    let lists = listing.mock.calls();
+    assert!(lists >= 4, "{lists}");
+    assert!(a.mock.calls() >= 1 && b.mock.calls() >= 1);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn ctrl_c_stops_with_exit_130() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
-        "/api/v1/agents/a",
-        vec![Answer::ok(record("a", "online"))],
-    );
+    let server = MockServer::start();
+    let agent = agent_route(&server, "a", vec![Answer::ok(record("a", "online"))]);
     let world = World::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
         .env("AGENTCTL_CONFIG_DIR", world.config_dir())
         .env("HOME", world.home())
-        .env("AGENTCTL_HOST", server.url())
+        .env("AGENTCTL_HOST", server.base_url())
         .env("AGENTCTL_TOKEN", TOKEN)
         .args(["watch", "a", "--interval", "200ms"])
         .stdout(Stdio::piped())
@@ -396,11 +394,13 @@ fn ctrl_c_stops_with_exit_130() {
     assert_eq!(output.status.code(), Some(130));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(agent.mock.calls() >= 1);
 }
 
 #[test]
 fn usage_errors() {
     let world = World::new();
+    let mut transcripts = String::new();
     for args in [
         vec!["watch"],
         vec!["watch", "a", "--all"],
@@ -409,9 +409,52 @@ fn usage_errors() {
         vec!["watch", "a", "--until", "sideways"],
     ] {
         let ran = run(world.cmd_at("http://127.0.0.1:9").args(&args));
-        assert_eq!(ran.code, 2, "{args:?}: {}", ran.stderr);
-        assert_eq!(ran.stdout, "");
+        transcripts.push_str(&format!("$ agentctl {}\n", args.join(" ")));
+        transcripts.push_str(&ran.transcript());
     }
+    insta::assert_snapshot!(transcripts, @"
+    $ agentctl watch
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <UUID|--all>
+
+    Usage: agentctl watch <UUID|--all>
+
+    For more information, try '--help'.
+    $ agentctl watch a --all
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: the argument '[UUID]...' cannot be used with '--all'
+
+    Usage: agentctl watch <UUID|--all>
+
+    For more information, try '--help'.
+    $ agentctl watch a --interval 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '0' for '--interval <DUR>': must be more than 0 (examples: 500ms, 5s, 1m)
+
+    For more information, try '--help'.
+    $ agentctl watch a --concurrency 0
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value '0' for '--concurrency <C>': 0 is not in 1..=4096
+
+    For more information, try '--help'.
+    $ agentctl watch a --until sideways
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: invalid value 'sideways' for '--until <STATUS>'
+      [possible values: online, delayed, offline]
+
+    For more information, try '--help'.
+    ");
 }
 
 /// The load figure of the issue: 1000 agents at `--interval 1s` for 20 s against a loopback
@@ -430,22 +473,27 @@ fn watch_load_1000_agents_for_20s() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
-    let server = ScriptServer::counting();
+    let server = MockServer::start();
     let ids: Vec<String> = (0..agents).map(|n| format!("agent-{n:04}")).collect();
-    for id in &ids {
-        let body = json!({
+    let record = |id: &str| {
+        json!({
             "uuid": id, "name": format!("{id}-name"), "type": "log", "version": "1.2.3",
             "status": "online", "endpoint": "http://192.168.1.10:7890", "platformId": "plat-001-abc",
             "region": "us-east-1", "labels": "{\"env\":\"prod\",\"team\":\"ops\"}",
             "lastHeartbeatAt": "2026-01-15T08:00:00Z", "createDate": "2026-01-15T08:00:00Z",
             "lastOpDate": "2026-01-15T08:00:00Z"
-        });
-        server.route(
-            "GET",
-            &format!("/api/v1/agents/{id}"),
-            vec![Answer::ok(body.to_string())],
+        })
+        .to_string()
+    };
+    let polled = server.mock(|when, then| {
+        api_headers(
+            when.method(GET)
+                .path_matches(r"^/api/v1/agents/agent-\d{4}$"),
         );
-    }
+        then.respond_with(move |req: &HttpMockRequest| {
+            json_response(200, record(req.uri().path().rsplit('/').next().unwrap()))
+        });
+    });
     let bin =
         std::env::var("AGENTCTL_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_agentctl").to_owned());
     let world = World::new();
@@ -465,7 +513,7 @@ fn watch_load_1000_agents_for_20s() {
         .args(&ids)
         .env("AGENTCTL_CONFIG_DIR", world.config_dir())
         .env("HOME", world.home())
-        .env("AGENTCTL_HOST", server.url())
+        .env("AGENTCTL_HOST", server.base_url())
         .env("AGENTCTL_TOKEN", TOKEN)
         .output()
         .unwrap();
@@ -479,7 +527,7 @@ fn watch_load_1000_agents_for_20s() {
         .map(|f| f.parse().unwrap())
         .collect();
     let (user, system, wall) = (figures[0], figures[1], figures[2]);
-    let polls = server.served();
+    let polls = polled.calls();
     let events = String::from_utf8_lossy(&output.stdout).lines().count();
     let cpu = user + system;
     let report = format!(
@@ -497,14 +545,15 @@ fn watch_load_1000_agents_for_20s() {
 
 #[test]
 fn a_refused_token_ends_the_watch_with_exit_3() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
-        "/api/v1/agents/a",
+    let server = MockServer::start();
+    let agent = agent_route(
+        &server,
+        "a",
         vec![Answer::json(401, r#"{"message":"token expired"}"#)],
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "a",
         "--until",
@@ -520,5 +569,6 @@ fn a_refused_token_ends_the_watch_with_exit_3() {
         "{}",
         ran.stderr
     );
-    assert_eq!(server.received_at("/api/v1/agents/a").len(), 1);
+    agent.mock.assert_calls(1);
+    unexpected.assert_calls(0);
 }

@@ -1,7 +1,7 @@
 //! `watch --all` driven by the listing (contract §2, §7): the request count per interval,
 //! and the filters of `agent list`.
 
-use crate::common::stub::{Recorded, Reply, Stub};
+use crate::common::mock::*;
 use crate::common::*;
 use crate::watch::{events, moves};
 use serde_json::{Value, json};
@@ -15,30 +15,34 @@ fn each_interval_is_one_walk_of_the_pages_and_no_agent_is_fetched_alone() {
     // after exactly three walks.
     let walks = Arc::new(AtomicUsize::new(0));
     let seen = walks.clone();
-    let stub = Stub::start(move |req: &Recorded| {
-        if !req.path.starts_with("/api/v1/agents?") {
-            return Reply::Json(500, r#"{"message":"no per-agent GET expected"}"#.into());
-        }
-        let page: usize = query_param(&req.path, "page").unwrap().parse().unwrap();
-        if page == 1 {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
-        let status = if seen.load(Ordering::SeqCst) >= 3 {
-            "online"
-        } else {
-            "delayed"
-        };
-        let records: Vec<Value> = (0..7)
-            .skip((page - 1) * 3)
-            .take(3)
-            .map(|n| json!({"uuid": format!("agent-{n}"), "status": status}))
-            .collect();
-        Reply::Json(200, json!({"items": records, "total": 7}).to_string())
+    let server = MockServer::start();
+    let listing = Seen::new();
+    server.mock(|when, then| {
+        api_list(when);
+        then.respond_with(listing.answer(move |_, req| {
+            let page: usize = query_param(req.uri_str(), "page").unwrap().parse().unwrap();
+            if page == 1 {
+                seen.fetch_add(1, Ordering::SeqCst);
+            }
+            let status = if seen.load(Ordering::SeqCst) >= 3 {
+                "online"
+            } else {
+                "delayed"
+            };
+            let records: Vec<Value> = (0..7)
+                .skip((page - 1) * 3)
+                .take(3)
+                .map(|n| json!({"uuid": format!("agent-{n}"), "status": status}))
+                .collect();
+            json_response(200, json!({"items": records, "total": 7}).to_string())
+        }));
     });
+    // No agent is fetched on its own.
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &[
             "watch",
             "--all",
@@ -54,18 +58,14 @@ fn each_interval_is_one_walk_of_the_pages_and_no_agent_is_fetched_alone() {
         false,
     );
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let targets: Vec<String> = stub.requests().into_iter().map(|r| r.path).collect();
     let walk: Vec<String> = (1..=3)
         .map(|p| format!("/api/v1/agents?page={p}&pageSize=500"))
         .collect();
-    assert_eq!(targets, [walk.clone(), walk.clone(), walk].concat());
-    for request in stub.requests() {
-        assert_eq!(request.method, "GET");
-        assert_eq!(
-            request.header("authorization"),
-            Some(format!("Bearer {TOKEN}").as_str())
-        );
-    }
+    assert_eq!(
+        listing.targets(),
+        [walk.clone(), walk.clone(), walk].concat()
+    );
+    unexpected.assert_calls(0);
     let events = events(&ran.stdout);
     assert_eq!(events.len(), 14, "7 joins as delayed, 7 moves to online");
     assert!(
@@ -88,9 +88,11 @@ fn each_interval_is_one_walk_of_the_pages_and_no_agent_is_fetched_alone() {
 #[test]
 fn the_filters_of_agent_list_apply_to_watch_all() {
     // A server that ignores every filter.
-    let stub = Stub::start(|_req: &Recorded| {
-        Reply::Json(
-            200,
+    let server = MockServer::start();
+    let listing = route(
+        &server,
+        api_list,
+        vec![Answer::ok(
             json!({"total": 4, "agents": [
                 {"uuid": "a", "status": "Online", "region": "US-East-1", "labels": "{\"team\":\"ops\"}"},
                 {"uuid": "b", "status": "online", "region": "us-east-1", "labels": "{\"team\":\"web\"}"},
@@ -98,12 +100,13 @@ fn the_filters_of_agent_list_apply_to_watch_all() {
                 {"uuid": "d", "status": "ONLINE", "region": "us-east-1", "labels": {"team": "ops"}}
             ]})
             .to_string(),
-        )
-    });
+        )],
+    );
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &[
             "watch",
             "--all",
@@ -130,18 +133,19 @@ fn the_filters_of_agent_list_apply_to_watch_all() {
             ("d".into(), Value::Null, "online".into()),
         ]
     );
-    let targets: Vec<String> = stub.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(
-        targets,
+        listing.seen.targets(),
         ["/api/v1/agents?page=1&pageSize=50&status=online&region=us-east-1"]
     );
 
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &["watch", "a", "--status", "online"],
         false,
     );
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("apply to --all only"), "{}", ran.stderr);
+    listing.mock.assert_calls(1);
+    unexpected.assert_calls(0);
 }

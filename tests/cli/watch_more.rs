@@ -1,8 +1,7 @@
 //! `watch` of explicit ids: absent against unreachable, `--until-jq`, `--exec` handlers, and
 //! `-o table` in a pipe.
 
-use crate::common::stub::{Answer, ScriptServer};
-use crate::common::stub::{Recorded, Reply as StubReply, Stub};
+use crate::common::mock::*;
 use crate::common::*;
 use crate::watch::events;
 use serde_json::{Value, json};
@@ -16,9 +15,9 @@ fn record(id: &str, status: &str, version: &str) -> String {
 
 #[test]
 fn a_404_is_absent_and_a_failure_is_unreachable() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
+    let server = MockServer::start();
+    let new_route = get_route(
+        &server,
         "/api/v1/agents/new",
         vec![
             Answer::json(404, r#"{"message":"no such agent"}"#),
@@ -26,15 +25,16 @@ fn a_404_is_absent_and_a_failure_is_unreachable() {
             Answer::ok(record("new", "online", "1.0")),
         ],
     );
-    server.route(
-        "GET",
+    let bad_route = get_route(
+        &server,
         "/api/v1/agents/bad",
         vec![Answer::json(500, r#"{"message":"db down"}"#)],
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &server.url(),
+        &server.base_url(),
         &[
             "watch",
             "new",
@@ -67,12 +67,13 @@ fn a_404_is_absent_and_a_failure_is_unreachable() {
     assert_eq!(bad[0]["to"], "unreachable");
     assert_eq!(bad[0]["reason"], "HTTP 500 Internal Server Error: db down");
     // absent is polled at the interval; unreachable backs off (fewer polls).
-    let polled_new = server.received_at("/api/v1/agents/new").len();
-    let polled_bad = server.received_at("/api/v1/agents/bad").len();
+    let polled_new = new_route.mock.calls();
+    let polled_bad = bad_route.mock.calls();
     assert!(
         polled_new > polled_bad,
         "new {polled_new}, bad {polled_bad}"
     );
+    unexpected.assert_calls(0);
 }
 
 #[test]
@@ -80,17 +81,23 @@ fn watching_a_new_agent_until_online_ends_within_an_interval_of_its_first_beat()
     // The agent's first heartbeat lands 3.5 s in; until then the server does not know it.
     let started = Instant::now();
     let beat_at = started + Duration::from_millis(3500);
-    let stub = Stub::start(move |_req: &Recorded| {
-        if Instant::now() < beat_at {
-            StubReply::Json(404, r#"{"message":"agent not found"}"#.into())
-        } else {
-            StubReply::Json(200, record("new", "online", "1.0"))
-        }
+    let server = MockServer::start();
+    let seen = Seen::new();
+    let agent = server.mock(|when, then| {
+        api_get(when, "/api/v1/agents/new");
+        then.respond_with(seen.answer(move |_, _| {
+            if Instant::now() < beat_at {
+                json_response(404, r#"{"message":"agent not found"}"#)
+            } else {
+                json_response(200, record("new", "online", "1.0"))
+            }
+        }));
     });
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let ran = in_process(
         &world,
-        &stub.url(),
+        &server.base_url(),
         &[
             "watch",
             "new",
@@ -114,22 +121,20 @@ fn watching_a_new_agent_until_online_ends_within_an_interval_of_its_first_beat()
         late < Duration::from_millis(2500),
         "noticed {late:?} after the beat"
     );
-    let gaps: Vec<Duration> = stub
-        .requests()
-        .windows(2)
-        .map(|w| w[1].at - w[0].at)
-        .collect();
+    let gaps: Vec<Duration> = seen.times().windows(2).map(|w| w[1] - w[0]).collect();
     assert!(
         gaps.iter().all(|g| *g < Duration::from_millis(1600)),
         "{gaps:?}"
     );
+    assert!(agent.calls() >= 4, "polled {} times", agent.calls());
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn until_jq_waits_for_the_version_and_the_status_together() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
+    let server = MockServer::start();
+    let agent = get_route(
+        &server,
         "/api/v1/agents/web-1",
         vec![
             Answer::ok(record("web-1", "online", "1.4.1")),
@@ -138,8 +143,9 @@ fn until_jq_waits_for_the_version_and_the_status_together() {
         ],
     );
     let world = World::new();
+    let unexpected = nothing_else(&server);
     let expr = r#".status == "online" and .version == "1.4.2""#;
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "web-1",
         "--until-jq",
@@ -150,9 +156,9 @@ fn until_jq_waits_for_the_version_and_the_status_together() {
         "20s",
     ]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    assert_eq!(server.received_at("/api/v1/agents/web-1").len(), 3);
+    agent.mock.assert_calls(3);
 
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "web-1",
         "--until-jq",
@@ -170,17 +176,19 @@ fn until_jq_waits_for_the_version_and_the_status_together() {
         ran.stderr
     );
 
-    let ran = run(world
-        .cmd_at(&server.url())
-        .args(["watch", "web-1", "--until-jq", ".status =="]));
+    let ran =
+        run(world
+            .cmd_at(&server.base_url())
+            .args(["watch", "web-1", "--until-jq", ".status =="]));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn exec_handlers_get_the_event_and_a_failing_or_slow_one_never_stops_the_watch() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
+    let server = MockServer::start();
+    let a = get_route(
+        &server,
         "/api/v1/agents/a",
         vec![
             Answer::ok(record("a", "online", "1")),
@@ -188,11 +196,12 @@ fn exec_handlers_get_the_event_and_a_failing_or_slow_one_never_stops_the_watch()
             Answer::ok(record("a", "delayed", "1")),
         ],
     );
-    server.route(
-        "GET",
+    let slow = get_route(
+        &server,
         "/api/v1/agents/slow",
         vec![Answer::ok(record("slow", "online", "1"))],
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let log = world.home().join("handled");
     let handler = format!(
@@ -204,7 +213,7 @@ fn exec_handlers_get_the_event_and_a_failing_or_slow_one_never_stops_the_watch()
         log.display()
     );
     let started = Instant::now();
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "a",
         "slow",
@@ -250,13 +259,15 @@ fn exec_handlers_get_the_event_and_a_failing_or_slow_one_never_stops_the_watch()
         "{}",
         ran.stderr
     );
+    assert!(a.mock.calls() >= 3 && slow.mock.calls() >= 1);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn piped_with_an_explicit_table_there_is_one_row_per_change() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
+    let server = MockServer::start();
+    let a = get_route(
+        &server,
         "/api/v1/agents/a",
         vec![
             Answer::ok(record("a", "online", "1.0")),
@@ -264,11 +275,12 @@ fn piped_with_an_explicit_table_there_is_one_row_per_change() {
             Answer::ok(record("a", "offline", "1.0")),
         ],
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let args = ["watch", "a", "--interval", "200ms", "--until", "offline"];
     let ran = in_process(
         &world,
-        &server.url(),
+        &server.base_url(),
         &[&args[..], &["-o", "table"]].concat(),
         false,
     );
@@ -306,7 +318,7 @@ fn piped_with_an_explicit_table_there_is_one_row_per_change() {
 
     let ran = in_process(
         &world,
-        &server.url(),
+        &server.base_url(),
         &[
             "watch",
             "a",
@@ -329,9 +341,11 @@ fn piped_with_an_explicit_table_there_is_one_row_per_change() {
     // Without -o a pipe gets JSON events.
     let ran = in_process(
         &world,
-        &server.url(),
+        &server.base_url(),
         &["watch", "a", "--timeout", "300ms"],
         false,
     );
     assert!(ran.stdout.starts_with("{\"time\":"), "{}", ran.stdout);
+    assert!(a.mock.calls() >= 5);
+    unexpected.assert_calls(0);
 }

@@ -8,8 +8,10 @@ use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
 
+pub mod dev;
 pub mod dev_binary;
 pub mod inproc;
+pub mod mock;
 pub mod stub;
 
 /// The token every test sends; no output may ever contain it.
@@ -26,6 +28,9 @@ pub const MINIMAL_BEAT: [&str; 8] = [
     "--mem",
     "1",
 ];
+
+/// The heartbeat body [`MINIMAL_BEAT`] sends, byte for byte.
+pub const MINIMAL_BODY: &str = r#"{"version":"1","uptime":1,"cpuUsage":1,"memUsage":1}"#;
 
 /// The seed's request example, byte for byte.
 pub const SEED_BODY: &str = r#"{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}"#;
@@ -146,12 +151,54 @@ pub fn assert_clean(ran: &Ran) {
     }
 }
 
-/// An address on loopback where nothing listens.
-pub fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+impl Ran {
+    /// The run as one text: `[exit status: N]`, then stdout and stderr (jj's snapshot form).
+    pub fn transcript(&self) -> String {
+        transcript(self.code, &self.stdout, &self.stderr)
+    }
+
+    /// [`Ran::transcript`] with each `(text, placeholder)` replaced, for what a snapshot
+    /// cannot pin (a port, a temp dir).
+    pub fn transcript_with(&self, replacements: &[(&str, &str)]) -> String {
+        replacements
+            .iter()
+            .fold(self.transcript(), |text, (from, to)| text.replace(from, to))
+    }
+}
+
+/// `[exit status: N]`, then stdout and stderr, as one text.
+pub fn transcript(code: i32, stdout: &str, stderr: &str) -> String {
+    format!("[exit status: {code}]\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}")
+}
+
+/// A loopback port where nothing listens, and where nothing else can for as long as this
+/// lives: a socket bound to it that never listens (and without SO_REUSEADDR, so no other
+/// socket binds it). A connection to it is refused.
+pub struct ClosedPort {
+    _socket: socket2::Socket,
+    port: u16,
+}
+
+impl ClosedPort {
+    pub fn new() -> ClosedPort {
+        use socket2::{Domain, Protocol, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
+        let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        socket.bind(&any_port.into()).unwrap();
+        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+        ClosedPort {
+            _socket: socket,
+            port,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
 }
 
 /// Runs `agentctl <args>` in-process against `host` with the test token, stdout a terminal
@@ -207,4 +254,17 @@ pub fn render_man(page: &Path) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_closed_port_refuses_connections_and_no_one_else_can_take_it() {
+    let closed = ClosedPort::new();
+    let refused = std::net::TcpStream::connect(("127.0.0.1", closed.port())).unwrap_err();
+    assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
+    // A server binding it (std sets SO_REUSEADDR, as servers do) is refused the port.
+    let taken = std::net::TcpListener::bind(("127.0.0.1", closed.port()));
+    assert_eq!(
+        taken.map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::AddrInUse
+    );
 }

@@ -1,16 +1,16 @@
-//! The one hand-written HTTP test server of the suite, on loopback. It reads requests one way
-//! and records each as it arrived; three front ends decide the answers:
+//! The one hand-written HTTP test server of the suite, on loopback, for what httpmock (the
+//! server of every ordinary request-matching test, `common::mock`) cannot do. It reads
+//! requests one way and records each as it arrived; the front ends decide the answers:
 //!
 //! - [`Stub`]: a hostile server answering each request with whatever bytes a test scripts,
-//!   including ones no honest server sends (escape sequences, endless bodies, stalls, resets);
-//! - [`ScriptServer`]: keep-alive routes with a sequence of answers each (the last one
-//!   repeats), a delay per answer served in parallel, and a count of requests in flight;
+//!   including ones no honest server sends (broken framing, endless bodies, stalls, resets);
+//! - [`KeepAlive`]: one answer on kept-alive connections, each request recorded byte for
+//!   byte with the connection it came on;
 //! - [`TlsStub`]: the same over TLS with certificates made for the test (a private CA, and a
-//!   leaf that is good, expired, or for another name).
-//!
-//! httpmock is used where a mock reads best; the dev server for end-to-end runs.
+//!   leaf that is good, expired, or for another name);
+//! - [`LoggingProxy`]: a proxy that logs the head of each request and refuses it;
+//! - [`Silent`]: a listener that accepts connections and never answers.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,14 +28,10 @@ pub struct Recorded {
     pub body: Vec<u8>,
     /// The request byte for byte as it arrived.
     pub raw: Vec<u8>,
-    /// Which connection of the server it came on (numbered from 0 as they were accepted; the
-    /// keep-alive front end only).
+    /// Which connection of the server it came on (numbered from 0 as they were accepted;
+    /// [`KeepAlive`] only).
     pub connection: usize,
-    pub at: Instant,
 }
-
-/// The name the keep-alive front end's tests use.
-pub type Received = Recorded;
 
 impl Recorded {
     /// A header's value, by name in any case.
@@ -44,11 +40,6 @@ impl Recorded {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
-    }
-
-    /// The path without its query string.
-    pub fn route(&self) -> &str {
-        self.path.split('?').next().unwrap_or("")
     }
 }
 
@@ -93,7 +84,6 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         body,
         raw,
         connection: 0,
-        at: Instant::now(),
     })
 }
 
@@ -131,8 +121,6 @@ pub fn response(status: u16, body: &[u8], extra_headers: &str) -> Vec<u8> {
 pub enum Reply {
     /// Write these bytes (a whole response) and close.
     Raw(Vec<u8>),
-    /// A response with this status and JSON body.
-    Json(u16, String),
     /// Write the head, then `total` bytes of body in chunks as fast as the reader takes them,
     /// then hold the connection open for ten seconds (a client that buffers everything is
     /// caught holding it all).
@@ -140,11 +128,10 @@ pub enum Reply {
         content_length: Option<u64>,
         total: u64,
     },
-    /// Write the head and a first part of the body, then go silent for `stall`.
-    Stall {
-        head_and_start: Vec<u8>,
-        stall: Duration,
-    },
+    /// Write the head and a first part of the body, then go silent until the client hangs
+    /// up: only a timeout of the client's own ends the call (or the minute-long bound of
+    /// [`super::World::cmd`], failing the test).
+    Stall { head_and_start: Vec<u8> },
     /// Close the connection with a TCP reset, before any answer.
     Reset,
 }
@@ -175,12 +162,28 @@ impl Stub {
         format!("http://{}", self.addr)
     }
 
-    pub fn port(&self) -> u16 {
-        self.addr.port()
-    }
-
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
+    }
+}
+
+/// Reads and drops whatever the client sends until it closes the connection, for two
+/// minutes at most (so a client that never gives up does not keep the thread forever).
+fn wait_for_hang_up(stream: &mut TcpStream) {
+    let until = Instant::now() + Duration::from_secs(120);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut buffer = [0u8; 1024];
+    while Instant::now() < until {
+        match std::io::Read::read(stream, &mut buffer) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return,
+        }
     }
 }
 
@@ -188,9 +191,6 @@ fn answer_once(mut stream: TcpStream, reply: Reply) {
     match reply {
         Reply::Raw(bytes) => {
             let _ = stream.write_all(&bytes);
-        }
-        Reply::Json(status, body) => {
-            let _ = stream.write_all(&response(status, body.as_bytes(), ""));
         }
         Reply::Endless {
             content_length,
@@ -215,13 +215,10 @@ fn answer_once(mut stream: TcpStream, reply: Reply) {
             }
             std::thread::sleep(Duration::from_secs(10));
         }
-        Reply::Stall {
-            head_and_start,
-            stall,
-        } => {
+        Reply::Stall { head_and_start } => {
             let _ = stream.write_all(&head_and_start);
             let _ = stream.flush();
-            std::thread::sleep(stall);
+            wait_for_hang_up(&mut stream);
         }
         Reply::Reset => {
             // RST instead of FIN: SO_LINGER with a zero timeout.
@@ -232,152 +229,49 @@ fn answer_once(mut stream: TcpStream, reply: Reply) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The keep-alive front end: routes with a sequence of answers each.
+// The keep-alive front end: one answer, requests recorded byte for byte per connection.
 
-/// One answer of a route: status, JSON body, and how long to wait before sending it.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub status: u16,
-    pub body: String,
-    pub delay: Duration,
-}
-
-impl Answer {
-    pub fn json(status: u16, body: impl Into<String>) -> Answer {
-        Answer {
-            status,
-            body: body.into(),
-            delay: Duration::ZERO,
-        }
-    }
-
-    pub fn ok(body: impl Into<String>) -> Answer {
-        Answer::json(200, body)
-    }
-
-    pub fn after(mut self, delay: Duration) -> Answer {
-        self.delay = delay;
-        self
-    }
-}
-
-#[derive(Default)]
-struct Routes {
-    answers: HashMap<(String, String), Vec<Answer>>,
-    received: Vec<Recorded>,
-}
-
-#[derive(Clone, Default)]
-struct Counters {
-    in_flight: Arc<AtomicUsize>,
-    max_in_flight: Arc<AtomicUsize>,
-    served: Arc<AtomicUsize>,
-    connections: Arc<AtomicUsize>,
-}
-
-pub struct ScriptServer {
+pub struct KeepAlive {
     addr: SocketAddr,
-    routes: Arc<Mutex<Routes>>,
-    counters: Counters,
+    received: Arc<Mutex<Vec<Recorded>>>,
 }
 
-impl ScriptServer {
-    pub fn start() -> ScriptServer {
-        Self::start_with(true)
-    }
-
-    /// A server that counts requests but does not keep them (for load runs).
-    pub fn counting() -> ScriptServer {
-        Self::start_with(false)
-    }
-
-    fn start_with(record: bool) -> ScriptServer {
-        let routes: Arc<Mutex<Routes>> = Arc::default();
-        let counters = Counters::default();
-        let (shared_routes, shared_counters) = (routes.clone(), counters.clone());
+impl KeepAlive {
+    /// Answers every request with `status` and the JSON `body`, keeping the connection open
+    /// for as many requests as the client sends on it.
+    pub fn start(status: u16, body: &'static str) -> KeepAlive {
+        let received: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let recorded = received.clone();
         let addr = listen(move |stream| {
-            serve_keep_alive(stream, &shared_routes, &shared_counters, record)
+            let Ok(mut writer) = stream.try_clone() else {
+                return;
+            };
+            let connection = connections.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(stream);
+            while let Some(mut request) = read_request(&mut reader) {
+                request.connection = connection;
+                recorded.lock().unwrap().push(request);
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    body.len()
+                );
+                if writer.write_all(head.as_bytes()).is_err()
+                    || writer.write_all(body.as_bytes()).is_err()
+                {
+                    return;
+                }
+            }
         });
-        ScriptServer {
-            addr,
-            routes,
-            counters,
-        }
+        KeepAlive { addr, received }
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// Answers `method path` (path without query) with `answers` in turn, the last repeating.
-    pub fn route(&self, method: &str, path: &str, answers: Vec<Answer>) {
-        assert!(!answers.is_empty(), "a route needs at least one answer");
-        self.routes
-            .lock()
-            .unwrap()
-            .answers
-            .insert((method.to_owned(), path.to_owned()), answers);
-    }
-
     pub fn received(&self) -> Vec<Recorded> {
-        self.routes.lock().unwrap().received.clone()
-    }
-
-    /// Requests whose path (without query) is `path`.
-    pub fn received_at(&self, path: &str) -> Vec<Recorded> {
-        self.received()
-            .into_iter()
-            .filter(|r| r.route() == path)
-            .collect()
-    }
-
-    pub fn served(&self) -> usize {
-        self.counters.served.load(Ordering::SeqCst)
-    }
-
-    pub fn max_in_flight(&self) -> usize {
-        self.counters.max_in_flight.load(Ordering::SeqCst)
-    }
-}
-
-/// One connection, kept alive for as many requests as the client sends.
-fn serve_keep_alive(stream: TcpStream, routes: &Mutex<Routes>, counters: &Counters, record: bool) {
-    let Ok(mut writer) = stream.try_clone() else {
-        return;
-    };
-    let connection = counters.connections.fetch_add(1, Ordering::SeqCst);
-    let mut reader = BufReader::new(stream);
-    while let Some(mut request) = read_request(&mut reader) {
-        request.connection = connection;
-        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        let answer = {
-            let key = (request.method.clone(), request.route().to_owned());
-            let mut routes = routes.lock().unwrap();
-            if record {
-                routes.received.push(request);
-            }
-            match routes.answers.get_mut(&key) {
-                Some(answers) if answers.len() > 1 => answers.remove(0),
-                Some(answers) => answers[0].clone(),
-                None => Answer::json(404, r#"{"message":"no such route"}"#),
-            }
-        };
-        if !answer.delay.is_zero() {
-            std::thread::sleep(answer.delay);
-        }
-        let head = format!(
-            "HTTP/1.1 {} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-            answer.status,
-            answer.body.len()
-        );
-        counters.in_flight.fetch_sub(1, Ordering::SeqCst);
-        counters.served.fetch_add(1, Ordering::SeqCst);
-        if writer.write_all(head.as_bytes()).is_err()
-            || writer.write_all(answer.body.as_bytes()).is_err()
-        {
-            return;
-        }
+        self.received.lock().unwrap().clone()
     }
 }
 
@@ -453,5 +347,72 @@ impl TlsStub {
 
     pub fn url(&self, host: &str) -> String {
         format!("https://{host}:{}", self.addr.port())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A proxy that refuses everything, and a listener that never answers.
+
+/// A proxy on 127.0.0.2 that logs the head of every request it gets and refuses it (403).
+pub struct LoggingProxy {
+    pub url: String,
+    heads: Mutex<Vec<String>>,
+    listener: TcpListener,
+}
+
+impl LoggingProxy {
+    pub fn start() -> LoggingProxy {
+        let listener = TcpListener::bind("127.0.0.2:0").expect("bind 127.0.0.2");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        LoggingProxy {
+            url,
+            heads: Mutex::default(),
+            listener,
+        }
+    }
+
+    /// Serves the connections already waiting (the client has finished by now), then says
+    /// what they asked for.
+    pub fn heads(&self) -> Vec<String> {
+        self.listener.set_nonblocking(true).unwrap();
+        while let Ok((stream, _)) = self.listener.accept() {
+            stream.set_nonblocking(false).unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let _ = (&stream).write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+            self.heads.lock().unwrap().push(head);
+        }
+        self.heads.lock().unwrap().clone()
+    }
+}
+
+/// A loopback listener that accepts connections and never answers: a client connected to
+/// it waits.
+pub struct Silent {
+    listener: TcpListener,
+}
+
+impl Silent {
+    pub fn start() -> Silent {
+        Silent {
+            listener: TcpListener::bind("127.0.0.1:0").expect("bind loopback"),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.listener.local_addr().unwrap())
+    }
+
+    /// Waits for the next client to connect, and keeps its connection open while the
+    /// returned stream lives.
+    pub fn accept(&self) -> TcpStream {
+        self.listener.accept().unwrap().0
     }
 }

@@ -1,69 +1,25 @@
 //! The dev server as a process: its banner, SIGTERM, and settings refused before it listens.
 
-use super::*;
-
-/// Reads the first two stdout lines of a started `agentctl dev-server`.
-pub(super) fn read_banner(child: &mut Child) -> (String, String) {
-    let stdout = child.stdout.take().unwrap();
-    let (lines_tx, lines_rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            if lines_tx.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
-    let first = lines_rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("a first line");
-    let second = lines_rx
-        .recv_timeout(Duration::from_secs(5))
-        .expect("an export line");
-    (first, second)
-}
-
-pub(super) fn wait_with_timeout(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let started = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("agentctl dev-server did not stop within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
+use crate::common::dev_binary::DevServer;
+use crate::common::*;
 
 #[test]
 fn the_binary_announces_itself_serves_the_cli_and_stops_on_sigterm() {
     let world = World::new();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
-        .args([
-            "dev-server",
-            "--listen",
-            "127.0.0.1:0",
-            "--no-save-profile",
-            "-v",
-        ])
-        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
-        .env("HOME", world.home())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (first, second) = read_banner(&mut child);
-    let port: u16 = first
-        .strip_prefix("listening on http://127.0.0.1:")
-        .unwrap_or_else(|| panic!("first line: {first}"))
+    let server = DevServer::spawn(&world, &["--no-save-profile", "-v"], &[]);
+    // The first line said where (the harness read "listening on URL"), the second how.
+    let port: u16 = server
+        .url
+        .strip_prefix("http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("first line: listening on {}", server.url))
         .parse()
         .unwrap();
     assert_ne!(port, 0);
     let host = format!("http://127.0.0.1:{port}");
-    let rest = second
+    let rest = server
+        .export
         .strip_prefix(&format!("export AGENTCTL_HOST={host} AGENTCTL_TOKEN="))
-        .unwrap_or_else(|| panic!("second line: {second}"));
+        .unwrap_or_else(|| panic!("second line: {}", server.export));
     let token = rest.to_owned();
     assert!(token.starts_with("dev_") && token.len() == 68, "{token}");
 
@@ -95,15 +51,8 @@ fn the_binary_announces_itself_serves_the_cli_and_stops_on_sigterm() {
     assert!(ran.stdout.starts_with("web-01"), "{}", ran.stdout);
     assert!(ran.stdout.contains("online"), "{}", ran.stdout);
 
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = wait_with_timeout(&mut child, Duration::from_secs(15));
+    let (status, stderr) = server.stop();
     assert_eq!(status.code(), Some(0), "{status:?}");
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert!(
         stderr.contains("online < 20s ≤ delayed < 50s ≤ offline"),
         "{stderr}"
@@ -120,35 +69,24 @@ fn sigterm_right_after_the_banner_is_a_clean_stop_with_a_chosen_token_and_seed()
     let world = World::new();
     let seed = world.home().join("seed.json");
     std::fs::write(&seed, r#"[{"uuid":"a"},{"uuid":"b","type":"log"}]"#).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
-        .args([
-            "dev-server",
-            "--listen",
-            "127.0.0.1:0",
+    let server = DevServer::spawn(
+        &world,
+        &[
             "--no-save-profile",
             "--token",
             "it's$",
-        ])
-        .arg("--seed")
-        .arg(&seed)
-        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (_, export) = read_banner(&mut child);
-    assert!(
-        export.ends_with(r#" AGENTCTL_TOKEN='it'\''s$'"#),
-        "{export}"
+            "--seed",
+            seed.to_str().unwrap(),
+        ],
+        &[],
     );
-    std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = wait_with_timeout(&mut child, Duration::from_secs(15));
+    assert!(
+        server.export.ends_with(r#" AGENTCTL_TOKEN='it'\''s$'"#),
+        "{}",
+        server.export
+    );
+    let (status, stderr) = server.stop();
     assert_eq!(status.code(), Some(0));
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert!(stderr.contains("2 agents from the seed"), "{stderr}");
 }
 
@@ -193,10 +131,16 @@ fn bad_settings_are_usage_errors() {
         assert_eq!(ran.stdout, "");
     }
 
-    // A port that is taken: exit 1 with a hint to take any free one.
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = taken.local_addr().unwrap().to_string();
+    // A port that is taken (held by a socket of the test's): exit 1 with a hint to take any
+    // free one.
+    let taken = ClosedPort::new();
+    let addr = format!("127.0.0.1:{}", taken.port());
     let ran = run(world.cmd().args(["dev-server", "--listen", &addr]));
-    assert_eq!(ran.code, 1, "{}", ran.stderr);
-    assert!(ran.stderr.contains("127.0.0.1:0"), "{}", ran.stderr);
+    insta::assert_snapshot!(ran.transcript_with(&[(&addr, "127.0.0.1:PORT")]), @"
+    [exit status: 1]
+    ----- stdout -----
+    ----- stderr -----
+    error: cannot listen on 127.0.0.1:PORT: Address already in use (os error 98)
+    hint: another server holds that port; pass --listen 127.0.0.1:0 to take any free one
+    ");
 }

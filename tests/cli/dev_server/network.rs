@@ -101,9 +101,40 @@ fn a_new_client_is_answered_while_idle_connections_fill_the_cap() {
         let (status, _, json) = parse_answer(&read_to_close(&mut stream));
         assert_eq!((status, json["total"].as_u64()), (200, Some(0)));
     }
-    // The oldest idle connections were the ones closed.
-    let mut first = idle.remove(0);
-    assert!(read_to_close(&mut first).is_empty());
+    // Room was made by closing idle ones: of the 64, no more than the cap are still open.
+    // Which ones is for serve.rs's room_is_made_by_closing_the_longest_waiting_idle_connection
+    // to say: here the order the server accepted them in, and the millisecond each was last
+    // active, follow the machine's load (the first one, half-way through a head, was not
+    // always among the closed on a busy machine).
+    let closed = count_closed(&mut idle, 64 - 16, Duration::from_secs(20));
+    assert!(closed >= 64 - 16, "{closed} of 64 idle connections closed");
+}
+
+/// How many of `streams` the server has closed (end of stream or reset, after whatever it
+/// sent), waiting up to `limit` for at least `enough` of them.
+fn count_closed(streams: &mut [TcpStream], enough: usize, limit: Duration) -> usize {
+    let mut closed = vec![false; streams.len()];
+    let started = Instant::now();
+    loop {
+        for (stream, closed) in streams.iter_mut().zip(closed.iter_mut()) {
+            stream.set_nonblocking(true).unwrap();
+            let mut buf = [0u8; 8192];
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) => *closed = true,
+                    Ok(_) => continue,
+                    Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => *closed = true,
+                    Err(_) => {}
+                }
+                break;
+            }
+        }
+        let count = closed.iter().filter(|c| **c).count();
+        if count >= enough || started.elapsed() > limit {
+            return count;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]

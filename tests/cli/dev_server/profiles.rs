@@ -1,66 +1,20 @@
 //! What `agentctl dev-server` writes outside itself: the profile it created (and no other),
 //! never the current profile; `--env-file`; and where its token comes from.
 
-use super::{read_banner, wait_with_timeout};
+use crate::common::dev_binary::DevServer;
 use crate::common::*;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-use std::time::Duration;
+use std::path::Path;
 
-/// A started `agentctl dev-server --listen 127.0.0.1:0 ARGS`, its stderr going to a file.
-struct Started {
-    child: Child,
-    host: String,
-    export: String,
-    stderr: PathBuf,
+/// `agentctl dev-server --listen 127.0.0.1:0 ARGS`, started the way these tests start it.
+fn start(world: &World, args: &[&str], envs: &[(&str, &str)]) -> DevServer {
+    DevServer::spawn(world, args, envs)
 }
 
-fn start(world: &World, args: &[&str], envs: &[(&str, &str)]) -> Started {
-    let stderr = world
-        .dir
-        .path()
-        .join(format!("stderr-{}", fastrand_suffix()));
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"));
-    cmd.args(["dev-server", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
-        .env("HOME", world.home())
-        .env_remove("AGENTCTL_PROFILE")
-        .env_remove("AGENTCTL_DEV_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&stderr).unwrap());
-    for (name, value) in envs {
-        cmd.env(name, value);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let (first, export) = read_banner(&mut child);
-    let host = first.strip_prefix("listening on ").unwrap().to_owned();
-    Started {
-        child,
-        host,
-        export,
-        stderr,
-    }
-}
-
-fn fastrand_suffix() -> String {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    NEXT.fetch_add(1, Ordering::Relaxed).to_string()
-}
-
-impl Started {
-    /// SIGTERM, a clean exit, and what it said on stderr.
-    fn stop(mut self) -> String {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        assert_eq!(
-            wait_with_timeout(&mut self.child, Duration::from_secs(15)).code(),
-            Some(0)
-        );
-        std::fs::read_to_string(&self.stderr).unwrap()
-    }
+/// SIGTERM, a clean exit, and what it said on stderr.
+fn stop(server: DevServer) -> String {
+    let (status, stderr) = server.stop();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    stderr
 }
 
 fn read(path: &Path) -> String {
@@ -80,7 +34,7 @@ fn the_dev_server_writes_only_the_profile_it_created_and_never_makes_it_current(
     let config = read(&config_path);
     assert!(config.contains("[profiles.dev]"), "{config}");
     assert!(
-        config.contains(&format!("host = \"{}\"", first.host)),
+        config.contains(&format!("host = \"{}\"", first.url)),
         "{config}"
     );
     assert!(config.contains("created_by = \"dev-server\""), "{config}");
@@ -94,7 +48,7 @@ fn the_dev_server_writes_only_the_profile_it_created_and_never_makes_it_current(
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let ran = run(world.cmd().args(["agent", "show", "w1"]));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
-    let said = first.stop();
+    let said = stop(first);
     assert!(said.contains("saved profile 'dev'"), "{said}");
     assert!(said.contains("not made current"), "{said}");
 
@@ -102,12 +56,12 @@ fn the_dev_server_writes_only_the_profile_it_created_and_never_makes_it_current(
     let second = start(&world, &["--token", "dev-token-two-123456"], &[]);
     let config = read(&config_path);
     assert!(
-        config.contains(&format!("host = \"{}\"", second.host)),
+        config.contains(&format!("host = \"{}\"", second.url)),
         "{config}"
     );
     assert!(!config.contains("current_profile"), "{config}");
     assert!(read(&credentials_path).contains("dev-token-two-123456"));
-    second.stop();
+    stop(second);
 
     // The user makes `dev` theirs with `config set`: a later dev server leaves it alone.
     let ran = run(world.cmd().args([
@@ -124,7 +78,7 @@ fn the_dev_server_writes_only_the_profile_it_created_and_never_makes_it_current(
     let third = start(&world, &["--token", "dev-token-three-123456"], &[]);
     assert_eq!(read(&config_path), config_before);
     assert_eq!(read(&credentials_path), credentials_before);
-    let said = third.stop();
+    let said = stop(third);
     assert!(
         said.contains("profile 'dev'") && said.contains("not created by dev-server"),
         "{said}"
@@ -137,37 +91,16 @@ fn the_dev_server_writes_only_the_profile_it_created_and_never_makes_it_current(
 
     // Pointed at another name with --profile, it saves there, and still not current.
     let fourth = start(&world, &["--token", "dev-token-four-123456"], &[]);
-    fourth.stop();
-    let named = std::process::Command::new(env!("CARGO_BIN_EXE_agentctl"))
-        .args([
-            "--profile",
-            "local",
-            "dev-server",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .args(["--token", "dev-token-five-123456"])
-        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
-        .env("HOME", world.home())
-        .env_remove("AGENTCTL_PROFILE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut named = Started {
-        child: named,
-        host: String::new(),
-        export: String::new(),
-        stderr: world.dir.path().join("none"),
-    };
-    let (first_line, _) = read_banner(&mut named.child);
+    stop(fourth);
+    let named = start(
+        &world,
+        &["--profile", "local", "--token", "dev-token-five-123456"],
+        &[],
+    );
     let config = read(&config_path);
     assert!(config.contains("[profiles.local]"), "{config}");
     assert!(
-        config.contains(&format!(
-            "host = \"{}\"",
-            first_line.strip_prefix("listening on ").unwrap()
-        )),
+        config.contains(&format!("host = \"{}\"", named.url)),
         "{config}"
     );
     assert!(
@@ -180,10 +113,7 @@ fn the_dev_server_writes_only_the_profile_it_created_and_never_makes_it_current(
         "only the one config set made: {config}"
     );
     assert!(config.contains("current_profile = \"dev\""), "{config}");
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &named.child.id().to_string()])
-        .status();
-    wait_with_timeout(&mut named.child, Duration::from_secs(15));
+    stop(named);
 }
 
 /// A `dev` profile written by hand (no mark, a loopback host like the dev server's) is the
@@ -207,7 +137,7 @@ fn a_hand_written_dev_profile_is_never_overwritten() {
             .unwrap();
     }
     let started = start(&world, &["--token", "dev-token-one-123456"], &[]);
-    let said = started.stop();
+    let said = stop(started);
     assert_eq!(read(&config_path), config);
     assert_eq!(read(&credentials_path), credentials);
     assert!(said.contains("not created by dev-server"), "{said}");
@@ -257,16 +187,16 @@ fn the_env_file_is_private_complete_and_sourced_by_sh() {
         .output()
         .unwrap();
     let out = String::from_utf8(sourced.stdout).unwrap();
-    assert_eq!(out, format!("{}\n{token}\n2\n", started.host));
+    assert_eq!(out, format!("{}\n{token}\n2\n", started.url));
     // What the file says works: the CLI reaches the server with it.
     let ran = run(world
         .cmd()
-        .env("AGENTCTL_HOST", &started.host)
+        .env("AGENTCTL_HOST", &started.url)
         .env("AGENTCTL_TOKEN", token)
         .args(["heartbeat", "send", "e1"])
         .args(MINIMAL_BEAT));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let said = started.stop();
+    let said = stop(started);
     assert!(said.contains("set -a; ."), "{said}");
     assert!(!world.config_dir().join("config.toml").exists());
 }
@@ -294,17 +224,17 @@ fn the_token_comes_from_a_file_or_the_environment_and_stays_out_of_ps() {
         assert!(started.export.ends_with(&format!("AGENTCTL_TOKEN={token}")));
         #[cfg(target_os = "linux")]
         {
-            let cmdline = std::fs::read(format!("/proc/{}/cmdline", started.child.id())).unwrap();
+            let cmdline = std::fs::read(format!("/proc/{}/cmdline", started.pid())).unwrap();
             assert!(!String::from_utf8_lossy(&cmdline).contains(token));
         }
         let ran = run(world
             .cmd()
-            .env("AGENTCTL_HOST", &started.host)
+            .env("AGENTCTL_HOST", &started.url)
             .env("AGENTCTL_TOKEN", token)
             .args(["heartbeat", "send", "t1"])
             .args(MINIMAL_BEAT));
         assert_eq!(ran.code, 0, "{}", ran.stderr);
-        started.stop();
+        stop(started);
     }
     // An empty file, a missing one, and --token with --token-file are usage errors.
     std::fs::write(&token_file, "\n").unwrap();

@@ -4,39 +4,41 @@ use super::*;
 
 #[test]
 fn a_server_without_a_listing_ends_watch_all_with_exit_4() {
-    let server = ScriptServer::start();
+    let server = MockServer::start();
+    let listing = get_route(
+        &server,
+        "/api/v1/agents?page=1&pageSize=500",
+        vec![Answer::json(404, r#"{"message":"no such route"}"#)],
+    );
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = run(world.cmd_at(&server.url()).args(["watch", "--all"]));
+    let ran = run(world.cmd_at(&server.base_url()).args(["watch", "--all"]));
     assert_eq!(ran.code, 4, "{}", ran.stderr);
     assert!(
         ran.stderr.contains("agent list: HTTP 404"),
         "{}",
         ran.stderr
     );
-    let received = server.received();
-    assert_eq!(received.len(), 1);
-    assert_eq!(received[0].path, "/api/v1/agents?page=1&pageSize=500");
+    listing.mock.assert_calls(1);
+    unexpected.assert_calls(0);
 }
 
 #[test]
 fn a_listing_that_fails_later_is_a_warning_and_the_watch_goes_on() {
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
-        "/api/v1/agents",
+    let server = MockServer::start();
+    let listing = route(
+        &server,
+        api_list,
         vec![
             Answer::ok(r#"[{"uuid":"a"}]"#),
             Answer::json(500, r#"{"error":"list broke"}"#),
             Answer::ok(r#"[]"#),
         ],
     );
-    server.route(
-        "GET",
-        "/api/v1/agents/a",
-        vec![Answer::ok(record("a", "online"))],
-    );
+    let a = agent_route(&server, "a", vec![Answer::ok(record("a", "online"))]);
+    let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = run(world.cmd_at(&server.url()).args([
+    let ran = run(world.cmd_at(&server.base_url()).args([
         "watch",
         "--all",
         "--interval",
@@ -56,6 +58,25 @@ fn a_listing_that_fails_later_is_a_warning_and_the_watch_goes_on() {
         ran.stderr,
         "warning: could not list agents (watching on): agent list: HTTP 500 Internal Server Error: list broke\n"
     );
+    // The first walk: page 1, then page 2 (a short page without a total may be a server's
+    // cap), which fails; then every walk ends at its empty page 1.
+    let targets = listing.seen.targets();
+    assert!(targets.len() >= 3, "{targets:?}");
+    assert_eq!(
+        targets[..2],
+        [
+            "/api/v1/agents?page=1&pageSize=500",
+            "/api/v1/agents?page=2&pageSize=500"
+        ]
+    );
+    assert!(
+        targets[2..]
+            .iter()
+            .all(|t| t == "/api/v1/agents?page=1&pageSize=500"),
+        "{targets:?}"
+    );
+    assert!(a.mock.calls() >= 1);
+    unexpected.assert_calls(0);
 }
 
 /// The live table through a real pseudo-terminal (util-linux `script`; skipped without it).
@@ -68,20 +89,21 @@ fn at_a_terminal_the_table_is_drawn_in_place_and_the_cursor_restored() {
     {
         return;
     }
-    let server = ScriptServer::start();
-    server.route(
-        "GET",
-        "/api/v1/agents/b",
+    let server = MockServer::start();
+    let b = agent_route(
+        &server,
+        "b",
         vec![
             Answer::ok(record("b", "online")),
             Answer::ok(record("b", "delayed")),
         ],
     );
-    server.route(
-        "GET",
-        "/api/v1/agents/a",
+    let a = agent_route(
+        &server,
+        "a",
         vec![Answer::json(500, r#"{"message":"db down"}"#)],
     );
+    let unexpected = nothing_else(&server);
     let world = World::new();
     let inner = format!(
         "stty cols 200 rows 40; {} watch b a --interval 300ms --timeout 1500ms",
@@ -91,7 +113,7 @@ fn at_a_terminal_the_table_is_drawn_in_place_and_the_cursor_restored() {
         .args(["-qec", &inner, "/dev/null"])
         .env("AGENTCTL_CONFIG_DIR", world.config_dir())
         .env("HOME", world.home())
-        .env("AGENTCTL_HOST", server.url())
+        .env("AGENTCTL_HOST", server.base_url())
         .env("AGENTCTL_TOKEN", TOKEN)
         .env("TERM", "xterm")
         .env_remove("NO_COLOR")
@@ -130,4 +152,6 @@ fn at_a_terminal_the_table_is_drawn_in_place_and_the_cursor_restored() {
         rows[3].starts_with("b ") && rows[3].contains("delayed") && rows[3].contains("s ago"),
         "{last:?}"
     );
+    assert!(a.mock.calls() >= 1 && b.mock.calls() >= 2);
+    unexpected.assert_calls(0);
 }
