@@ -127,7 +127,7 @@ fn sigterm_right_after_the_banner_is_a_clean_stop_with_a_chosen_token_and_seed()
             "127.0.0.1:0",
             "--no-save-profile",
             "--token",
-            "it's$",
+            "it's$-0123456789abcdef",
         ])
         .arg("--seed")
         .arg(&seed)
@@ -138,7 +138,7 @@ fn sigterm_right_after_the_banner_is_a_clean_stop_with_a_chosen_token_and_seed()
         .unwrap();
     let (_, export) = read_banner(&mut child);
     assert!(
-        export.ends_with(r#" AGENTCTL_TOKEN='it'\''s$'"#),
+        export.ends_with(r#" AGENTCTL_TOKEN='it'\''s$-0123456789abcdef'"#),
         "{export}"
     );
     std::process::Command::new("kill")
