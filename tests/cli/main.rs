@@ -19,6 +19,7 @@ mod heartbeat_send;
 mod hostile;
 mod jq;
 mod jq_forms;
+mod jq_parity;
 mod paging;
 mod readme;
 mod readme_scripting;
