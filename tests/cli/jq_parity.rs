@@ -219,3 +219,61 @@ fn json_output_through_jq_is_pretty_unless_compact() {
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("--jq"), "{}", ran.stderr);
 }
+
+/// Through the binary, as a script runs it: an error on one record is reported, the records
+/// before and after it are filtered, and the command exits 1.
+#[test]
+fn a_failing_record_keeps_the_others_results_and_exits_1() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/api/v1/agents");
+        then.status(200).body(
+            r#"{"total":3,"items":[{"uuid":"a1","labels":{"env":"prod"}},{"uuid":"a2","labels":"{}"},{"uuid":"a3","labels":{"env":"dev"}}]}"#,
+        );
+    });
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "list",
+        "-o",
+        "ndjson",
+        "-r",
+        "--jq",
+        ".uuid, .labels.env",
+    ]));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert_eq!(ran.stdout, "a1\nprod\na2\na3\ndev\n");
+    assert_eq!(
+        ran.stderr,
+        "error: --jq '.uuid, .labels.env': Cannot index string with string \"env\"\n"
+    );
+    // halt_error stops the run: what came before is printed, then its message; exit 1.
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "list",
+        "-o",
+        "ndjson",
+        "-r",
+        "--jq",
+        r#"if .uuid == "a2" then "stop at \(.uuid)\n" | halt_error(1) else .uuid end"#,
+    ]));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert_eq!(ran.stdout, "a1\n");
+    assert!(ran.stderr.ends_with("': stop at a2\n"), "{}", ran.stderr);
+    // `halt` ends it with success.
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "list",
+        "-o",
+        "ndjson",
+        "-r",
+        "--jq",
+        ".uuid, halt",
+    ]));
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "a1\n"),
+        "{}",
+        ran.stderr
+    );
+}
