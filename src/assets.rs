@@ -1,6 +1,6 @@
 //! Generated files shipped in the repository: shell completions (`completions/`) and man pages
-//! (`man/`). One generator writes both (`agentctl generate-assets`), and a test regenerates
-//! them in memory and fails when a committed file is stale.
+//! (`man/`). One generator writes both (`cargo run --example generate-assets`), and a test
+//! regenerates them in memory and fails when a committed file is stale.
 
 mod man;
 

@@ -29,9 +29,9 @@ const SUBCOMMAND_HELP: &str = "\
 {all-args}
 
 Global options (before or after the subcommand; details in `agentctl --help`):
-  --host <URL>  --profile <NAME>  -o, --output <FMT>  --jq <EXPR>  -r, --raw-output  --no-headers
-  --request-timeout <DUR>  --retries <N>  --cacert <FILE>  --allow-insecure-http
-  --config-dir <DIR>  --no-color  --no-input  -v, --verbose  -q, --quiet{after-help}";
+  --host <URL>  --profile <NAME>  -o, --output <FMT>  --jq <EXPR>  -r, --raw-output
+  -c, --compact-output  --no-headers  --request-timeout <DUR>  --retries <N>  --cacert <FILE>
+  --allow-insecure-http  --config-dir <DIR>  --no-color  --no-input  -v, --verbose  -q, --quiet{after-help}";
 
 /// The clap command with its generated parts: the exit-status table comes from
 /// `ErrorKind`, so `--help`, the man page and the code cannot disagree; subcommands show

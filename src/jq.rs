@@ -1,62 +1,79 @@
-//! `--jq EXPR`: jq filtering of JSON output, in-process (the jaq crates), so scripts need no
-//! `jq` binary. One compiled filter per invocation, applied by the output layer.
+//! `--jq EXPR`: jq filtering of JSON output, in-process, so scripts need no `jq` binary. One
+//! compiled filter per invocation, applied by the output layer.
 //!
-//! jaq's definitions and native filters (jaq-core, jaq-std, jaq-json, all at their newest
-//! release) cover most of what scripts use from jq 1.7. What they lack is added here, as jq 1.7
-//! behaves:
-//! - `@csv` and `@tsv`: jq's row formats (jaq has them only in the jaq-fmts crate, whose
-//!   messages differ from jq's and whose `@tsv` also escapes NUL; jq's rules are a few lines);
-//! - `@sh`: jaq-std's gives jq's output but not jq's error for a nested array or object;
-//! - `$ENV`: the environment when the filter was compiled (jaq's `env` is jaq-std's);
-//! - `input`: fails with "No more inputs" when there is none (jaq's yields nothing); `inputs` is
-//!   jaq-std's.
+//! The reference is jq 1.7.1, byte for byte in what it prints (tests/cli/jq_parity.rs holds
+//! the comparison and the list of intentional differences). jaq-core parses and runs the
+//! language; the values are agentctl's own ([`value::Val`]), in jq's data model: numbers are
+//! doubles that keep the text they were written with until computed on, printed as jq prints
+//! them (`10/2` is `5`, `nan` is `null`). jq's builtins come from jq itself: the ones jq writes
+//! in jq (defs.jq, from jq 1.7.1's builtin.jq) and the ones it writes in C ([`funs`]), over
+//! jaq-std's generic ones (math, time, sorting).
 //!
 //! `input` and `inputs` read the documents that follow in the same stream, as jq reads the
 //! following values of its input: with `-o ndjson` each record of one listing is an input
-//! ([`JqFilter::apply_all`]). A single JSON document (`-o json`), and each event or beat printed
-//! as it happens, is a stream of one: `input` fails with "No more inputs", `[inputs]` is `[]`.
+//! ([`JqFilter::run`]). A single JSON document (`-o json`), and each event or beat printed as
+//! it happens, is a stream of one.
 //!
-//! A runtime error is exit 1 with jq's message; every value the message quotes is cut to
-//! [`QUOTE_MAX`] characters (jaq quotes whole values, which for a listing is kilobytes).
+//! A run-time error ends the filter on that document, as in jq: the results before it are
+//! printed, then the error, and the next document is filtered. A failed filter is exit 1
+//! (contract §4): jq's own status for it, 5, is agentctl's status for an API error.
+
+mod funs;
+mod number;
+mod ops;
+mod paths;
+mod regex;
+mod value;
+mod write;
 
 use crate::error::{Error, Result};
-use jaq_core::box_iter::box_once;
-use jaq_core::data::HasLut;
 use jaq_core::load::{Arena, File, Loader};
-use jaq_core::native::{self, v};
-use jaq_core::{Compiler, Ctx, DataT, Exn, Lut, RunPtr, Vars, unwrap_valr};
-use jaq_json::Val;
-use jaq_std::input::{HasInputs, Inputs, RcIter};
+use jaq_core::native;
+use jaq_core::{Compiler, Ctx, DataT, Lut, Vars};
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
+pub use value::Val;
 
-/// At most this many characters of a value are quoted in a runtime error.
-pub const QUOTE_MAX: usize = 200;
-/// At most this many characters of an error's own text (`error("…")`, jaq's messages).
-const TEXT_MAX: usize = 400;
-
-/// The data filters run on: jaq's JSON values, with the rest of the input stream for
-/// `input`/`inputs`.
-struct Kind;
+/// The data filters run on: agentctl's jq values, with the rest of the input stream for
+/// `input`/`inputs` and what the filter says on stderr.
+pub struct Kind;
 
 impl DataT for Kind {
     type V<'a> = Val;
     type Data<'a> = &'a Globals<'a>;
 }
 
-struct Globals<'a> {
+pub struct Globals<'a> {
     lut: &'a Lut<Kind>,
-    inputs: Inputs<'a, Val>,
+    /// The documents not yet read, each with the number of lines it takes in the stream.
+    inputs: RefCell<std::slice::Iter<'a, (Val, usize)>>,
+    /// Lines read so far (`input_line_number`).
+    lines: Cell<usize>,
+    /// What `debug` and `stderr` wrote, in order, not yet passed on.
+    said: RefCell<Vec<String>>,
+    /// `halt_error`'s message.
+    halt_message: RefCell<Option<String>>,
 }
 
-impl<'a> HasLut<'a, Kind> for &'a Globals<'a> {
+impl<'a> jaq_core::data::HasLut<'a, Kind> for &'a Globals<'a> {
     fn lut(&self) -> &'a Lut<Kind> {
         self.lut
     }
 }
 
-impl<'a> HasInputs<'a, Val> for &'a Globals<'a> {
-    fn inputs(&self) -> Inputs<'a, Val> {
-        self.inputs
+impl Globals<'_> {
+    fn next_input(&self) -> Option<Val> {
+        let (value, lines) = self.inputs.borrow_mut().next()?;
+        self.lines.set(self.lines.get() + lines);
+        Some(value.clone())
+    }
+
+    fn say(&self, text: String) {
+        self.said.borrow_mut().push(text);
+    }
+
+    fn halt_with(&self, message: String) {
+        *self.halt_message.borrow_mut() = Some(message);
     }
 }
 
@@ -66,7 +83,11 @@ pub struct JqFilter {
     filter: Arc<jaq_core::Filter<Kind>>,
     /// `$ENV`.
     env: Val,
+    /// `$__loc__`.
+    location: Val,
     expression: String,
+    /// `-c`: one compact line per result under `-o json` too (`-o ndjson` always is).
+    compact: bool,
 }
 
 impl std::fmt::Debug for JqFilter {
@@ -75,23 +96,51 @@ impl std::fmt::Debug for JqFilter {
     }
 }
 
+/// What a run printed, in order.
+#[derive(Debug)]
+pub enum Event {
+    /// One result, as text for stdout (no newline).
+    Output(String),
+    /// What `debug` or `stderr` wrote, for stderr.
+    Said(String),
+    /// A run-time error that ended the filter on one document.
+    Failed(Error),
+}
+
+/// A filter's run over a stream of documents.
+#[derive(Debug)]
+pub struct Run {
+    pub events: Vec<Event>,
+    /// `halt`/`halt_error` stopped it: the exit status asked for, and the message.
+    pub halted: Option<(i32, Option<String>)>,
+}
+
 impl JqFilter {
     /// Compiles an expression; a syntax error or an unknown name is a usage error that says
     /// where in the expression it is.
     pub fn compile(expression: &str) -> Result<JqFilter> {
-        // jaq-std's `@sh` is replaced by jq's (below): same output, jq's error for a nested
-        // array or object where jaq's says "cannot use … as string".
+        let ours = own_defs();
+        let natives = funs::natives();
+        let defined = |name: &str, arity: usize| {
+            ours.iter().any(|d| d.name == name && d.args.len() == arity)
+                || natives
+                    .iter()
+                    .any(|(n, args, _)| *n == name && args.len() == arity)
+        };
+        // A definition sees the ones before it: jaq-core's (the language's basics), then jq's,
+        // then jaq-std's that jq's do not replace.
         let defs = jaq_core::defs()
-            .chain(jaq_std::defs().filter(|def| def.name != "@sh"))
-            .chain(jaq_json::defs());
-        let inputs = jaq_std::input::funs::<Kind>()
-            .into_vec()
-            .into_iter()
-            .filter(|(name, _, _)| *name != "input");
-        let funs = jaq_core::funs::<Kind>()
+            .filter(|def| !defined(def.name, def.args.len()))
+            .chain(ours.iter().cloned())
+            .chain(jaq_std::defs().filter(|def| !defined(def.name, def.args.len())))
+            .collect::<Vec<_>>();
+        let theirs = jaq_core::funs::<Kind>()
             .chain(jaq_std::funs::<Kind>())
-            .chain(jaq_json::funs::<Kind>())
-            .chain(inputs.chain(jq_funs().into_vec()).map(native::run::<Kind>));
+            .filter(|(name, args, _)| !defined(name, args.len()))
+            .collect::<Vec<_>>();
+        let funs = theirs
+            .into_iter()
+            .chain(natives.into_vec().into_iter().map(native::run::<Kind>));
         let loader = Loader::new(defs);
         let arena = Arena::default();
         let program = File {
@@ -121,7 +170,7 @@ impl JqFilter {
         })?;
         let filter = Compiler::default()
             .with_funs(funs)
-            .with_global_vars(["$ENV"])
+            .with_global_vars(["$ENV", "$__loc__"])
             .compile(modules)
             .map_err(|errors| {
                 let problems = errors
@@ -139,289 +188,180 @@ impl JqFilter {
             })?;
         let env = Val::obj(
             std::env::vars()
-                .map(|(name, value)| (Val::from(name), Val::from(value)))
+                .map(|(name, value)| (Arc::from(name.as_str()), Val::from(value)))
                 .collect(),
         );
         Ok(JqFilter {
             filter: Arc::new(filter),
             env,
+            location: funs::location(expression),
             expression: expression.to_owned(),
+            compact: false,
         })
     }
 
-    /// Runs the filter on one JSON document (a stream of one); returns each output as compact
-    /// JSON text, or, with `raw`, strings without quotes (like `jq -r`).
-    pub fn apply(&self, input: &serde_json::Value, raw: bool) -> Result<Vec<String>> {
-        self.apply_all(std::slice::from_ref(input), raw)
+    /// With `-c`: every result on one line.
+    pub fn with_compact(mut self, compact: bool) -> JqFilter {
+        self.compact = compact;
+        self
     }
 
-    /// Runs the filter on a stream of documents as jq runs on its inputs: on each document in
-    /// turn, except those that `input`/`inputs` took. Stops at the first runtime error.
-    pub fn apply_all(&self, documents: &[serde_json::Value], raw: bool) -> Result<Vec<String>> {
-        let stream = documents.iter().map(|document| {
-            let text = serde_json::to_vec(document).expect("JSON values always serialize");
-            jaq_json::read::parse_single(&text)
-                .map_err(|err| format!("could not read the input: {err}"))
-        });
-        let inputs = &RcIter::new(stream);
-        let globals = Globals {
-            lut: &self.filter.lut,
-            inputs,
-        };
-        let ctx = Ctx::<Kind>::new(&globals, Vars::new([self.env.clone()]));
+    pub fn is_compact(&self) -> bool {
+        self.compact
+    }
+
+    /// Runs the filter on one JSON document (a stream of one); returns each output as compact
+    /// JSON text, or, with `raw`, strings without quotes (like `jq -r`). The first run-time
+    /// error is the error.
+    pub fn apply(&self, input: &serde_json::Value, raw: bool) -> Result<Vec<String>> {
+        let run = self.run(&[(input.clone(), 1)], raw, true);
         let mut outputs = Vec::new();
-        // Each turn takes the next document not yet taken by `input`/`inputs`.
-        for document in globals.inputs {
-            let document = document.map_err(|err| self.runtime_error(err))?;
-            for output in self.filter.id.run((ctx.clone(), document)).map(unwrap_valr) {
-                let value = output.map_err(|err| self.runtime_error(jq_message(err)))?;
-                outputs.push(match (&value, raw) {
-                    (Val::TStr(bytes), true) => String::from_utf8_lossy(bytes).into_owned(),
-                    _ => value.to_string(),
-                });
+        for event in run.events {
+            match event {
+                Event::Output(text) => outputs.push(text),
+                Event::Said(_) => {}
+                Event::Failed(err) => return Err(err),
             }
         }
         Ok(outputs)
     }
 
+    /// Runs the filter on a stream of documents (each with the lines it takes: 1 for a line of
+    /// ndjson) as jq runs on its inputs: on each document in turn, except those that
+    /// `input`/`inputs` took. An error ends the filter on its document only; `halt` and
+    /// `halt_error` end the run.
+    pub fn run(&self, documents: &[(serde_json::Value, usize)], raw: bool, compact: bool) -> Run {
+        let documents: Vec<(Val, usize)> = documents
+            .iter()
+            .map(|(document, lines)| (Val::from_json(document), *lines))
+            .collect();
+        let globals = Globals {
+            lut: &self.filter.lut,
+            inputs: RefCell::new(documents.iter()),
+            lines: Cell::new(0),
+            said: RefCell::new(Vec::new()),
+            halt_message: RefCell::new(None),
+        };
+        let ctx = Ctx::<Kind>::new(
+            &globals,
+            Vars::new([self.env.clone(), self.location.clone()]),
+        );
+        let mut events = Vec::new();
+        let said = |events: &mut Vec<Event>| {
+            events.extend(globals.said.borrow_mut().drain(..).map(Event::Said));
+        };
+        while let Some(document) = globals.next_input() {
+            for output in self.filter.id.run((ctx.clone(), document)) {
+                said(&mut events);
+                match output {
+                    Ok(value) => events.push(Event::Output(text_of(&value, raw, compact))),
+                    Err(exn) => match exn.get_err() {
+                        Ok(err) => {
+                            events.push(Event::Failed(self.runtime_error(jq_message(err))));
+                            break;
+                        }
+                        Err(exn) => {
+                            let code = exn.get_halt().unwrap_or(5);
+                            let message = globals.halt_message.borrow_mut().take();
+                            return Run {
+                                events,
+                                halted: Some((code, message)),
+                            };
+                        }
+                    },
+                }
+            }
+            said(&mut events);
+        }
+        Run {
+            events,
+            halted: None,
+        }
+    }
+
     fn runtime_error(&self, message: String) -> Error {
         Error::other(format!("--jq '{}': {message}", self.expression))
     }
-}
 
-/// The native filters jq 1.7 has and jaq's crates do not.
-fn jq_funs() -> Box<[native::Filter<RunPtr<Kind>>]> {
-    Box::new([
-        ("@csv", v(0), |cv| {
-            native::bome(table_row(&cv.1, Table::Csv))
-        }),
-        ("@tsv", v(0), |cv| {
-            native::bome(table_row(&cv.1, Table::Tsv))
-        }),
-        ("@sh", v(0), |cv| native::bome(shell_words(&cv.1))),
-        ("input", v(0), |cv| {
-            let next = cv.0.data().inputs().next();
-            box_once(match next {
-                Some(Ok(value)) => Ok(value),
-                Some(Err(err)) => Err(Exn::from(jaq_core::Error::str(err))),
-                None => Err(Exn::from(jaq_core::Error::str("No more inputs"))),
-            })
-        }),
-    ])
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Table {
-    Csv,
-    Tsv,
-}
-
-/// `@csv` / `@tsv` as jq 1.7 defines them: an array of scalars; null is an empty field, NaN
-/// too; strings quoted with `""` for a quote (CSV) or with `\t \r \n \\` escaped (TSV).
-fn table_row(row: &Val, table: Table) -> std::result::Result<Val, jaq_core::Error<Val>> {
-    let (name, separator) = match table {
-        Table::Csv => ("csv", ","),
-        Table::Tsv => ("tsv", "\t"),
-    };
-    let Val::Arr(fields) = row else {
-        return Err(jaq_core::Error::str(format!(
-            "{} cannot be {name}-formatted, only an array can be",
-            typed(row)
-        )));
-    };
-    let mut line = String::new();
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            line.push_str(separator);
-        }
-        match field {
-            Val::Null => {}
-            Val::Num(jaq_json::Num::Float(x)) if x.is_nan() => {}
-            Val::Bool(_) | Val::Num(_) => line.push_str(&field.to_string()),
-            Val::TStr(bytes) => {
-                let text = String::from_utf8_lossy(bytes);
-                match table {
-                    Table::Csv => {
-                        line.push('"');
-                        line.push_str(&text.replace('"', "\"\""));
-                        line.push('"');
-                    }
-                    Table::Tsv => {
-                        for c in text.chars() {
-                            match c {
-                                '\t' => line.push_str("\\t"),
-                                '\r' => line.push_str("\\r"),
-                                '\n' => line.push_str("\\n"),
-                                '\\' => line.push_str("\\\\"),
-                                c => line.push(c),
-                            }
-                        }
-                    }
-                }
-            }
-            // jq says "csv row" for `@tsv` too.
-            _ => {
-                return Err(jaq_core::Error::str(format!(
-                    "{} is not valid in a csv row",
-                    typed(field)
-                )));
-            }
-        }
+    /// The error for `halt_error` with a status other than 0.
+    pub fn halt_error(&self, message: Option<&str>) -> Error {
+        let message = message.unwrap_or_default().trim_end_matches('\n');
+        self.runtime_error(crate::sanitize::sanitize(message).into_owned())
     }
-    Ok(Val::utf8_str(line))
 }
 
-/// `@sh` as jq 1.7 defines it: a string single-quoted (`'` as `'\''`), a number, boolean or
-/// null as JSON; an array is its elements so written, space-separated.
-fn shell_words(input: &Val) -> std::result::Result<Val, jaq_core::Error<Val>> {
-    let words = match input {
-        Val::Arr(items) => items.iter().collect(),
-        one => vec![one],
-    };
-    let mut line = String::new();
-    for (i, word) in words.into_iter().enumerate() {
-        if i > 0 {
-            line.push(' ');
-        }
-        match word {
-            Val::TStr(bytes) => {
-                line.push('\'');
-                line.push_str(&String::from_utf8_lossy(bytes).replace('\'', "'\\''"));
-                line.push('\'');
-            }
-            Val::Null | Val::Bool(_) | Val::Num(_) => line.push_str(&word.to_string()),
-            _ => {
-                return Err(jaq_core::Error::str(format!(
-                    "{} can not be escaped for shell",
-                    typed(word)
-                )));
-            }
-        }
+/// One result as jq prints it: JSON (compact, or pretty with two spaces), or with `raw` a
+/// string's own text.
+fn text_of(value: &Val, raw: bool, compact: bool) -> String {
+    match value {
+        Val::Str(text) if raw => text.to_string(),
+        other => funs::output_text(other, compact),
     }
-    Ok(Val::utf8_str(line))
 }
 
-/// jq's "kind (value)", the value cut to `QUOTE_MAX` characters.
-fn typed(value: &Val) -> String {
-    let kind = match value {
-        Val::Null => "null",
-        Val::Bool(_) => "boolean",
-        Val::Num(_) => "number",
-        Val::TStr(_) | Val::BStr(_) => "string",
-        Val::Arr(_) => "array",
-        Val::Obj(_) => "object",
-    };
-    format!("{kind} ({})", cut(&value.to_string(), QUOTE_MAX))
+/// jq 1.7.1's definitions (defs.jq), parsed once per filter.
+fn own_defs() -> Vec<jaq_core::load::parse::Def<&'static str>> {
+    jaq_core::load::parse(include_str!("jq/defs.jq"), |p| p.defs()).expect("defs.jq parses")
 }
 
-/// jq's message for a runtime error. jaq builds its own messages from parts it does not expose
-/// ("cannot index V with V", …); those are read back and said with jq's words, each quoted
-/// value cut to `QUOTE_MAX` characters. `error(x)` is jq's: a string as it is, another value
-/// after "(not a string)".
+/// jq's message for a run-time error. Errors agentctl's values raise carry jq's words
+/// already; the few jaq raises itself ("cannot index V with V", …) are read back and said with
+/// jq's. `error(x)` is jq's: a string as it is, another value after "(not a string)".
 fn jq_message(err: jaq_core::Error<Val>) -> String {
     let shown = err.to_string();
     match err.into_val() {
         // `into_val` gives jaq's own message text for a message built from parts, and the
-        // value itself for `error(x)`, whose string would be shown quoted.
-        Val::TStr(text) if *text == shown.as_bytes() => {
-            jaq_words(&shown).unwrap_or_else(|| cut(&shown, TEXT_MAX))
-        }
-        Val::TStr(text) => cut(&String::from_utf8_lossy(&text), TEXT_MAX),
-        other => format!("(not a string): {}", cut(&other.to_string(), QUOTE_MAX)),
+        // value itself for `error(x)`, whose string `Display` shows quoted.
+        Val::Str(text) if *text == *shown => jaq_words(&shown).unwrap_or(shown),
+        Val::Str(text) => text.to_string(),
+        other => format!("(not a string): {}", other.to_json()),
     }
 }
 
 /// jaq's composite messages in jq's words; `None` when the text has another shape.
 fn jaq_words(message: &str) -> Option<String> {
-    if let Some(rest) = message.strip_prefix("cannot index ") {
-        let (container, rest) = json_prefix(rest)?;
-        let key = serde_json::from_str::<serde_json::Value>(rest.strip_prefix(" with ")?).ok()?;
-        return Some(match &key {
-            serde_json::Value::String(key) => {
-                format!("Cannot index {} with \"{key}\"", kind(&container))
-            }
-            key => format!("Cannot index {} with {}", kind(&container), kind(key)),
-        });
-    }
     if let Some(rest) = message.strip_prefix("cannot use ") {
         let (value, rest) = json_prefix(rest)?;
         let what = rest.strip_prefix(" as ")?;
         return Some(if what.starts_with("iterable") {
-            format!("Cannot iterate over {}", quoted(&value))
+            format!(
+                "Cannot iterate over {} ({})",
+                value.kind(),
+                value::truncated(&value.to_json(), 15)
+            )
+        } else if what == "array" {
+            format!(
+                "{} cannot be sorted, as it is not an array",
+                value::quoted(&value)
+            )
         } else {
-            format!("{} cannot be used as {what}", quoted(&value))
+            format!("{} {what} required", value::quoted(&value))
         });
     }
-    if let Some(rest) = message.strip_prefix("cannot calculate ") {
-        let (left, rest) = json_prefix(rest)?;
-        let rest = rest.strip_prefix(' ')?;
-        let (op, rest) = rest.split_once(' ')?;
-        let right = serde_json::from_str::<serde_json::Value>(rest).ok()?;
-        let verb = match op {
-            "+" => "added",
-            "-" => "subtracted",
-            "*" => "multiplied",
-            "/" | "%" => "divided",
-            _ => return None,
-        };
-        let zero = matches!(op, "/" | "%") && right.as_f64() == Some(0.0);
-        return Some(format!(
-            "{} and {} cannot be {verb}{}",
-            quoted(&left),
-            quoted(&right),
-            if zero {
-                " because the divisor is zero"
-            } else {
-                ""
-            }
-        ));
-    }
     if let Some(rest) = message.strip_prefix("invalid path expression with input ") {
-        let value = serde_json::from_str::<serde_json::Value>(rest).ok()?;
+        let value = Val::parse(rest).ok()?;
         return Some(format!(
             "Invalid path expression with result {}",
-            cut(&value.to_string(), QUOTE_MAX)
+            value::truncated(&value.to_json(), 30)
         ));
     }
     None
 }
 
 /// The JSON value at the start of `text`, and what follows it.
-fn json_prefix(text: &str) -> Option<(serde_json::Value, &str)> {
+fn json_prefix(text: &str) -> Option<(Val, &str)> {
     let mut values = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
     let value = values.next()?.ok()?;
-    Some((value, &text[values.byte_offset()..]))
-}
-
-fn kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "boolean",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::Object(_) => "object",
-    }
-}
-
-/// jq's "kind (value)" for a value read back from a jaq message.
-fn quoted(value: &serde_json::Value) -> String {
-    format!("{} ({})", kind(value), cut(&value.to_string(), QUOTE_MAX))
-}
-
-/// `text` cut to `max` characters, the last three of them "..." when it was longer (as jq
-/// cuts the values it quotes).
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(max - 3).collect();
-    short.push_str("...");
-    short
+    Some((Val::from_json(&value), &text[values.byte_offset()..]))
 }
 
 /// "at column N: problem", from the slice of the expression where the problem starts.
 fn describe(expression: &str, at: &str, problem: &str) -> String {
+    let inside = expression.as_ptr() as usize..=expression.as_ptr() as usize + expression.len();
+    if !inside.contains(&(at.as_ptr() as usize)) {
+        // In a definition of agentctl's own, not in the expression.
+        return problem.to_owned();
+    }
     let offset = jaq_core::load::span(expression, at).start;
     let column = expression[..offset.min(expression.len())].chars().count() + 1;
     let found = at.chars().take(10).collect::<String>();
@@ -443,147 +383,4 @@ fn usage(expression: &str, problems: Vec<String>) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn filters_records() {
-        let agent = json!({"uuid": "a1", "status": "online", "labels": {"env": "prod"}});
-        assert_eq!(
-            JqFilter::compile(".status")
-                .unwrap()
-                .apply(&agent, false)
-                .unwrap(),
-            ["\"online\""]
-        );
-        assert_eq!(
-            JqFilter::compile(".status")
-                .unwrap()
-                .apply(&agent, true)
-                .unwrap(),
-            ["online"]
-        );
-        let list = json!([{"uuid": "a", "status": "offline"}, {"uuid": "b", "status": "online"}]);
-        let offline = JqFilter::compile(r#".[] | select(.status == "offline") | .uuid"#).unwrap();
-        assert_eq!(offline.apply(&list, true).unwrap(), ["a"]);
-        assert_eq!(
-            JqFilter::compile("length")
-                .unwrap()
-                .apply(&list, false)
-                .unwrap(),
-            ["2"]
-        );
-        assert_eq!(
-            JqFilter::compile("map(.uuid)")
-                .unwrap()
-                .apply(&list, false)
-                .unwrap(),
-            [r#"["a","b"]"#]
-        );
-    }
-
-    #[test]
-    fn syntax_errors_are_usage_errors_with_a_position() {
-        let err = JqFilter::compile(".status |").unwrap_err();
-        assert_eq!(err.exit_code(), 2);
-        assert!(err.message.contains("column"), "{}", err.message);
-        let err = JqFilter::compile(".[").unwrap_err();
-        assert!(err.message.contains("column"), "{}", err.message);
-        let err = JqFilter::compile("nosuchfunction").unwrap_err();
-        assert!(
-            err.message.contains("column 1") && err.message.contains("unknown"),
-            "{}",
-            err.message
-        );
-    }
-
-    fn fails(expression: &str, input: serde_json::Value) -> String {
-        let err = JqFilter::compile(expression)
-            .unwrap()
-            .apply(&input, false)
-            .unwrap_err();
-        assert_eq!(err.exit_code(), 1, "{}", err.message);
-        err.message
-    }
-
-    #[test]
-    fn runtime_errors_are_exit_1_in_jq_words() {
-        assert_eq!(
-            fails(".a.b", json!({"a": 1})),
-            r#"--jq '.a.b': Cannot index number with "b""#
-        );
-        assert_eq!(
-            fails(".[0]", json!("s")),
-            "--jq '.[0]': Cannot index string with number"
-        );
-        assert_eq!(
-            fails(".[]", json!(1)),
-            "--jq '.[]': Cannot iterate over number (1)"
-        );
-        assert_eq!(
-            fails(". + 1", json!({"a": "x"})),
-            r#"--jq '. + 1': object ({"a":"x"}) and number (1) cannot be added"#
-        );
-        assert_eq!(
-            fails(". % 0", json!(1)),
-            "--jq '. % 0': number (1) and number (0) cannot be divided because the divisor is zero"
-        );
-        assert_eq!(
-            fails(r#"error("boom")"#, json!(1)),
-            r#"--jq 'error("boom")': boom"#
-        );
-        assert_eq!(
-            fails("error({a: 1})", json!(1)),
-            r#"--jq 'error({a: 1})': (not a string): {"a":1}"#
-        );
-        assert_eq!(
-            fails("@csv", json!({"a": 1})),
-            r#"--jq '@csv': object ({"a":1}) cannot be csv-formatted, only an array can be"#
-        );
-        assert_eq!(
-            fails("@tsv", json!([[1]])),
-            "--jq '@tsv': array ([1]) is not valid in a csv row"
-        );
-        assert_eq!(fails("input", json!(1)), "--jq 'input': No more inputs");
-        assert_eq!(
-            fails("@sh", json!([1, [2]])),
-            "--jq '@sh': array ([2]) can not be escaped for shell"
-        );
-    }
-
-    #[test]
-    fn a_quoted_value_is_cut_to_200_characters() {
-        let long = "x".repeat(5000);
-        let message = fails(".[]", json!(long));
-        let quoted = message
-            .strip_prefix("--jq '.[]': Cannot iterate over string (")
-            .and_then(|rest| rest.strip_suffix(')'))
-            .unwrap_or_else(|| panic!("{message}"));
-        assert_eq!(quoted.chars().count(), QUOTE_MAX);
-        assert_eq!(quoted, format!("\"{}...", "x".repeat(QUOTE_MAX - 4)));
-        let message = fails(". - 1", json!({"a": [long.clone(), long]}));
-        assert!(message.len() < 2 * QUOTE_MAX, "{message}");
-        assert!(
-            message.ends_with("and number (1) cannot be subtracted"),
-            "{message}"
-        );
-        assert_eq!(cut("ab", 2), "ab");
-        assert_eq!(cut("abcdéfgh", 6), "abc...");
-    }
-
-    #[test]
-    fn input_reads_the_following_documents_of_the_stream() {
-        let documents: Vec<serde_json::Value> = (1..=4).map(|i| json!(i)).collect();
-        let pairs = JqFilter::compile("[., input]").unwrap();
-        assert_eq!(
-            pairs.apply_all(&documents, false).unwrap(),
-            ["[1,2]", "[3,4]"]
-        );
-        let rest = JqFilter::compile("[., inputs]").unwrap();
-        assert_eq!(rest.apply_all(&documents, false).unwrap(), ["[1,2,3,4]"]);
-        assert_eq!(rest.apply(&json!(1), false).unwrap(), ["[1]"]);
-        let err = pairs.apply_all(&documents[..3], false).unwrap_err();
-        assert_eq!(err.message, "--jq '[., input]': No more inputs");
-    }
-}
+mod tests;

@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     // `COMPLETE=bash agentctl …`: the shell asks for completions (the committed scripts do this
     // on every <Tab>), answered from the clap tree plus live values such as profile names.
     // Without COMPLETE this returns at once.
-    clap_complete::CompleteEnv::with_factory(agentctl::cli::command)
+    clap_complete::CompleteEnv::with_factory(agentctl::complete::command)
         .completer("agentctl")
         .complete();
     let invocation = match agentctl::parse_args(std::env::args_os()) {

@@ -4,6 +4,8 @@
 use crate::api::Agent;
 use crate::error::Result;
 use crate::jq::JqFilter;
+
+mod jq_output;
 use crate::sanitize::sanitize;
 use crate::status::AgentStatus;
 use crate::ui::Ui;
@@ -169,8 +171,9 @@ impl<'a> ListPrinter<'a> {
     pub fn end(self) -> Result<()> {
         match (self.options.format, &self.options.jq) {
             (OutputFormat::Ndjson, Some(jq)) => {
-                let lines = jq.apply_all(&self.values, self.options.raw)?;
-                self.write(&jq_text(&self.options, lines))
+                let documents: Vec<(serde_json::Value, usize)> =
+                    self.values.into_iter().map(|value| (value, 1)).collect();
+                jq_output::print(self.ui, &self.options, jq, &documents)
             }
             (OutputFormat::Ndjson, None) => Ok(()),
             (OutputFormat::Json, None) => {
@@ -202,13 +205,19 @@ impl<'a> ListPrinter<'a> {
 /// Prints one JSON document: pretty for `json`, compact for `ndjson`, or through `--jq`.
 /// Every command that prints JSON (records, events, summaries) goes through here.
 pub fn print_json(ui: &Ui, options: &OutputOptions, value: &serde_json::Value) -> Result<()> {
+    if let Some(jq) = &options.jq {
+        let lines = jq_output::stream_lines(options, value);
+        return jq_output::print(ui, options, jq, &[(value.clone(), lines)]);
+    }
     ui.data(&json_text(options, value)?)
 }
 
-/// The text `print_json` writes, newline-terminated.
+/// The text `print_json` writes, newline-terminated. Through `--jq`, a run-time error is the
+/// error (what the filter printed before it, and what it said on stderr, are not kept:
+/// [`print_json`] prints them).
 pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<String> {
     if let Some(jq) = &options.jq {
-        return Ok(jq_text(options, jq.apply(value, options.raw)?));
+        return jq_output::text(options, jq, value);
     }
     let text = if options.format == OutputFormat::Ndjson {
         serde_json::to_string(value)
@@ -227,22 +236,6 @@ fn for_stdout<'a>(options: &OutputOptions, json: &'a str) -> std::borrow::Cow<'a
     } else {
         std::borrow::Cow::Borrowed(json)
     }
-}
-
-/// `--jq` results, one a line.
-fn jq_text(options: &OutputOptions, lines: Vec<String>) -> String {
-    let mut text = String::new();
-    for line in lines {
-        // Raw strings are the server's own bytes: escaped before they reach a terminal
-        // (JSON results are escaped by JSON itself).
-        if options.raw && options.terminal {
-            text.push_str(&sanitize(&line));
-        } else {
-            text.push_str(&for_stdout(options, &line));
-        }
-        text.push('\n');
-    }
-    text
 }
 
 /// A column of the agent tables. One list for `agent list`, `agent show` and the views of

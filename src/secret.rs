@@ -62,6 +62,26 @@ pub fn check_token(token: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The shortest token agentctl calls safe. Output is searched for the token to redact it, and a
+/// short one (`t`, `tok`) is found inside ordinary words; it is also quick to guess.
+pub const MIN_TOKEN_CHARS: usize = 16;
+
+/// The rule for a token agentctl is asked to serve or keep: [`check_token`], and at least
+/// [`MIN_TOKEN_CHARS`] characters. `dev-server --token`/`--token-file` refuse a token that
+/// breaks it; `auth login` warns (the token is the server's, not agentctl's, to choose).
+pub fn check_token_length(token: &str) -> Result<(), String> {
+    check_token(token)?;
+    let length = token.chars().count();
+    if length < MIN_TOKEN_CHARS {
+        // The length only: the token itself is never quoted.
+        return Err(format!(
+            "the token is {length} character{} long; a safe token has at least {MIN_TOKEN_CHARS}",
+            if length == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(())
+}
+
 /// `text` with `secret` redacted, then cut to `max` characters (`…` marks a cut). Redaction
 /// comes first, so a token is never cut into a fragment that no longer matches; and when the
 /// cut ends in the first characters of the token (the text was cut inside a `secret` that was
@@ -90,44 +110,60 @@ pub fn redact_and_cut(text: &str, secret: Option<&str>, max: usize) -> String {
     cut
 }
 
-/// Redacts `secret` in every string of a JSON value, keys included (a server may echo the
-/// token inside a record). Returns whether anything changed.
-pub fn redact_json(value: &mut serde_json::Value, secret: &str) -> bool {
+/// Whether a JSON value echoes `secret`: one of its strings, a value or a key, is the token
+/// whole. Only such a value is ever rewritten by redaction: a token's text inside a longer
+/// string (a field name, a sentence) is data, and data is printed as the server sent it.
+pub fn echoes(value: &serde_json::Value, secret: &str) -> bool {
     use serde_json::Value;
-    if secret.is_empty() {
-        return false;
-    }
     match value {
-        Value::String(text) if text.contains(secret) => {
-            *text = redact(text, secret);
-            true
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .fold(false, |changed, item| redact_json(item, secret) | changed),
-        Value::Object(map) => redact_json_map(map, secret),
+        Value::String(text) => !secret.is_empty() && text == secret,
+        Value::Array(items) => items.iter().any(|item| echoes(item, secret)),
+        Value::Object(map) => map_echoes(map, secret),
         _ => false,
     }
 }
 
-/// [`redact_json`] for an object (a record).
-pub fn redact_json_map(map: &mut serde_json::Map<String, serde_json::Value>, secret: &str) -> bool {
-    if secret.is_empty() {
+fn map_echoes(map: &serde_json::Map<String, serde_json::Value>, secret: &str) -> bool {
+    map.iter()
+        .any(|(key, value)| (!secret.is_empty() && key == secret) || echoes(value, secret))
+}
+
+/// Redacts `secret` in a record (an object) that echoes it ([`echoes`]): then every
+/// occurrence in its strings and keys is `[REDACTED]`, since a server that sends the token
+/// back whole also composes it into others ("agent of <token>"). A record that does not echo
+/// it is left exactly as it is. Returns whether anything changed.
+pub fn redact_echoed_record(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    secret: &str,
+) -> bool {
+    if !map_echoes(map, secret) {
         return false;
     }
+    redact_map(map, secret);
+    true
+}
+
+/// Every occurrence of `secret` in the strings of a JSON value, keys included.
+fn redact_value(value: &mut serde_json::Value, secret: &str) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) if text.contains(secret) => *text = redact(text, secret),
+        Value::Array(items) => items.iter_mut().for_each(|item| redact_value(item, secret)),
+        Value::Object(map) => redact_map(map, secret),
+        _ => {}
+    }
+}
+
+fn redact_map(map: &mut serde_json::Map<String, serde_json::Value>, secret: &str) {
     if map.keys().any(|key| key.contains(secret)) {
         // Rebuilt in order, so the record keeps its shape.
         let entries = std::mem::take(map);
         for (key, value) in entries {
             map.insert(redact(&key, secret), value);
         }
-        map.values_mut().for_each(|value| {
-            redact_json(value, secret);
-        });
-        return true;
     }
     map.values_mut()
-        .fold(false, |changed, value| redact_json(value, secret) | changed)
+        .for_each(|value| redact_value(value, secret));
 }
 
 /// Turns core dumps off for this process (soft and hard limit 0): a dump would hold the token.
@@ -187,6 +223,26 @@ mod tests {
     }
 
     #[test]
+    fn a_token_under_16_characters_is_short() {
+        assert_eq!(
+            check_token_length("t").unwrap_err(),
+            "the token is 1 character long; a safe token has at least 16"
+        );
+        assert!(
+            check_token_length("0123456789abcde")
+                .unwrap_err()
+                .starts_with("the token is 15 characters long;")
+        );
+        assert!(check_token_length("0123456789abcdef").is_ok());
+        // The character rule comes first.
+        assert!(
+            check_token_length("0123456789 abcdef")
+                .unwrap_err()
+                .contains("a space")
+        );
+    }
+
+    #[test]
     fn redaction_comes_before_the_cut_and_covers_a_cut_token() {
         let token = "tok-5ecr3t-9f8e7d6c5b4a";
         // The audit's case: the token after 185 characters, cut to 200.
@@ -205,19 +261,51 @@ mod tests {
     }
 
     #[test]
-    fn redaction_reaches_every_string_of_a_record() {
-        let mut value = serde_json::json!({
-            "a": "x tok y", "b": [1, "tok"], "tok": {"c": "tok"}, "d": true, "e": "clean"
-        });
-        assert!(redact_json(&mut value, "tok"));
+    fn a_record_that_echoes_the_token_whole_is_redacted_everywhere() {
+        let token = "tok-5ecr3t-9f8e7d6c5b4a";
+        let serde_json::Value::Object(mut map) = serde_json::json!({
+            "a": format!("x {token} y"), "b": [1, token], token: {"c": token}, "d": true,
+            "e": "clean"
+        }) else {
+            unreachable!()
+        };
+        assert!(redact_echoed_record(&mut map, token));
         assert_eq!(
-            value,
+            serde_json::Value::Object(map.clone()),
             serde_json::json!({
                 "a": "x [REDACTED] y", "b": [1, "[REDACTED]"], "[REDACTED]": {"c": "[REDACTED]"},
                 "d": true, "e": "clean"
             })
         );
-        assert!(!redact_json(&mut value, "tok"));
+        assert!(!redact_echoed_record(&mut map, token));
+        // A key that is the token whole is an echo too.
+        let serde_json::Value::Object(mut map) = serde_json::json!({"debug": {token: 1}}) else {
+            unreachable!()
+        };
+        assert!(redact_echoed_record(&mut map, token));
+        assert_eq!(
+            serde_json::Value::Object(map),
+            serde_json::json!({"debug": {"[REDACTED]": 1}})
+        );
+    }
+
+    #[test]
+    fn a_record_that_holds_the_token_only_inside_longer_strings_is_left_as_it_is() {
+        let token = "agentFleetRegion";
+        let record = serde_json::json!({
+            "agentFleetRegionCode": "eu", "labels": {"agentFleetRegionTier": "gold"},
+            "note": "see agentFleetRegion docs", "list": ["xagentFleetRegion"]
+        });
+        let serde_json::Value::Object(mut map) = record.clone() else {
+            unreachable!()
+        };
+        assert!(!echoes(&record, token));
+        assert!(!redact_echoed_record(&mut map, token));
+        assert_eq!(serde_json::Value::Object(map), record);
+        // Nothing is ever redacted for an empty secret.
+        assert!(!echoes(&serde_json::json!([""]), ""));
+        assert!(!echoes(&serde_json::json!({"": 1}), ""));
+        assert!(!echoes(&serde_json::json!(1), token));
     }
 
     #[test]

@@ -86,10 +86,11 @@ impl Agent {
         Agent::from_json(&value.to_string())
     }
 
-    /// The record with every occurrence of `secret` (the token) in its strings and keys
-    /// replaced by `[REDACTED]`: the one exception to "the record exactly as sent". Only a
-    /// record whose text holds the token, or an escape that could spell it, is rebuilt; the
-    /// others stay the server's bytes.
+    /// The record with the token redacted if it echoes it (one of its strings or keys is the
+    /// token whole, [`crate::secret::redact_echoed_record`]): the one exception to "the record
+    /// exactly as sent". Any other record stays the server's bytes, even where the token's
+    /// text sits inside a field name or a longer string. Only a record whose text holds the
+    /// token, or an escape that could spell it, is parsed to find out.
     pub fn redacted(self, secret: &str) -> Agent {
         let text = self.raw.get();
         // The token can only be in a decoded string if the text holds it as is, in its JSON
@@ -107,7 +108,7 @@ impl Agent {
         let Value::Object(mut map) = self.to_value() else {
             return self;
         };
-        if !crate::secret::redact_json_map(&mut map, secret) {
+        if !crate::secret::redact_echoed_record(&mut map, secret) {
             return self;
         }
         Agent::from_value(Value::Object(map)).unwrap_or(self)
@@ -382,19 +383,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_token_is_redacted_however_it_is_spelled_and_other_records_stay_as_sent() {
-        let token = "tok-5ecr3t";
-        let plain = Agent::from_json(r#"{"uuid":"a","name":"x tok-5ecr3t"}"#).unwrap();
+    fn an_echoed_token_is_redacted_however_it_is_spelled_and_other_records_stay_as_sent() {
+        let token = "tok-5ecr3t-9f8e7d6c";
+        let plain = Agent::from_json(
+            r#"{"uuid":"a","name":"x tok-5ecr3t-9f8e7d6c","t":"tok-5ecr3t-9f8e7d6c"}"#,
+        )
+        .unwrap();
         assert_eq!(
             plain.redacted(token).json(),
-            r#"{"uuid":"a","name":"x [REDACTED]"}"#
+            r#"{"uuid":"a","name":"x [REDACTED]","t":"[REDACTED]"}"#
         );
         // \u0074 is 't': the escape spells the token.
-        let escaped = Agent::from_json(r#"{"uuid":"a","name":"\u0074ok-5ecr3t"}"#).unwrap();
+        let escaped =
+            Agent::from_json(r#"{"uuid":"a","name":"\u0074ok-5ecr3t-9f8e7d6c"}"#).unwrap();
         assert_eq!(
             escaped.redacted(token).json(),
             r#"{"uuid":"a","name":"[REDACTED]"}"#
         );
+        // The token's text inside longer strings only: the server's bytes, untouched.
+        let text = r#"{"uuid":"a", "tok-5ecr3t-9f8e7d6c-count":1, "name":"x tok-5ecr3t-9f8e7d6c"}"#;
+        let inside = Agent::from_json(text).unwrap();
+        assert_eq!(inside.redacted(token).json(), text);
         // Escaped JSON in labels, no token: the server's bytes, untouched.
         let text = r#"{"uuid":"a", "labels":"{\"team\":\"ops\"}"}"#;
         let labels = Agent::from_json(text).unwrap();

@@ -195,7 +195,7 @@ fn sub_page(command: &clap::Command, path: &[&str], siblings: &[String]) -> Stri
     }
     page.push_str(
         ".SH \"GLOBAL OPTIONS\"\nAccepted before or after the subcommand: \\fB\\-\\-host\\fR, \
-         \\fB\\-\\-profile\\fR, \\fB\\-o\\fR, \\fB\\-\\-jq\\fR, \\fB\\-r\\fR, \\fB\\-\\-no\\-headers\\fR, \
+         \\fB\\-\\-profile\\fR, \\fB\\-o\\fR, \\fB\\-\\-jq\\fR, \\fB\\-r\\fR, \\fB\\-c\\fR, \\fB\\-\\-no\\-headers\\fR, \
          \\fB\\-\\-request\\-timeout\\fR, \\fB\\-\\-retries\\fR, \\fB\\-\\-cacert\\fR, \
          \\fB\\-\\-allow\\-insecure\\-http\\fR, \\fB\\-\\-config\\-dir\\fR, \\fB\\-\\-no\\-color\\fR, \
          \\fB\\-\\-no\\-input\\fR, \\fB\\-v\\fR, \\fB\\-q\\fR; see \\fBagentctl\\fR(1).\n",

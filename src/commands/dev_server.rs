@@ -398,9 +398,9 @@ fn parse_max_agents(text: &str) -> std::result::Result<usize, String> {
     }
 }
 
-/// `--token`: what can go into an `Authorization` header unchanged.
+/// `--token`: what can go into an `Authorization` header unchanged, and not too short.
 pub fn parse_token(text: &str) -> std::result::Result<Secret, String> {
-    crate::secret::check_token(text)?;
+    crate::secret::check_token_length(text)?;
     Ok(Secret::new(text))
 }
 
@@ -444,7 +444,11 @@ mod tests {
         assert!(parse_token("").is_err());
         assert!(parse_token("a b").is_err());
         assert!(parse_token("tok\n").is_err());
-        assert_eq!(parse_token("dev-token").unwrap().expose(), "dev-token");
+        assert!(parse_token("dev-token").is_err());
+        assert_eq!(
+            parse_token("dev-token-0123456").unwrap().expose(),
+            "dev-token-0123456"
+        );
         let token = crate::dev_server::random_token().unwrap();
         assert_eq!(token.expose().len(), 4 + 64);
         assert_ne!(token, crate::dev_server::random_token().unwrap());

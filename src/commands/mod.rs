@@ -6,7 +6,6 @@ pub mod completions;
 pub mod config;
 pub mod demo;
 pub mod dev_server;
-pub mod generate_assets;
 pub mod heartbeat;
 pub mod watch;
 
@@ -36,8 +35,6 @@ pub enum Command {
     DevServer(dev_server::DevServerArgs),
     Demo(demo::DemoArgs),
     Completions(completions::CompletionsArgs),
-    #[command(hide = true)]
-    GenerateAssets(generate_assets::GenerateAssetsArgs),
 }
 
 pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
@@ -48,7 +45,6 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::Demo(args) => demo::run(ctx, args).await,
         Command::Watch(args) => watch::run(ctx, args).await,
         Command::Completions(args) => completions::run(ctx, args).await,
-        Command::GenerateAssets(args) => generate_assets::run(ctx, args).await,
         Command::Auth(command) => auth::run(ctx, command).await,
         Command::Config(command) => config::run(ctx, command).await,
     }
@@ -61,7 +57,6 @@ pub fn files_use(command: &Command) -> FilesUse {
         Command::Auth(AuthCommand::Login(_) | AuthCommand::Logout(_)) => FilesUse::Edit,
         Command::Config(ConfigCommand::Path(_))
         | Command::Completions(_)
-        | Command::GenerateAssets(_)
         | Command::DevServer(_)
         | Command::Demo(_) => FilesUse::Skip,
         Command::Config(_) => FilesUse::Edit,

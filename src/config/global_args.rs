@@ -52,6 +52,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
+        allow_hyphen_values = true,
         value_name = "EXPR",
         help_heading = "Global options"
     )]
@@ -66,6 +67,16 @@ pub struct GlobalArgs {
         help_heading = "Global options"
     )]
     pub raw_output: bool,
+
+    /// With --jq and -o json: each result on one line, like jq -c (-o ndjson always is)
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        requires = "jq",
+        help_heading = "Global options"
+    )]
+    pub compact_output: bool,
 
     /// Tables without the header row, for awk and cut
     #[arg(long, global = true, help_heading = "Global options")]

@@ -92,7 +92,7 @@ impl Settings {
                     // --jq implies JSON output over a default, a profile or an environment setting.
                     output = Resolved::new(OutputFormat::Json, Source::Flag);
                 }
-                Some(crate::jq::JqFilter::compile(expression)?)
+                Some(crate::jq::JqFilter::compile(expression)?.with_compact(global.compact_output))
             }
             None => None,
         };

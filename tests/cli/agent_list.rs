@@ -166,3 +166,40 @@ fn an_empty_list_is_an_empty_array_and_a_wrong_shape_is_exit_5() {
     );
     assert_eq!(ran.stdout, "");
 }
+
+#[test]
+fn an_unknown_sort_field_is_exit_2_naming_the_known_ones_before_any_request() {
+    let server = MockServer::start();
+    let any = server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(three());
+    });
+    let world = World::new();
+    for field in ["nmae", "-cpuUsage", "labels"] {
+        let ran = run(world.cmd_at(&server.base_url()).args([
+            "agent",
+            "list",
+            &format!("--sort-by={field}"),
+        ]));
+        assert_eq!(ran.code, 2, "{field}: {}", ran.stderr);
+        assert!(ran.stderr.contains("--sort-by"), "{}", ran.stderr);
+        assert!(
+            ran.stderr
+                .contains("fields: uuid, name, type, status, version, region, lastHeartbeatAt,"),
+            "{}",
+            ran.stderr
+        );
+        assert_eq!(ran.stdout, "");
+    }
+    assert_eq!(any.calls(), 0);
+    // A known field sorts (kubectl's `.name` form too).
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "list",
+        "--sort-by",
+        ".name",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(uuids(&ran.stdout), ["a", "b", "c"], "{}", ran.stderr);
+}

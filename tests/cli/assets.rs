@@ -4,7 +4,7 @@
 use crate::common::*;
 use agentctl::assets;
 
-const FIX: &str = "regenerate them with: cargo run -- generate-assets";
+const FIX: &str = "regenerate them with: cargo run --example generate-assets";
 
 fn committed(path: &str) -> Option<Vec<u8>> {
     std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).ok()
@@ -135,6 +135,63 @@ fn completions_offer_profiles_keys_statuses_and_formats() {
         complete(&["agentctl", "-o", ""]),
         ["table", "wide", "json", "ndjson"]
     );
+    assert_eq!(
+        complete(&["agentctl", "agent", "list", "--status", ""]),
+        ["online", "delayed", "offline"]
+    );
+    assert_eq!(
+        complete(&["agentctl", "watch", "--all", "--status", "d"]),
+        ["delayed"]
+    );
+    assert_eq!(
+        complete(&["agentctl", "agent", "list", "--type", ""]),
+        ["log", "metric", "trace"]
+    );
+    let fields = complete(&["agentctl", "agent", "list", "--sort-by", ""]);
+    for field in ["name", "status", "lastHeartbeatAt", "cpuUsage"] {
+        assert!(fields.contains(&field.to_owned()), "{fields:?}");
+    }
+    assert_eq!(
+        complete(&["agentctl", "agent", "list", "--sort-by", "last"]),
+        ["lastHeartbeatAt", "lastOpDate"]
+    );
+    let values = complete(&["agentctl", "config", "set", "output", ""]);
+    assert_eq!(
+        values[..4],
+        ["table", "wide", "json", "ndjson"],
+        "{values:?}"
+    );
+    assert_eq!(
+        complete(&["agentctl", "config", "set", "output", "w"]),
+        ["wide"]
+    );
+    // An id has nothing to offer, and a lone `--help` would be inserted by bash: the options
+    // are listed instead.
+    let after_show = complete(&["agentctl", "agent", "show", ""]);
+    assert!(after_show.len() > 1, "{after_show:?}");
+    assert!(after_show.contains(&"--jq".to_owned()), "{after_show:?}");
+    let after_id = complete(&["agentctl", "agent", "show", "a1", ""]);
+    assert!(after_id.len() > 1, "{after_id:?}");
+    // The maintainers' asset generator is not a command: never offered.
+    assert!(complete(&["agentctl", "gen"]).is_empty());
+    let all = complete(&["agentctl", ""]);
+    assert!(all.contains(&"agent".to_owned()), "{all:?}");
+    assert!(!all.iter().any(|c| c.contains("generate")), "{all:?}");
+}
+
+#[test]
+fn a_mistyped_command_is_never_pointed_at_a_hidden_one() {
+    let world = World::new();
+    for typo in ["generate-asset", "generate", "assets"] {
+        let ran = run(world.cmd().arg(typo));
+        assert_eq!(ran.code, 2, "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains("unrecognized subcommand"),
+            "{}",
+            ran.stderr
+        );
+        assert!(!ran.stderr.contains("generate-assets"), "{}", ran.stderr);
+    }
 }
 
 /// The committed bash script, sourced by a real bash, completes profile names by asking the

@@ -10,11 +10,13 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct ListFilters {
     /// Only agents with this status: online, delayed or offline (any case)
-    #[arg(long, value_name = "S", value_parser = StatusFlag::UNLISTED)]
+    #[arg(long, value_name = "S", value_parser = StatusFlag::UNLISTED,
+          add = clap_complete::ArgValueCandidates::new(crate::complete::statuses))]
     pub status: Option<AgentStatus>,
 
     /// Only agents of this type (e.g. log, metric, trace; any case)
-    #[arg(long = "type", value_name = "T")]
+    #[arg(long = "type", value_name = "T",
+          add = clap_complete::ArgValueCandidates::new(crate::complete::agent_types))]
     pub agent_type: Option<String>,
 
     /// Only agents in this region (any case)

@@ -24,9 +24,11 @@ pub struct AgentListArgs {
     #[command(flatten)]
     pub filters: ListFilters,
 
-    /// Sort by a field of the records (e.g. name, status, version, lastHeartbeatAt); reads
-    /// every page before printing anything
-    #[arg(long, value_name = "FIELD", value_parser = parse_field)]
+    /// Sort by a field of the records, ascending: uuid, name, type, status, version, region,
+    /// lastHeartbeatAt, createDate, lastOpDate, endpoint, platformId, uptime, cpuUsage,
+    /// memUsage; reads every page before printing anything
+    #[arg(long, value_name = "FIELD", value_parser = parse_field,
+          add = clap_complete::ArgValueCandidates::new(crate::complete::sort_fields))]
     pub sort_by: Option<String>,
 
     /// Print at most N agents (stops reading pages once N have matched, unless --sort-by)
@@ -34,7 +36,28 @@ pub struct AgentListArgs {
     pub limit: Option<u64>,
 }
 
-/// `--sort-by`: a field name; kubectl's `.name` and `{.name}` are accepted too.
+/// The fields `--sort-by` takes: the record's fields of the API, and the heartbeat's metrics
+/// a record carries. `labels` is left out: an object has no order.
+pub const SORT_FIELDS: [&str; 14] = [
+    "uuid",
+    "name",
+    "type",
+    "status",
+    "version",
+    "region",
+    "lastHeartbeatAt",
+    "createDate",
+    "lastOpDate",
+    "endpoint",
+    "platformId",
+    "uptime",
+    "cpuUsage",
+    "memUsage",
+];
+
+/// `--sort-by`: one of [`SORT_FIELDS`]; kubectl's `.name` and `{.name}` are accepted too. An
+/// unknown field is refused rather than sorted on silently (every record would tie, leaving
+/// the server's order).
 fn parse_field(text: &str) -> std::result::Result<String, String> {
     let field = text.trim();
     let field = field
@@ -42,12 +65,24 @@ fn parse_field(text: &str) -> std::result::Result<String, String> {
         .and_then(|f| f.strip_suffix('}'))
         .unwrap_or(field);
     let field = field.strip_prefix('.').unwrap_or(field);
-    if field.is_empty() || field.contains(|c: char| c.is_whitespace() || c == '.') {
-        return Err(format!(
-            "'{text}' is not a field name (e.g. name, version, lastHeartbeatAt)"
-        ));
+    if let Some(known) = SORT_FIELDS.iter().find(|known| **known == field) {
+        return Ok((*known).to_owned());
     }
-    Ok(field.to_owned())
+    let known = SORT_FIELDS.join(", ");
+    let why = match field.strip_prefix('-') {
+        Some(rest) if SORT_FIELDS.contains(&rest) => {
+            format!(
+                "the order is ascending only (the reverse: -o json --jq 'reverse[]'); fields: {known}"
+            )
+        }
+        _ => match SORT_FIELDS.iter().find(|f| f.eq_ignore_ascii_case(field)) {
+            Some(near) => {
+                format!("field names are case-sensitive: did you mean '{near}'? fields: {known}")
+            }
+            None => format!("not a field of an agent record; fields: {known}"),
+        },
+    };
+    Err(why)
 }
 
 pub async fn run(ctx: &Context, args: AgentListArgs) -> Result<()> {
@@ -149,6 +184,32 @@ mod tests {
         sort_by_field(&mut agents, "lastHeartbeatAt");
         assert_eq!(order(&agents), ["b", "a", "c"]);
         assert_eq!(parse_field("{.name}").unwrap(), "name");
+        assert_eq!(parse_field(" .cpuUsage ").unwrap(), "cpuUsage");
+    }
+
+    #[test]
+    fn an_unknown_sort_field_is_refused_naming_the_known_ones() {
+        let known = SORT_FIELDS.join(", ");
+        assert_eq!(
+            parse_field("nmae").unwrap_err(),
+            format!("not a field of an agent record; fields: {known}")
+        );
         assert!(parse_field("a.b").is_err());
+        assert!(parse_field("").is_err());
+        assert!(parse_field("labels").is_err());
+        assert_eq!(
+            parse_field("-cpuUsage").unwrap_err(),
+            format!(
+                "the order is ascending only (the reverse: -o json --jq 'reverse[]'); fields: {known}"
+            )
+        );
+        assert_eq!(
+            parse_field("-nmae").unwrap_err(),
+            format!("not a field of an agent record; fields: {known}")
+        );
+        assert_eq!(
+            parse_field("CPUUSAGE").unwrap_err(),
+            format!("field names are case-sensitive: did you mean 'cpuUsage'? fields: {known}")
+        );
     }
 }

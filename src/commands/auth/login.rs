@@ -87,6 +87,12 @@ pub async fn run(ctx: &Context, args: AuthLoginArgs) -> Result<()> {
         prompt(ctx).await?
     };
     let host_shown = host_text(&host);
+    if let Err(short) = crate::secret::check_token_length(token.expose()) {
+        ctx.ui.warn(&format!(
+            "{short}: it is quick to guess, and agentctl hides its text as [REDACTED] wherever \
+             it appears in errors and verbose lines"
+        ));
+    }
 
     if args.no_verify {
         ctx.ui.status(&format!(

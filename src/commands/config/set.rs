@@ -22,7 +22,7 @@ pub struct ConfigSetArgs {
     #[arg(value_name = "KEY", add = clap_complete::ArgValueCandidates::new(crate::complete::config_keys))]
     pub key: String,
     /// Its new value
-    #[arg(value_name = "VALUE")]
+    #[arg(value_name = "VALUE", add = clap_complete::engine::ArgValueCompleter::new(crate::complete::config_values))]
     pub value: String,
 }
 

@@ -74,14 +74,16 @@ fn sigterm_right_after_the_banner_is_a_clean_stop_with_a_chosen_token_and_seed()
         &[
             "--no-save-profile",
             "--token",
-            "it's$",
+            "it's$-0123456789abcdef",
             "--seed",
             seed.to_str().unwrap(),
         ],
         &[],
     );
     assert!(
-        server.export.ends_with(r#" AGENTCTL_TOKEN='it'\''s$'"#),
+        server
+            .export
+            .ends_with(r#" AGENTCTL_TOKEN='it'\''s$-0123456789abcdef'"#),
         "{}",
         server.export
     );
