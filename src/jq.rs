@@ -7,7 +7,8 @@
 //! - `@csv` and `@tsv`: jq's row formats (jaq has them only in the jaq-fmts crate, whose
 //!   messages differ from jq's and whose `@tsv` also escapes NUL; jq's rules are a few lines);
 //! - `@sh`: jaq-std's gives jq's output but not jq's error for a nested array or object;
-//! - `$ENV`: the environment when the filter was compiled (jaq's `env` is jaq-std's);
+//! - `$ENV` and `env`: the run's environment, given by `with_env` (jaq-std's `env` would read
+//!   the process's);
 //! - `input`: fails with "No more inputs" when there is none (jaq's yields nothing); `inputs` is
 //!   jaq-std's.
 //!
@@ -81,15 +82,20 @@ impl JqFilter {
     pub fn compile(expression: &str) -> Result<JqFilter> {
         // jaq-std's `@sh` is replaced by jq's (below): same output, jq's error for a nested
         // array or object where jaq's says "cannot use … as string".
+        // jaq-std's native `env` reads the process's environment; jq's `env` is `$ENV`, which
+        // is the run's (`with_env`).
+        let env_def = jaq_core::load::parse("def env: $ENV;", |p| p.defs())
+            .expect("the definition of env parses");
         let defs = jaq_core::defs()
             .chain(jaq_std::defs().filter(|def| def.name != "@sh"))
-            .chain(jaq_json::defs());
+            .chain(jaq_json::defs())
+            .chain(env_def);
         let inputs = jaq_std::input::funs::<Kind>()
             .into_vec()
             .into_iter()
             .filter(|(name, _, _)| *name != "input");
         let funs = jaq_core::funs::<Kind>()
-            .chain(jaq_std::funs::<Kind>())
+            .chain(jaq_std::funs::<Kind>().filter(|(name, _, _)| *name != "env"))
             .chain(jaq_json::funs::<Kind>())
             .chain(inputs.chain(jq_funs().into_vec()).map(native::run::<Kind>));
         let loader = Loader::new(defs);
@@ -137,16 +143,21 @@ impl JqFilter {
                     .collect();
                 usage(expression, problems)
             })?;
-        let env = Val::obj(
-            std::env::vars()
+        Ok(JqFilter {
+            filter: Arc::new(filter),
+            env: Val::obj(Default::default()),
+            expression: expression.to_owned(),
+        })
+    }
+
+    /// The filter with `$ENV` (and `env`) holding these variables; `{}` until then.
+    pub fn with_env(mut self, vars: impl IntoIterator<Item = (String, String)>) -> JqFilter {
+        self.env = Val::obj(
+            vars.into_iter()
                 .map(|(name, value)| (Val::from(name), Val::from(value)))
                 .collect(),
         );
-        Ok(JqFilter {
-            filter: Arc::new(filter),
-            env,
-            expression: expression.to_owned(),
-        })
+        self
     }
 
     /// Runs the filter on one JSON document (a stream of one); returns each output as compact

@@ -464,7 +464,10 @@ mod tests {
                 let _ = agent.labels();
                 let options = crate::output::OutputOptions {
                     color: true,
-                    ..crate::output::OutputOptions::new(crate::output::OutputFormat::Wide)
+                    ..crate::output::OutputOptions::new(
+                        crate::output::OutputFormat::Wide,
+                        std::time::UNIX_EPOCH,
+                    )
                 };
                 let _ = crate::output::agents_table(&[agent], true, &options);
             }

@@ -12,7 +12,7 @@ pub struct GenerateAssetsArgs {
 }
 
 pub async fn run(ctx: &Context, args: GenerateAssetsArgs) -> Result<()> {
-    for asset in crate::assets::all() {
+    for asset in crate::assets::all(&(ctx.program.command)()) {
         let path = args.dir.join(&asset.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)

@@ -4,15 +4,13 @@
 
 mod edit;
 mod files;
-mod global_args;
 mod keys;
 mod resolve;
 mod safe_read;
 mod settings;
 
 pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials};
-pub use global_args::GlobalArgs;
-pub use keys::{ConfigKey, display_value};
+pub use keys::{ConfigKey, display_value, parse_retries};
 pub use resolve::{unknown_profile, validate_profile_name};
 pub use settings::*;
 
@@ -189,17 +187,8 @@ mod tests {
         argv.extend(args.iter().map(|a| a.to_string()));
         argv.extend(["agent", "show", "a1"].map(String::from));
         let invocation = crate::parse_args(argv).unwrap();
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        Settings::resolve_with(
-            &invocation.cli.global,
-            &invocation.sources,
-            &lookup,
-            files_use,
-        )
+        let env = crate::env::Env::from_pairs(env.iter().copied());
+        Settings::resolve_with(&invocation.flags, &env, files_use)
     }
 
     #[test]

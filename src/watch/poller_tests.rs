@@ -6,6 +6,8 @@ use crate::watch::state::UNREACHABLE;
 use serde_json::json;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+// The paused test clock's instants (`Clock::instant` reads the same clock).
+use tokio::time::Instant;
 
 /// Scripted answers per id (the last one repeats) and a record of every call.
 #[derive(Default)]
@@ -155,6 +157,7 @@ async fn status_moves_until_offline_then_stop() {
         &script,
         &mut sink,
         &plan(ids(&["a"]), Some("offline"), None),
+        &Clock::system(),
         std::future::pending(),
     )
     .await;
@@ -190,6 +193,7 @@ async fn until_not_reached_is_exit_7_at_the_timeout() {
         &script,
         &mut sink,
         &plan(ids(&["a"]), Some("online"), Some(3)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -214,6 +218,7 @@ async fn a_failing_agent_backs_off_alone() {
         &script,
         &mut sink,
         &plan(ids(&["good", "bad"]), None, Some(60)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await;
@@ -249,9 +254,15 @@ async fn never_more_than_concurrency_in_flight_and_rounds_are_parallel() {
     plan.concurrency = 50;
     let started = Instant::now();
     let mut sink = Recorder::default();
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     assert_eq!(script.calls.borrow().len(), 200);
     assert_eq!(script.max_in_flight.get(), 50);
     // Four waves of 50: 800 ms, not 200 × 200 ms.
@@ -272,6 +283,7 @@ async fn listing_adds_and_removes_agents() {
         &script,
         &mut sink,
         &plan(Targets::All, None, Some(16)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -290,10 +302,16 @@ async fn listing_adds_and_removes_agents() {
 async fn the_stop_signal_interrupts_and_finishes_the_sink() {
     let script = Script::default().agent("a", &[Some("online")]);
     let mut sink = Recorder::default();
-    let err = watch(&script, &mut sink, &plan(ids(&["a"]), None, None), async {
-        tokio::time::sleep(Duration::from_secs(12)).await;
-        Signal::Interrupt
-    })
+    let err = watch(
+        &script,
+        &mut sink,
+        &plan(ids(&["a"]), None, None),
+        &Clock::system(),
+        async {
+            tokio::time::sleep(Duration::from_secs(12)).await;
+            Signal::Interrupt
+        },
+    )
     .await
     .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Signal(Signal::Interrupt));
@@ -324,9 +342,15 @@ async fn all_takes_statuses_from_the_listing_one_walk_per_interval() {
     let mut sink = Recorder::default();
     let mut plan = plan(Targets::All, None, Some(12));
     plan.interval = Duration::from_secs(5);
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         sink.changes,
         [
@@ -356,6 +380,7 @@ async fn until_is_judged_only_at_the_end_of_a_walk() {
         &script,
         &mut sink,
         &plan(Targets::All, Some("online"), Some(60)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -377,6 +402,7 @@ async fn a_listed_record_without_status_is_fetched_once_per_walk() {
         &script,
         &mut sink,
         &plan(Targets::All, None, Some(12)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -405,9 +431,15 @@ async fn absent_is_polled_at_the_interval_and_online_is_seen_within_one() {
     let mut plan = plan(ids(&["new"]), Some("online"), None);
     plan.interval = Duration::from_secs(1);
     let started = Instant::now();
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         sink.changes,
         [
@@ -435,9 +467,15 @@ async fn until_jq_waits_for_every_record_to_match() {
         JqFilter::compile(r#".status == "online" and .version == "1.0""#).unwrap(),
     ));
     let started = Instant::now();
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_secs(9) && elapsed <= Duration::from_secs(12),
@@ -449,6 +487,7 @@ async fn until_jq_waits_for_every_record_to_match() {
         &script,
         &mut Recorder::default(),
         &plan,
+        &Clock::system(),
         std::future::pending(),
     )
     .await

@@ -22,6 +22,7 @@ mod jq_forms;
 mod paging;
 mod readme;
 mod readme_scripting;
+mod seams;
 mod security;
 mod signals;
 mod simulate;
