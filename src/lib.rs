@@ -32,6 +32,9 @@ pub mod simulate;
 pub mod ui;
 pub mod watch;
 
+#[cfg(test)]
+mod import_graph;
+
 use clap::FromArgMatches;
 use cli::Cli;
 use commands::Command;
