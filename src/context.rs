@@ -6,7 +6,7 @@
 
 use crate::api::{ApiClient, ClientOptions};
 use crate::clock::Clock;
-use crate::config::{FilesUse, GlobalFlags, Settings, host_setting_name};
+use crate::config::{FilesUse, GlobalFlags, Settings};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::output::OutputOptions;
@@ -277,14 +277,6 @@ impl Context {
                  for a local server to try things on, run `agentctl dev-server`",
             )),
         }
-    }
-
-    /// Where the host setting came from, for error messages.
-    pub fn host_setting(&self) -> &'static str {
-        self.settings
-            .host
-            .as_ref()
-            .map_or("--host", |h| host_setting_name(h.source))
     }
 
     /// The client options these settings give.

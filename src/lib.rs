@@ -8,29 +8,31 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+// Public: what `main.rs` and the test crate (tests/cli, fuzz/) use. Every other module is the
+// crate's own, so the compiler reports what nothing uses.
 pub mod api;
 pub mod assets;
-pub mod backoff;
+pub(crate) mod backoff;
 pub mod cli;
 pub mod clock;
 pub mod commands;
-pub mod complete;
-pub mod config;
+pub(crate) mod complete;
+pub(crate) mod config;
 pub mod context;
 pub mod dev_server;
-pub mod duration;
+pub(crate) mod duration;
 pub mod env;
 pub mod error;
-pub mod host_metrics;
-pub mod jq;
+pub(crate) mod host_metrics;
+pub(crate) mod jq;
 pub mod output;
-pub mod prompt;
-pub mod sanitize;
+pub(crate) mod prompt;
+pub(crate) mod sanitize;
 pub mod secret;
-pub mod shutdown;
+pub(crate) mod shutdown;
 pub mod simulate;
 pub mod ui;
-pub mod watch;
+pub(crate) mod watch;
 
 #[cfg(test)]
 mod import_graph;

@@ -80,6 +80,7 @@ impl ConfigKey {
     }
 
     /// The global flag that sets the same value, whose parser checks what `config set` is given.
+    #[cfg(test)]
     pub fn flag(self) -> &'static str {
         match self {
             ConfigKey::Host => "--host",

@@ -9,7 +9,7 @@ mod resolve;
 mod safe_read;
 mod settings;
 
-pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials};
+pub use files::ConfigFiles;
 pub use keys::{ConfigKey, display_value, parse_retries};
 pub use resolve::{unknown_profile, validate_profile_name};
 pub use settings::*;
@@ -214,7 +214,6 @@ mod tests {
             Resolved::new(OutputFormat::Table, Source::Default)
         );
         assert_eq!(settings.retries, DEFAULT_RETRIES);
-        assert_eq!(settings.sources.retries, Source::Default);
     }
 
     #[test]
@@ -227,10 +226,7 @@ mod tests {
             settings.output,
             Resolved::new(OutputFormat::Json, Source::Profile)
         );
-        assert_eq!(
-            (settings.retries, settings.sources.retries),
-            (5, Source::Profile)
-        );
+        assert_eq!(settings.retries, 5);
         assert_eq!(settings.request_timeout, Duration::from_secs(60));
         assert_eq!(settings.token.unwrap().value.expose(), "tok-staging");
 
@@ -255,10 +251,7 @@ mod tests {
             settings.token.unwrap(),
             Resolved::new(Secret::new("tok-env"), Source::Env)
         );
-        assert_eq!(
-            (settings.retries, settings.sources.retries),
-            (0, Source::Flag)
-        );
+        assert_eq!(settings.retries, 0);
         assert_eq!(
             settings.output,
             Resolved::new(OutputFormat::Ndjson, Source::Flag)
@@ -273,7 +266,7 @@ mod tests {
         assert_eq!(err.kind, crate::error::ErrorKind::Usage);
         assert!(err.hint.unwrap().contains("known profiles: prod, staging"));
         let settings = resolve_in(dir.path(), &["--profile", "qa"], &[], FilesUse::Edit).unwrap();
-        assert!(!settings.profile_exists());
+        assert!(!settings.known_profiles.contains(&settings.profile.value));
         assert!(settings.host.is_none() && settings.token.is_none());
         assert!(settings.require_known_profile().is_err());
         let err = resolve_in(dir.path(), &["--profile", "a/b"], &[], FilesUse::Edit).unwrap_err();

@@ -5,7 +5,7 @@ use super::files::{ConfigDoc, ConfigFiles};
 use super::keys::{self, ConfigKey};
 use super::settings::{
     DEFAULT_PROFILE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, FilesUse, GlobalFlags, Resolved,
-    Settings, Source, ValueSources, default_config_dir, host_setting_name, host_text, parse_host,
+    Settings, Source, default_config_dir, host_setting_name, host_text, parse_host,
 };
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -96,37 +96,28 @@ impl Settings {
             None => None,
         };
         let request_timeout = match global.request_timeout {
-            Some(timeout) => Resolved::new(timeout, Source::Flag),
-            None => or_default(
-                stored.get(ConfigKey::RequestTimeout, keys::read_duration)?,
-                DEFAULT_REQUEST_TIMEOUT,
-            ),
+            Some(timeout) => timeout,
+            None => stored
+                .get(ConfigKey::RequestTimeout, keys::read_duration)?
+                .unwrap_or(DEFAULT_REQUEST_TIMEOUT),
         };
         let retries = match global.retries {
-            Some(retries) => Resolved::new(retries, Source::Flag),
-            None => or_default(
-                stored.get(ConfigKey::Retries, keys::read_retries)?,
-                DEFAULT_RETRIES,
-            ),
+            Some(retries) => retries,
+            None => stored
+                .get(ConfigKey::Retries, keys::read_retries)?
+                .unwrap_or(DEFAULT_RETRIES),
         };
         let cacert = match &global.cacert {
-            Some(path) => Some(Resolved::new(path.clone(), Source::Flag)),
-            None => stored
-                .get(ConfigKey::Cacert, keys::read_path)?
-                .map(|path| Resolved::new(path, Source::Profile)),
+            Some(path) => Some(path.clone()),
+            None => stored.get(ConfigKey::Cacert, keys::read_path)?,
         };
         Ok(Settings {
             host,
             token,
             output,
-            request_timeout: request_timeout.value,
-            retries: retries.value,
-            sources: ValueSources {
-                request_timeout: request_timeout.source,
-                retries: retries.source,
-                cacert: cacert.as_ref().map_or(Source::Default, |c| c.source),
-            },
-            cacert: cacert.map(|c| c.value),
+            request_timeout,
+            retries,
+            cacert,
             allow_insecure_http: global.allow_insecure_http,
             config_dir,
             no_headers: global.no_headers,
@@ -142,11 +133,6 @@ impl Settings {
 }
 
 impl Settings {
-    /// Whether the selected profile exists in config.toml.
-    pub fn profile_exists(&self) -> bool {
-        self.known_profiles.contains(&self.profile.value)
-    }
-
     /// For commands resolved with `FilesUse::Edit` that must not create a profile: a profile
     /// named by `--profile`/`AGENTCTL_PROFILE` must exist.
     pub fn require_known_profile(&self) -> Result<()> {
@@ -219,13 +205,6 @@ fn withhold_from_other_hosts(
         host_setting_name(host.source)
     );
     (None, Some(reason))
-}
-
-fn or_default<T>(stored: Option<T>, default: T) -> Resolved<T> {
-    match stored {
-        Some(value) => Resolved::new(value, Source::Profile),
-        None => Resolved::new(default, Source::Default),
-    }
 }
 
 /// `--profile`/`AGENTCTL_PROFILE`, else `current_profile`, else `default`.

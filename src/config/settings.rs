@@ -69,21 +69,11 @@ pub struct Settings {
     pub profile: Resolved<String>,
     /// The profiles in config.toml, sorted.
     pub known_profiles: Vec<String>,
-    /// Where the plain values above came from.
-    pub sources: ValueSources,
     /// Why the selected profile's stored token is not used: --host or AGENTCTL_HOST points
     /// to another origin than the profile's host.
     pub withheld_token: Option<String>,
     /// The proxy variables of the environment, read once (see `api::ProxyConfig`).
     pub proxy: crate::api::ProxyConfig,
-}
-
-/// The sources of the settings that are kept as plain values in `Settings`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ValueSources {
-    pub request_timeout: Source,
-    pub retries: Source,
-    pub cacert: Source,
 }
 
 /// How a command uses the config files, which decides how strict resolution is.

@@ -10,11 +10,11 @@
 //! Closed model (interval 0): `concurrency` workers each send the next beat as soon as their
 //! previous one has answered; latency is then the plain request time.
 
-pub mod pacer;
+pub(crate) mod pacer;
 pub mod shard;
-pub mod stats;
-pub mod threshold;
-pub mod walk;
+pub(crate) mod stats;
+pub(crate) mod threshold;
+pub(crate) mod walk;
 
 use crate::api::{AgentId, ApiClient, HeartbeatSender, HeartbeatTarget};
 use crate::clock::Clock;
