@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let dir = PathBuf::from(std::env::args_os().nth(1).unwrap_or_else(|| ".".into()));
-    for asset in agentctl::assets::all() {
+    for asset in agentctl::assets::all(&agentctl::cli::command()) {
         let path = dir.join(&asset.path);
         let written = path
             .parent()

@@ -42,8 +42,8 @@ pub fn completion(shell: Shell) -> Vec<u8> {
     out
 }
 
-/// Every generated file, in a stable order.
-pub fn all() -> Vec<Asset> {
+/// Every generated file for the clap tree `command`, in a stable order.
+pub fn all(command: &clap::Command) -> Vec<Asset> {
     let mut assets: Vec<Asset> = SHELLS
         .iter()
         .map(|(shell, file)| Asset {
@@ -51,7 +51,10 @@ pub fn all() -> Vec<Asset> {
             contents: completion(*shell),
         })
         .collect();
-    assets.extend(man::pages());
+    assets.extend(man::pages(command).into_iter().map(|page| Asset {
+        path: format!("man/{}", page.file),
+        contents: page.contents,
+    }));
     assets
 }
 
@@ -61,7 +64,7 @@ mod tests {
 
     #[test]
     fn every_shell_and_page_is_generated() {
-        let assets = all();
+        let assets = all(&crate::cli::command());
         for (_, file) in SHELLS {
             assert!(
                 assets

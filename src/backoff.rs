@@ -70,11 +70,16 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// The wait before a retry: the server's `Retry-After` when it sent a usable one, else full
-/// jitter. `None` when the server asks for longer than [`MAX_RETRY_AFTER`]: its error is
-/// reported instead of blocking.
-pub fn retry_wait(backoff: &Backoff, attempt: u32, retry_after: Option<&str>) -> Option<Duration> {
-    match retry_after.and_then(|value| parse_retry_after(value, SystemTime::now())) {
+/// The wait before a retry: the server's `Retry-After` when it sent a usable one (a date is
+/// read against `now`), else full jitter. `None` when the server asks for longer than
+/// [`MAX_RETRY_AFTER`]: its error is reported instead of blocking.
+pub fn retry_wait(
+    backoff: &Backoff,
+    attempt: u32,
+    retry_after: Option<&str>,
+    now: SystemTime,
+) -> Option<Duration> {
+    match retry_after.and_then(|value| parse_retry_after(value, now)) {
         Some(wait) if wait > MAX_RETRY_AFTER => None,
         Some(wait) => Some(wait),
         None => Some(backoff.full_jitter(attempt)),
@@ -131,11 +136,19 @@ mod tests {
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(
-            retry_wait(&CLIENT_RETRY, 0, Some("2")),
+            retry_wait(&CLIENT_RETRY, 0, Some("2"), now),
             Some(Duration::from_secs(2))
         );
-        assert_eq!(retry_wait(&CLIENT_RETRY, 0, Some("61")), None);
-        assert!(retry_wait(&CLIENT_RETRY, 0, Some("x")).unwrap() <= Duration::from_millis(250));
-        assert!(retry_wait(&CLIENT_RETRY, 0, None).unwrap() <= Duration::from_millis(250));
+        // A date is as far off as `now` says.
+        assert_eq!(
+            retry_wait(&CLIENT_RETRY, 0, Some(&later), now),
+            Some(Duration::from_secs(30))
+        );
+        let far = httpdate::fmt_http_date(now + Duration::from_secs(61));
+        assert_eq!(retry_wait(&CLIENT_RETRY, 0, Some(&far), now), None);
+        assert_eq!(retry_wait(&CLIENT_RETRY, 0, Some("61"), now), None);
+        let jitter = |value| retry_wait(&CLIENT_RETRY, 0, value, now).unwrap();
+        assert!(jitter(Some("x")) <= Duration::from_millis(250));
+        assert!(jitter(None) <= Duration::from_millis(250));
     }
 }

@@ -4,6 +4,7 @@
 //! completer, so they never go stale against the profiles a user has.
 
 use crate::config::{ConfigFiles, ConfigKey, default_config_dir};
+use crate::env::Env;
 use crate::output::OutputFormat;
 use clap::ValueEnum;
 use clap_complete::engine::CompletionCandidate;
@@ -11,9 +12,16 @@ use std::ffi::OsStr;
 use std::path::PathBuf;
 
 /// The profiles in config.toml (AGENTCTL_CONFIG_DIR, else the platform config dir). A missing
-/// or unreadable file completes nothing rather than printing an error into the prompt.
+/// or unreadable file completes nothing rather than printing an error into the prompt. The
+/// shell asks through `COMPLETE=<shell> agentctl`, which `main` answers before any run: the
+/// environment is the process's.
 pub fn profiles() -> Vec<CompletionCandidate> {
-    let dir = std::env::var_os("AGENTCTL_CONFIG_DIR")
+    profiles_in(&Env::process())
+}
+
+fn profiles_in(env: &Env) -> Vec<CompletionCandidate> {
+    let dir = env
+        .var_os("AGENTCTL_CONFIG_DIR")
         .filter(|value| !value.is_empty())
         .map(PathBuf::from)
         .or_else(default_config_dir);
@@ -48,11 +56,6 @@ pub fn agent_types() -> Vec<CompletionCandidate> {
     candidates(["log", "metric", "trace"])
 }
 
-/// `agent list --sort-by`.
-pub fn sort_fields() -> Vec<CompletionCandidate> {
-    candidates(crate::commands::agent::list::SORT_FIELDS)
-}
-
 /// `config set KEY <VALUE>`: the values of the key typed before it, where they are few
 /// (`output`). The completer is given only the word being completed, so the key is read from
 /// the words the shell passed after `--` (`_CLAP_COMPLETE_INDEX` says which word that is).
@@ -61,8 +64,8 @@ pub fn config_values(current: &OsStr) -> Vec<CompletionCandidate> {
         .skip_while(|word| word != "--")
         .skip(1)
         .collect();
-    let index = std::env::var("_CLAP_COMPLETE_INDEX")
-        .ok()
+    let index = Env::process()
+        .var("_CLAP_COMPLETE_INDEX")
         .and_then(|index| index.parse::<usize>().ok())
         .unwrap_or(words.len().saturating_sub(1));
     values_of_key(&words[..index.min(words.len())], current)
@@ -88,42 +91,35 @@ fn values_of_key(before: &[String], current: &OsStr) -> Vec<CompletionCandidate>
     )
 }
 
-fn candidates<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<CompletionCandidate> {
+pub fn candidates<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<CompletionCandidate> {
     values.into_iter().map(CompletionCandidate::new).collect()
-}
-
-/// The command tree completions are answered from: the parser's, with the copies of the
-/// global options that each subcommand holds for its help's one-line summary made visible.
-/// Completion then offers them after a subcommand, and a word left empty after a positional
-/// (`agent show <Tab>`) lists every option instead of inserting the only visible one, `--help`.
-pub fn command() -> clap::Command {
-    show_globals(crate::cli::command(), true)
-}
-
-fn show_globals(mut command: clap::Command, root: bool) -> clap::Command {
-    if !root {
-        let copies: Vec<clap::Id> = command
-            .get_arguments()
-            .filter(|arg| arg.is_global_set() && arg.is_hide_set())
-            .map(|arg| arg.get_id().clone())
-            .collect();
-        for id in copies {
-            command = command.mut_arg(id, |arg| arg.hide(false));
-        }
-    }
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|sub| sub.get_name().to_owned())
-        .collect();
-    for name in names {
-        command = command.mut_subcommand(name, |sub| show_globals(sub, false));
-    }
-    command
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profiles_come_from_the_config_dir_the_environment_names() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::config::ConfigFiles::new(dir.path())
+            .update(|config, _| {
+                config.profile_mut("prod");
+                config.profile_mut("dev");
+                Ok(())
+            })
+            .unwrap();
+        let names = |env: &Env| -> Vec<String> {
+            profiles_in(env)
+                .iter()
+                .map(|c| c.get_value().to_string_lossy().into_owned())
+                .collect()
+        };
+        let env = Env::from_pairs([("AGENTCTL_CONFIG_DIR", dir.path())]);
+        assert_eq!(names(&env), ["dev", "prod"]);
+        let missing = Env::from_pairs([("AGENTCTL_CONFIG_DIR", dir.path().join("none"))]);
+        assert!(names(&missing).is_empty());
+    }
 
     #[test]
     fn every_config_key_is_offered() {

@@ -1,18 +1,23 @@
-//! What every command is handed, and its only door to the outside world: the resolved
-//! settings, the `Ui`, the API client factory, standard input, the prompter and the shutdown
-//! signal (gh's `cmdutil.Factory`). Tests build one with captured output, scripted input and a
-//! manual shutdown; no command reaches past it.
+//! What every command is handed, and its only door to the outside world (gh's
+//! `cmdutil.Factory`): the resolved settings, the `Ui`, and the doors: standard input, the
+//! prompter, the shutdown signal, the environment, the clock and the API client factory.
+//! `main` builds the doors from the process; tests from buffers, fixed variables, a frozen
+//! clock and a factory pointed at a stub. No command reaches past them.
 
 use crate::api::{ApiClient, ClientOptions};
-use crate::config::{Settings, host_setting_name};
+use crate::clock::Clock;
+use crate::config::{FilesUse, GlobalFlags, Settings};
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::output::OutputOptions;
 use crate::prompt::Prompter;
 use crate::shutdown::Shutdown;
 use crate::ui::Ui;
+use std::ffi::OsString;
+use std::future::Future;
 use std::io::{BufRead, IsTerminal};
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::SystemTime;
 use url::Url;
 
 pub struct Context {
@@ -21,7 +26,121 @@ pub struct Context {
     pub stdin: Stdin,
     pub prompter: Arc<dyn Prompter>,
     pub shutdown: Shutdown,
+    pub env: Env,
+    pub clock: Clock,
+    pub clients: ClientFactory,
+    pub program: Program,
 }
+
+/// The doors of a run other than its output: what `main` takes from the process and a test
+/// replaces.
+pub struct Doors {
+    pub stdin: Stdin,
+    pub prompter: Arc<dyn Prompter>,
+    pub signals: Signals,
+    pub env: Env,
+    pub clock: Clock,
+    pub clients: ClientFactory,
+}
+
+impl Doors {
+    /// The process's stdin, the terminal's prompts, SIGINT/SIGTERM/SIGHUP, the environment,
+    /// the system clock and real HTTP clients.
+    pub fn from_process() -> Doors {
+        Doors {
+            stdin: Stdin::from_process(),
+            prompter: Arc::new(crate::prompt::TerminalPrompter::new()),
+            signals: Signals::Process,
+            env: Env::process(),
+            clock: Clock::system(),
+            clients: ClientFactory::default(),
+        }
+    }
+
+    /// Doors that open on nothing: no input, no answers to prompts, no signal, no
+    /// variables, the system clock and real clients. Tests change the ones they need.
+    pub fn closed() -> Doors {
+        Doors {
+            stdin: Stdin::from_bytes(Vec::new(), false),
+            prompter: Arc::new(crate::prompt::ScriptedPrompter::default()),
+            signals: Signals::Given(Shutdown::never()),
+            env: Env::empty(),
+            clock: Clock::system(),
+            clients: ClientFactory::default(),
+        }
+    }
+}
+
+/// Where the shutdown signal comes from.
+pub enum Signals {
+    /// SIGINT, SIGTERM and SIGHUP, listened for once the run starts (inside the runtime).
+    Process,
+    /// This one (tests, and the demo's steps, which share the tour's).
+    Given(Shutdown),
+}
+
+impl Signals {
+    fn listen(self) -> Shutdown {
+        match self {
+            Signals::Process => Shutdown::from_process(),
+            Signals::Given(shutdown) => shutdown,
+        }
+    }
+}
+
+/// How API clients are made: `ApiClient::new` (the default), or a test's own way, such as
+/// [`ClientFactory::pointed_at`] a stub server. Every client of a run comes from here.
+#[derive(Clone)]
+pub struct ClientFactory(Arc<MakeClient>);
+
+type MakeClient = dyn Fn(ClientOptions, Arc<Ui>) -> Result<ApiClient> + Send + Sync;
+
+impl Default for ClientFactory {
+    fn default() -> ClientFactory {
+        ClientFactory::new(ApiClient::new)
+    }
+}
+
+impl ClientFactory {
+    pub fn new(
+        make: impl Fn(ClientOptions, Arc<Ui>) -> Result<ApiClient> + Send + Sync + 'static,
+    ) -> ClientFactory {
+        ClientFactory(Arc::new(make))
+    }
+
+    /// Clients that send everything to `server` (scheme, host and port) instead of the
+    /// settings' host, keeping the host's path prefix and every other option: the token,
+    /// the timeouts, the retries and the insecure-http rule (judged for `server`). For tests:
+    /// a command configured for `https://agents.example.com` talks to a stub on loopback.
+    pub fn pointed_at(server: Url) -> ClientFactory {
+        ClientFactory::new(move |mut options, ui| {
+            let url = &mut options.base_url;
+            // Replacing an http(s) URL's origin with an http(s) origin cannot fail.
+            let _ = url.set_scheme(server.scheme());
+            let _ = url.set_host(server.host_str());
+            let _ = url.set_port(server.port_or_known_default());
+            ApiClient::new(options, ui)
+        })
+    }
+
+    fn make(&self, options: ClientOptions, ui: Arc<Ui>) -> Result<ApiClient> {
+        (self.0)(options, ui)
+    }
+}
+
+/// The program itself, for the commands that describe or re-enter it: `generate-assets`
+/// renders its clap tree, `demo` runs each step of its tour through it. Handed down by the
+/// crate root, so no command imports the layer that dispatches to it.
+#[derive(Clone, Copy)]
+pub struct Program {
+    /// The clap tree, as documented.
+    pub command: fn() -> clap::Command,
+    /// Runs a command line (argv, program name first) with this `Ui` and these doors.
+    pub run: fn(Vec<OsString>, Arc<Ui>, Doors) -> Running,
+}
+
+/// A command line being run (`Program::run`).
+pub type Running = Pin<Box<dyn Future<Output = Result<()>>>>;
 
 /// Standard input: the process's, or bytes given in advance (tests).
 pub struct Stdin {
@@ -91,6 +210,7 @@ impl Stdin {
 }
 
 /// A context for in-process tests, and what they observe of it.
+#[cfg(test)]
 pub struct TestContext {
     pub ctx: Context,
     pub captured: crate::ui::Captured,
@@ -98,30 +218,51 @@ pub struct TestContext {
 }
 
 impl Context {
-    /// A context for in-process tests (gh's `iostreams.Test()`): settings resolved from
-    /// `argv` and `env` as `run` resolves them, output captured (a terminal or not), the given
-    /// stdin, scripted prompts and a shutdown the test fires.
-    pub fn for_tests(
-        argv: &[&str],
-        env: &dyn Fn(&str) -> Option<String>,
-        stdin: Stdin,
-        prompter: Arc<dyn Prompter>,
-        terminal: bool,
-    ) -> Result<TestContext> {
+    /// The one place a context is made, for a run and for in-process tests alike: settings
+    /// resolved from the command line's global options and `doors.env`, and the signals
+    /// listened for (inside the runtime, for the process's).
+    pub fn new(
+        flags: &GlobalFlags,
+        files_use: FilesUse,
+        ui: Arc<Ui>,
+        doors: Doors,
+        program: Program,
+    ) -> Result<Context> {
+        // Signals first: from here on, each one ends the run through `Shutdown`.
+        let shutdown = doors.signals.listen();
+        let settings = Settings::resolve_with(flags, &doors.env, files_use)?;
+        Ok(Context {
+            settings,
+            ui,
+            stdin: doors.stdin,
+            prompter: doors.prompter,
+            shutdown,
+            env: doors.env,
+            clock: doors.clock,
+            clients: doors.clients,
+            program,
+        })
+    }
+
+    /// A context for in-process tests (gh's `iostreams.Test()`): `argv` parsed and resolved
+    /// as a run does, output captured (a terminal or not), the given doors but a shutdown
+    /// the test fires.
+    #[cfg(test)]
+    pub fn for_tests(argv: &[&str], mut doors: Doors, terminal: bool) -> Result<TestContext> {
         let invocation = crate::parse_args(argv).map_err(|err| Error::usage(err.to_string()))?;
         let files_use = crate::commands::files_use(&invocation.cli.command);
-        let settings =
-            Settings::resolve_with(&invocation.cli.global, &invocation.sources, env, files_use)?;
         let (ui, captured) = Ui::captured(terminal);
-        let (trigger, shutdown) = crate::shutdown::Shutdown::manual();
+        let (trigger, shutdown) = Shutdown::manual();
+        doors.signals = Signals::Given(shutdown);
+        let ctx = Context::new(
+            &invocation.flags,
+            files_use,
+            Arc::new(ui),
+            doors,
+            crate::PROGRAM,
+        )?;
         Ok(TestContext {
-            ctx: Context {
-                settings,
-                ui: Arc::new(ui),
-                stdin,
-                prompter,
-                shutdown,
-            },
+            ctx,
             captured,
             trigger,
         })
@@ -136,14 +277,6 @@ impl Context {
                  for a local server to try things on, run `agentctl dev-server`",
             )),
         }
-    }
-
-    /// Where the host setting came from, for error messages.
-    pub fn host_setting(&self) -> &'static str {
-        self.settings
-            .host
-            .as_ref()
-            .map_or("--host", |h| host_setting_name(h.source))
     }
 
     /// The client options these settings give.
@@ -163,6 +296,7 @@ impl Context {
             cacert: self.settings.cacert.clone(),
             allow_insecure_http: self.settings.allow_insecure_http,
             proxy: self.settings.proxy.clone(),
+            clock: self.clock.clone(),
         }
     }
 
@@ -181,7 +315,7 @@ impl Context {
         }
         let mut options = self.client_options()?;
         adjust(&mut options);
-        ApiClient::new(options, self.ui.clone())
+        self.clients.make(options, self.ui.clone())
     }
 
     /// A client for a host and a token that are not the settings' own yet: `auth login` checks
@@ -189,20 +323,20 @@ impl Context {
     /// insecure-http rule, the proxy) are the settings'; no withheld-token warning, since the settings'
     /// token is not the one sent.
     pub fn api_for(&self, base_url: Url, token: crate::secret::Secret) -> Result<ApiClient> {
-        ApiClient::new(self.options_for(base_url, Some(token)), self.ui.clone())
+        self.clients
+            .make(self.options_for(base_url, Some(token)), self.ui.clone())
     }
 
     /// The output options of this invocation, resolved once; commands hand them to `output`
     /// with their data.
     pub fn output_options(&self) -> OutputOptions {
         OutputOptions {
-            format: self.settings.output.value,
             headers: !self.settings.no_headers,
             color: self.ui.color,
-            now: SystemTime::now(),
             jq: self.settings.jq.clone(),
             raw: self.settings.raw_output,
             terminal: self.ui.stdout_is_terminal,
+            ..OutputOptions::new(self.settings.output.value, self.clock.now())
         }
     }
 }

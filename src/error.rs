@@ -168,6 +168,18 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A run ended by a signal: `interrupted` for Ctrl-C, `stopped by SIGTERM` for the others,
+/// with the signal's exit code.
+impl From<Signal> for Error {
+    fn from(signal: Signal) -> Error {
+        let what = match signal {
+            Signal::Interrupt => "interrupted".to_owned(),
+            other => format!("stopped by {}", other.name()),
+        };
+        Error::new(ErrorKind::Signal(signal), what)
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
@@ -225,6 +237,13 @@ mod tests {
             .with_cause(anyhow::Error::new(io).context("writing the temp file"));
         assert_eq!(err.causes(), vec!["writing the temp file".to_owned()]);
         assert!(Error::usage("x").causes().is_empty());
+    }
+
+    #[test]
+    fn a_signal_ends_a_run_with_its_exit_code() {
+        assert_eq!(Error::from(Signal::Terminate).exit_code(), 143);
+        assert_eq!(Error::from(Signal::Interrupt).message, "interrupted");
+        assert_eq!(Error::from(Signal::Hangup).message, "stopped by SIGHUP");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! printed, then the error, and the next document is filtered. A failed filter is exit 1
 //! (contract §4): jq's own status for it, 5, is agentctl's status for an API error.
 
+mod data;
 mod funs;
 mod number;
 mod ops;
@@ -27,55 +28,13 @@ mod value;
 mod write;
 
 use crate::error::{Error, Result};
+use data::{Globals, Kind};
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::native;
-use jaq_core::{Compiler, Ctx, DataT, Lut, Vars};
+use jaq_core::{Compiler, Ctx, Vars};
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 pub use value::Val;
-
-/// The data filters run on: agentctl's jq values, with the rest of the input stream for
-/// `input`/`inputs` and what the filter says on stderr.
-pub struct Kind;
-
-impl DataT for Kind {
-    type V<'a> = Val;
-    type Data<'a> = &'a Globals<'a>;
-}
-
-pub struct Globals<'a> {
-    lut: &'a Lut<Kind>,
-    /// The documents not yet read, each with the number of lines it takes in the stream.
-    inputs: RefCell<std::slice::Iter<'a, (Val, usize)>>,
-    /// Lines read so far (`input_line_number`).
-    lines: Cell<usize>,
-    /// What `debug` and `stderr` wrote, in order, not yet passed on.
-    said: RefCell<Vec<String>>,
-    /// `halt_error`'s message.
-    halt_message: RefCell<Option<String>>,
-}
-
-impl<'a> jaq_core::data::HasLut<'a, Kind> for &'a Globals<'a> {
-    fn lut(&self) -> &'a Lut<Kind> {
-        self.lut
-    }
-}
-
-impl Globals<'_> {
-    fn next_input(&self) -> Option<Val> {
-        let (value, lines) = self.inputs.borrow_mut().next()?;
-        self.lines.set(self.lines.get() + lines);
-        Some(value.clone())
-    }
-
-    fn say(&self, text: String) {
-        self.said.borrow_mut().push(text);
-    }
-
-    fn halt_with(&self, message: String) {
-        *self.halt_message.borrow_mut() = Some(message);
-    }
-}
 
 /// A compiled jq filter.
 #[derive(Clone)]
@@ -186,18 +145,23 @@ impl JqFilter {
                     .collect();
                 usage(expression, problems)
             })?;
-        let env = Val::obj(
-            std::env::vars()
-                .map(|(name, value)| (Arc::from(name.as_str()), Val::from(value)))
-                .collect(),
-        );
         Ok(JqFilter {
             filter: Arc::new(filter),
-            env,
+            env: Val::obj(Default::default()),
             location: funs::location(expression),
             expression: expression.to_owned(),
             compact: false,
         })
+    }
+
+    /// The filter with `$ENV` (and `env`) holding these variables; `{}` until then.
+    pub fn with_env(mut self, vars: impl IntoIterator<Item = (String, String)>) -> JqFilter {
+        self.env = Val::obj(
+            vars.into_iter()
+                .map(|(name, value)| (Arc::from(name.as_str()), Val::from(value)))
+                .collect(),
+        );
+        self
     }
 
     /// With `-c`: every result on one line.

@@ -60,12 +60,13 @@ pub struct OutputOptions {
 }
 
 impl OutputOptions {
-    pub fn new(format: OutputFormat) -> OutputOptions {
+    /// Plain output in `format`, with ages counted back from `now`.
+    pub fn new(format: OutputFormat, now: SystemTime) -> OutputOptions {
         OutputOptions {
             format,
             headers: true,
             color: false,
-            now: SystemTime::now(),
+            now,
             jq: None,
             raw: false,
             terminal: false,
@@ -442,11 +443,11 @@ mod tests {
     use std::time::Duration;
 
     fn options(format: OutputFormat, now: SystemTime) -> OutputOptions {
-        OutputOptions {
-            now,
-            ..OutputOptions::new(format)
-        }
+        OutputOptions::new(format, now)
     }
+
+    /// A time of day for the tests that need one but do not look at ages.
+    const ANY_TIME: SystemTime = SystemTime::UNIX_EPOCH;
 
     fn seed_agent() -> Agent {
         Agent::from_value(json!({
@@ -463,7 +464,7 @@ mod tests {
     #[test]
     fn raw_jq_strings_are_sanitized_only_for_a_terminal() {
         let value = json!({"name": "x\u{1b}]0;pwned\u{7}"});
-        let mut options = OutputOptions::new(OutputFormat::Json);
+        let mut options = OutputOptions::new(OutputFormat::Json, ANY_TIME);
         options.jq = Some(JqFilter::compile(".name").unwrap());
         options.raw = true;
         assert_eq!(
@@ -486,7 +487,7 @@ mod tests {
     fn json_at_a_terminal_escapes_c1_and_bidi_controls_and_a_pipe_gets_the_bytes() {
         let value = json!({"name": "a\u{9b}31m\u{202e}b\u{2066}c"});
         for format in [OutputFormat::Json, OutputFormat::Ndjson] {
-            let mut options = OutputOptions::new(format);
+            let mut options = OutputOptions::new(format, ANY_TIME);
             let piped = json_text(&options, &value).unwrap();
             assert!(piped.contains("a\u{9b}31m\u{202e}b\u{2066}c"), "{piped}");
             options.terminal = true;
@@ -538,8 +539,7 @@ mod tests {
 
     #[test]
     fn color_only_when_on() {
-        let now = SystemTime::now();
-        let mut opts = options(OutputFormat::Table, now);
+        let mut opts = options(OutputFormat::Table, ANY_TIME);
         assert!(!agents_table(&[seed_agent()], false, &opts).contains('\x1b'));
         opts.color = true;
         assert!(agents_table(&[seed_agent()], false, &opts).contains("\x1b["));
@@ -578,11 +578,7 @@ mod tests {
             json!({"uuid":"a","name":"x\u{1b}]0;pwned\u{7}","labels":{"k\u{1b}[2J":"v\r"}}),
         )
         .unwrap();
-        let wide = agents_table(
-            &[agent],
-            true,
-            &options(OutputFormat::Wide, SystemTime::now()),
-        );
+        let wide = agents_table(&[agent], true, &options(OutputFormat::Wide, ANY_TIME));
         assert!(
             !wide.contains('\x1b') && !wide.contains('\r') && !wide.contains('\x07'),
             "{wide:?}"

@@ -218,6 +218,7 @@ pub struct ScriptedPrompter {
 }
 
 impl ScriptedPrompter {
+    #[cfg(test)]
     pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(answers: I) -> Self {
         ScriptedPrompter {
             answers: Mutex::new(answers.into_iter().map(Into::into).collect()),

@@ -4,7 +4,6 @@
 //! request in flight, print a summary, restore the terminal). Commands that do not wait on it
 //! are stopped by `run` when it fires.
 
-use crate::error::{Error, ErrorKind};
 use tokio::sync::watch;
 
 /// The signals that end a command, each with its exit code of 128 + its number.
@@ -38,16 +37,6 @@ impl Signal {
             Signal::Interrupt => "SIGINT",
             Signal::Terminate => "SIGTERM",
         }
-    }
-}
-
-impl From<Signal> for Error {
-    fn from(signal: Signal) -> Error {
-        let what = match signal {
-            Signal::Interrupt => "interrupted".to_owned(),
-            other => format!("stopped by {}", other.name()),
-        };
-        Error::new(ErrorKind::Signal(signal), what)
     }
 }
 
@@ -164,9 +153,6 @@ mod tests {
         assert_eq!(Signal::Hangup.exit_code(), 129);
         assert_eq!(Signal::Interrupt.exit_code(), 130);
         assert_eq!(Signal::Terminate.exit_code(), 143);
-        assert_eq!(Error::from(Signal::Terminate).exit_code(), 143);
-        assert_eq!(Error::from(Signal::Interrupt).message, "interrupted");
-        assert_eq!(Error::from(Signal::Hangup).message, "stopped by SIGHUP");
     }
 
     #[tokio::test]

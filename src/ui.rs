@@ -4,6 +4,7 @@
 //! Commands never print directly; they go through a `Ui`, so tests can run a command
 //! in-process with captured buffers and either TTY setting.
 
+use crate::env::Env;
 use crate::error::{Error, Result};
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
@@ -35,14 +36,14 @@ pub struct ColorChoice {
 }
 
 impl ColorChoice {
-    pub fn from_env(no_color_flag: bool) -> Self {
-        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    /// `--no-color`, and NO_COLOR, CLICOLOR_FORCE and TERM as `env` has them.
+    pub fn from_env(no_color_flag: bool, env: &Env) -> Self {
         ColorChoice {
             no_color_flag,
-            no_color_env: set("NO_COLOR"),
-            force_env: std::env::var_os("CLICOLOR_FORCE")
-                .is_some_and(|v| !v.is_empty() && v != "0"),
-            term_dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
+            no_color_env: env.is_set("NO_COLOR"),
+            force_env: env.is_set("CLICOLOR_FORCE")
+                && env.var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+            term_dumb: env.var_os("TERM").is_some_and(|v| v == "dumb"),
         }
     }
 
@@ -59,34 +60,82 @@ impl ColorChoice {
     }
 }
 
-impl Ui {
-    /// The real terminal.
-    pub fn from_process(color: &ColorChoice, quiet: bool, verbosity: u8) -> Ui {
-        let stdout_is_terminal = std::io::stdout().is_terminal();
-        Ui {
-            out: Mutex::new(Box::new(std::io::stdout())),
-            err: Mutex::new(Box::new(std::io::stderr())),
-            stdout_is_terminal,
+/// Where a run's output goes: stdout and stderr, and whether each is a terminal. The
+/// process's (`Terminal::process`), or buffers (`Terminal::captured`, for tests).
+pub struct Terminal {
+    out: Sink,
+    err: Sink,
+    pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    process: bool,
+}
+
+impl Terminal {
+    /// The process's stdout and stderr.
+    pub fn process() -> Terminal {
+        Terminal {
+            out: Box::new(std::io::stdout()),
+            err: Box::new(std::io::stderr()),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
             stderr_is_terminal: std::io::stderr().is_terminal(),
-            color: color.enabled(stdout_is_terminal),
+            process: true,
+        }
+    }
+
+    /// Buffers that look like a terminal (both) or like pipes (both).
+    pub fn captured(is_terminal: bool) -> (Terminal, Captured) {
+        let captured = Captured::default();
+        let terminal = Terminal {
+            out: Box::new(SharedBuf(captured.stdout.clone())),
+            err: Box::new(SharedBuf(captured.stderr.clone())),
+            stdout_is_terminal: is_terminal,
+            stderr_is_terminal: is_terminal,
+            process: false,
+        };
+        (terminal, captured)
+    }
+
+    /// Prints what clap has to say about the command line: a usage error on stderr, `--help`
+    /// and `--version` on stdout. On the process's terminal clap prints it itself (in its
+    /// colors, when they apply); into buffers, as plain text.
+    pub fn clap_message(mut self, err: &clap::Error) {
+        if self.process {
+            let _ = err.print();
+            return;
+        }
+        let text = err.render().to_string();
+        let sink = if err.use_stderr() {
+            &mut self.err
+        } else {
+            &mut self.out
+        };
+        let _ = sink.write_all(text.as_bytes());
+        let _ = sink.flush();
+    }
+}
+
+impl Ui {
+    /// Output to `terminal`, in color if `color` says so for it.
+    pub fn new(terminal: Terminal, color: &ColorChoice, quiet: bool, verbosity: u8) -> Ui {
+        Ui {
+            out: Mutex::new(terminal.out),
+            err: Mutex::new(terminal.err),
+            stdout_is_terminal: terminal.stdout_is_terminal,
+            stderr_is_terminal: terminal.stderr_is_terminal,
+            color: color.enabled(terminal.stdout_is_terminal),
             quiet,
             verbosity,
         }
     }
 
-    /// A Ui writing into buffers, for in-process tests.
+    /// A Ui writing into buffers, without color, for in-process tests.
     pub fn captured(stdout_is_terminal: bool) -> (Ui, Captured) {
-        let captured = Captured::default();
-        let ui = Ui {
-            out: Mutex::new(Box::new(SharedBuf(captured.stdout.clone()))),
-            err: Mutex::new(Box::new(SharedBuf(captured.stderr.clone()))),
-            stdout_is_terminal,
-            stderr_is_terminal: stdout_is_terminal,
-            color: false,
-            quiet: false,
-            verbosity: 0,
+        let (terminal, captured) = Terminal::captured(stdout_is_terminal);
+        let no_color = ColorChoice {
+            no_color_flag: true,
+            ..ColorChoice::default()
         };
-        (ui, captured)
+        (Ui::new(terminal, &no_color, false, 0), captured)
     }
 
     /// Writes data to stdout and flushes it (a pipe reader sees each record as it is written);

@@ -6,12 +6,12 @@ use agentctl::output::{OutputFormat, OutputOptions, agents_table};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &[u8]| {
-    let options = OutputOptions { color: true, ..OutputOptions::new(OutputFormat::Wide) };
+    let options = OutputOptions { color: true, ..OutputOptions::new(OutputFormat::Wide, std::time::SystemTime::UNIX_EPOCH) };
     let mut agents = Vec::new();
-    if let Ok(agent) = agentctl::api::read_agent(body, "fuzz") {
+    if let Ok(agent) = agentctl::api::read_agent(body, "fuzz", None) {
         agents.push(agent);
     }
-    if let Ok(list) = agentctl::api::read_agent_list(body, "fuzz") {
+    if let Ok(list) = agentctl::api::read_agent_list(body, "fuzz", None) {
         agents.extend(list);
     }
     if agents.is_empty() {

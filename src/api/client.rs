@@ -8,6 +8,7 @@ use super::ids::AgentId;
 use super::models::{Agent, HeartbeatRequest};
 use super::proxy::{ChosenProxy, ProxyConfig};
 use super::transport::{is_loopback, same_origin_redirects};
+use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sanitize::sanitize;
 use crate::secret::Secret;
@@ -35,6 +36,8 @@ pub struct ClientOptions {
     pub allow_insecure_http: bool,
     /// The proxy variables of the environment (`ProxyConfig::none()` for none).
     pub proxy: ProxyConfig,
+    /// The run's clock: `Retry-After` dates and the `-v` timings are read on it.
+    pub clock: Clock,
 }
 
 impl ClientOptions {
@@ -68,6 +71,7 @@ pub struct ApiClient {
     pub(super) tls: Option<Arc<rustls::ClientConfig>>,
     /// Whether requests to the host go through a proxy.
     pub(super) proxied: bool,
+    pub(super) clock: Clock,
 }
 
 impl ApiClient {
@@ -172,6 +176,7 @@ impl ApiClient {
             ui,
             tls,
             proxied: proxy.is_some(),
+            clock: options.clock,
         })
     }
 
@@ -355,6 +360,7 @@ mod tests {
                 cacert: None,
                 allow_insecure_http: false,
                 proxy: ProxyConfig::none(),
+                clock: Clock::system(),
             },
             Arc::new(ui),
         )
@@ -393,6 +399,7 @@ mod tests {
             cacert: None,
             allow_insecure_http: allow,
             proxy: ProxyConfig::none(),
+            clock: Clock::system(),
         };
         for ok in [
             "http://127.0.0.1:1",

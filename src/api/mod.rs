@@ -16,11 +16,9 @@ mod transport;
 
 pub use beats::HeartbeatSender;
 pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
-pub use decode::{LIST_KEYS, Page, read_agent, read_agent_list, read_page};
+pub use decode::{read_agent, read_agent_list};
 pub use error::{ApiError, Failure};
 pub use ids::AgentId;
 pub use models::{Agent, HeartbeatRequest};
-pub use pages::{DEFAULT_PAGE_SIZE, ListRequest, PageWalk, WalkState};
-pub use proxy::{ChosenProxy, ProxyConfig};
-pub use record::compact;
-pub use transport::MAX_BODY_BYTES;
+pub use pages::{DEFAULT_PAGE_SIZE, ListRequest};
+pub use proxy::ProxyConfig;

@@ -355,7 +355,7 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(agent.uuid().as_deref(), Some("42"));
-        assert_eq!(agent.number("cpuUsage"), Some(12.5));
+        assert_eq!(agent.text("cpuUsage").as_deref(), Some("12.5"));
         assert_eq!(
             agent.labels().unwrap(),
             vec![("env".into(), "prod".into()), ("n".into(), "1".into())]
@@ -441,13 +441,15 @@ mod tests {
             if let Ok(agent) = Agent::from_value(value) {
                 for field in ["uuid", "status", "labels", "lastHeartbeatAt", "createDate"] {
                     let _ = agent.text(field);
-                    let _ = agent.number(field);
                     let _ = agent.time(field);
                 }
                 let _ = agent.labels();
                 let options = crate::output::OutputOptions {
                     color: true,
-                    ..crate::output::OutputOptions::new(crate::output::OutputFormat::Wide)
+                    ..crate::output::OutputOptions::new(
+                        crate::output::OutputFormat::Wide,
+                        std::time::UNIX_EPOCH,
+                    )
                 };
                 let _ = crate::output::agents_table(&[agent], true, &options);
             }

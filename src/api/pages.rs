@@ -77,6 +77,7 @@ impl WalkState {
     }
 
     /// The records listed so far, after de-duplication.
+    #[cfg(test)]
     pub fn distinct(&self) -> u64 {
         self.distinct
     }

@@ -159,11 +159,6 @@ impl Agent {
         scalar_text(self.field_json(field)?)
     }
 
-    /// A field as a number: numbers as they are, strings that hold a number parsed.
-    pub fn number(&self, field: &str) -> Option<f64> {
-        self.text_ref(field)?.trim().parse().ok()
-    }
-
     pub fn uuid(&self) -> Option<String> {
         self.text("uuid")
     }
@@ -419,7 +414,7 @@ mod tests {
         assert_eq!(agent.uuid().as_deref(), Some("42"));
         assert_eq!(agent.text("name").as_deref(), Some("a\"b"));
         assert_eq!(agent.status().as_deref(), Some("online"));
-        assert_eq!(agent.number("cpuUsage"), Some(12.5));
+        assert_eq!(agent.text("cpuUsage").as_deref(), Some("12.5"));
         assert_eq!(agent.field_json("extra"), Some(r#"[1, {"uuid":"x"}]"#));
         assert_eq!(agent.text("extra"), None);
         assert_eq!(agent.labels().unwrap(), [("env".into(), "prod".into())]);

@@ -9,7 +9,6 @@ use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER,
 };
 use reqwest::{Method, StatusCode, redirect};
-use std::time::Instant;
 use url::Url;
 
 /// A response body larger than this is cut off with an error.
@@ -73,9 +72,9 @@ impl ApiClient {
     {
         let mut attempt: u32 = 0;
         loop {
-            let started = Instant::now();
+            let started = self.clock.instant();
             let outcome = attempt_once().await;
-            let elapsed = started.elapsed();
+            let elapsed = self.clock.since(started);
             let retry_in = match &outcome {
                 Ok((status, headers, _)) => {
                     // Guarded: the line is built on every call, and simulate makes many.
@@ -101,7 +100,7 @@ impl ApiClient {
                     }
                     let retry_after = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok());
                     retryable_status(*status)
-                        .then(|| retry_wait(&CLIENT_RETRY, attempt, retry_after))
+                        .then(|| retry_wait(&CLIENT_RETRY, attempt, retry_after, self.clock.now()))
                 }
                 Err(failed) => {
                     if self.ui.verbosity >= 1 {

@@ -2,23 +2,30 @@
 //! placeholders), its own OPTIONS apart from the GLOBAL OPTIONS, EXIT STATUS, ENVIRONMENT,
 //! EXAMPLES (as written, never refilled) and SEE ALSO, and the version in the footer.
 
-use super::Asset;
 use std::io::Write;
 
 const VERSION: &str = concat!("agentctl ", env!("CARGO_PKG_VERSION"));
 
-/// `agentctl.1` and one page per subcommand (`agentctl-heartbeat-send.1`, …).
-pub fn pages() -> Vec<Asset> {
+/// One man page: its file name (`agentctl-heartbeat-send.1`) and its roff text.
+pub struct Page {
+    pub file: String,
+    pub contents: Vec<u8>,
+}
+
+/// `agentctl.1` and one page per subcommand (`agentctl-heartbeat-send.1`, …) of `command`,
+/// the program's clap tree.
+pub fn pages(command: &clap::Command) -> Vec<Page> {
     // The pages say the crate version, not the commit `--version` adds: they are committed.
-    let mut root = crate::cli::command()
+    let mut root = command
+        .clone()
         .disable_help_subcommand(true)
         .version(env!("CARGO_PKG_VERSION"));
     root.build();
-    let mut pages = vec![Asset {
-        path: "man/agentctl.1".into(),
+    let mut pages = vec![Page {
+        file: "agentctl.1".into(),
         contents: root_page(&root),
     }];
-    fn walk(command: &clap::Command, path: &[&str], pages: &mut Vec<Asset>) {
+    fn walk(command: &clap::Command, path: &[&str], pages: &mut Vec<Page>) {
         let siblings: Vec<String> = command
             .get_subcommands()
             .filter(|s| !s.is_hide_set())
@@ -28,8 +35,8 @@ pub fn pages() -> Vec<Asset> {
             let mut sub_path = path.to_vec();
             sub_path.push(sub.get_name());
             let name = sub_path.join("-");
-            pages.push(Asset {
-                path: format!("man/{name}.1"),
+            pages.push(Page {
+                file: format!("{name}.1"),
                 contents: sub_page(sub, &sub_path, &siblings).into_bytes(),
             });
             walk(sub, &sub_path, pages);

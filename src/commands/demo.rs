@@ -1,7 +1,7 @@
 use crate::context::Context;
 use crate::dev_server::store::parse_seed;
 use crate::dev_server::{DevServerConfig, Thresholds, random_token, start};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::sanitize::shell_quote;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -140,7 +140,7 @@ pub async fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
         .await
         .map_err(|err| Error::other(format!("demo: cannot listen on 127.0.0.1: {err}")))?;
     // Registered a month ago, never heard from since.
-    let registered = std::time::SystemTime::now() - Duration::from_secs(30 * 86_400);
+    let registered = ctx.clock.now() - Duration::from_secs(30 * 86_400);
     let seed = parse_seed(SEED.as_bytes(), registered)
         .map_err(|err| Error::other(format!("demo: the built-in seed: {err}")))?;
     let server = start(
@@ -176,8 +176,7 @@ async fn tour(
 ) -> Result<()> {
     // Only the dev server's token is offered as AGENTCTL_TOKEN; a token in the real
     // environment never reaches it, and none of the user's settings apply.
-    let token = token.expose().to_owned();
-    let env = move |name: &str| (name == "AGENTCTL_TOKEN").then(|| token.clone());
+    let env = crate::env::Env::from_pairs([("AGENTCTL_TOKEN", token.expose())]);
     for (note, words) in STEPS {
         if !note.is_empty() {
             ctx.ui.data(&format!("\n{note}"))?;
@@ -188,15 +187,15 @@ async fn tour(
             .collect::<Vec<_>>()
             .join(" ");
         ctx.ui.data(&format!("\n$ agentctl {line}\n"))?;
-        let mut argv: Vec<String> = std::iter::once("agentctl")
+        let mut argv: Vec<std::ffi::OsString> = std::iter::once("agentctl")
             .chain(words.iter().copied())
-            .map(str::to_owned)
+            .map(Into::into)
             .collect();
         // Flags beat the environment: the user's AGENTCTL_HOST, AGENTCTL_PROFILE,
         // AGENTCTL_CONFIG_DIR or
         // AGENTCTL_OUTPUT cannot send the tour elsewhere or change how it looks.
-        argv.extend(["--host".into(), host.to_owned()]);
-        argv.extend(["--config-dir".into(), config_dir.display().to_string()]);
+        argv.extend(["--host".into(), host.into()]);
+        argv.extend(["--config-dir".into(), config_dir.into()]);
         argv.extend(["--profile".into(), "demo".into()]);
         if !words
             .iter()
@@ -204,20 +203,17 @@ async fn tour(
         {
             argv.extend(["-o".into(), "table".into()]);
         }
-        let invocation = crate::parse_args(&argv).map_err(|err| {
-            Error::new(
-                ErrorKind::Other,
-                format!("demo step '{line}' does not parse: {err}"),
-            )
-        })?;
         // Boxed: `demo` runs commands through the same dispatcher that runs `demo`.
-        // Each step gets no stdin and no prompts, but the tour's own shutdown signal.
-        let io = crate::Io {
-            stdin: crate::context::Stdin::from_bytes(Vec::new(), false),
-            prompter: std::sync::Arc::new(crate::prompt::ScriptedPrompter::default()),
-            shutdown: ctx.shutdown.clone(),
+        // Each step gets no stdin and no prompts, but the tour's own shutdown signal, clock
+        // and clients.
+        let doors = crate::context::Doors {
+            signals: crate::context::Signals::Given(ctx.shutdown.clone()),
+            env: env.clone(),
+            clock: ctx.clock.clone(),
+            clients: ctx.clients.clone(),
+            ..crate::context::Doors::closed()
         };
-        let step = Box::pin(crate::run_with(invocation, ctx.ui.clone(), &env, io));
+        let step = (ctx.program.run)(argv, ctx.ui.clone(), doors);
         step.await.map_err(|err| {
             let message = format!("demo step '{line}' failed: {}", err.message);
             let mut error = Error::new(err.kind, message);

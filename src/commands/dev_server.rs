@@ -92,7 +92,7 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         ))
     })?;
     let seed = match &args.seed {
-        Some(path) => load_seed(path, SystemTime::now())?,
+        Some(path) => load_seed(path, ctx.clock.now())?,
         None => Vec::new(),
     };
     let seeded = seed.len();
@@ -103,7 +103,7 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
         ))
         .with_hint(format!("pass --max-agents {seeded} or more")));
     }
-    let token = choose_token(&args)?;
+    let token = choose_token(&args, &ctx.env)?;
     // The shutdown signal's handlers are in before the address is printed (`run` installs
     // them first): a parent that reads the first line and sends SIGTERM at once gets a clean
     // shutdown, not the default kill.
@@ -258,14 +258,14 @@ fn created_by_dev_server(profile: &toml::Table) -> bool {
 
 /// The token: --token, else --token-file, else AGENTCTL_DEV_TOKEN (empty counts as unset),
 /// else a random one.
-fn choose_token(args: &DevServerArgs) -> Result<Secret> {
+fn choose_token(args: &DevServerArgs, env: &crate::env::Env) -> Result<Secret> {
     if let Some(token) = &args.token {
         return Ok(token.clone());
     }
     if let Some(path) = &args.token_file {
         return read_token_file(path);
     }
-    if let Some(text) = std::env::var_os(DEV_TOKEN_VAR).filter(|v| !v.is_empty()) {
+    if let Some(text) = env.var_os(DEV_TOKEN_VAR).filter(|v| !v.is_empty()) {
         let text = text
             .into_string()
             .map_err(|_| Error::usage(format!("{DEV_TOKEN_VAR} is not valid UTF-8")))?;

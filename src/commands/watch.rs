@@ -170,7 +170,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
     let client = ctx.api()?;
     let until = match (args.until, args.until_jq) {
         (Some(status), _) => Some(Until::Status(status)),
-        (None, Some(filter)) => Some(Until::Jq(filter)),
+        (None, Some(filter)) => Some(Until::Jq(filter.with_env(ctx.env.vars()))),
         (None, None) => None,
     };
     let plan = Plan {
@@ -212,19 +212,19 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
             sink: LiveTable::new(ctx.ui.clone(), wide, headers),
             handlers: handlers.as_ref(),
         };
-        watch(&fetch, &mut sink, &plan, stop).await
+        watch(&fetch, &mut sink, &plan, &ctx.clock, stop).await
     } else if explicit_table && ctx.settings.jq.is_none() {
         let mut sink = WithHandlers {
             sink: ChangeRows::new(ctx.ui.clone(), wide, headers),
             handlers: handlers.as_ref(),
         };
-        watch(&fetch, &mut sink, &plan, stop).await
+        watch(&fetch, &mut sink, &plan, &ctx.clock, stop).await
     } else {
         let mut sink = WithHandlers {
             sink: JsonLines::new(ctx.ui.clone(), ctx.output_options()),
             handlers: handlers.as_ref(),
         };
-        watch(&fetch, &mut sink, &plan, stop).await
+        watch(&fetch, &mut sink, &plan, &ctx.clock, stop).await
     };
     if let Some(handlers) = handlers {
         let interrupted = matches!(&outcome, Err(err) if matches!(err.kind, ErrorKind::Signal(_)));

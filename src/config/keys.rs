@@ -4,7 +4,6 @@
 //! value exactly as the matching flag does), and settings resolution reads stored values with
 //! the same rules, so a value `config set` accepts is one the flag and resolution accept.
 
-use super::global_args::parse_retries;
 use super::settings::{DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, parse_host};
 use crate::duration::{format_duration, parse_positive_duration};
 use crate::error::{Error, Result};
@@ -81,6 +80,7 @@ impl ConfigKey {
     }
 
     /// The global flag that sets the same value, whose parser checks what `config set` is given.
+    #[cfg(test)]
     pub fn flag(self) -> &'static str {
         match self {
             ConfigKey::Host => "--host",
@@ -191,6 +191,12 @@ pub(crate) fn read_duration(value: &toml::Value) -> Result<Duration, String> {
     }
 }
 
+/// `--retries`, and `config set retries`: a whole number, 0 or more.
+pub fn parse_retries(text: &str) -> Result<u32, String> {
+    text.parse::<u32>()
+        .map_err(|_| format!("'{text}' is not a whole number of retries (e.g. 0, 2, 5)"))
+}
+
 /// A stored `retries`: an integer, as --retries takes it.
 pub(crate) fn read_retries(value: &toml::Value) -> Result<u32, String> {
     match value {
@@ -236,9 +242,8 @@ mod tests {
             return false;
         };
         crate::config::Settings::resolve_with(
-            &invocation.cli.global,
-            &invocation.sources,
-            &|_| None,
+            &invocation.flags,
+            &crate::env::Env::empty(),
             crate::config::FilesUse::Skip,
         )
         .is_ok()

@@ -4,15 +4,13 @@
 
 mod edit;
 mod files;
-mod global_args;
 mod keys;
 mod resolve;
 mod safe_read;
 mod settings;
 
-pub use files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigDoc, ConfigFiles, Credentials};
-pub use global_args::GlobalArgs;
-pub use keys::{ConfigKey, display_value};
+pub use files::{ConfigDoc, ConfigFiles};
+pub use keys::{ConfigKey, display_value, parse_retries};
 pub use resolve::{unknown_profile, validate_profile_name};
 pub use settings::*;
 
@@ -211,17 +209,8 @@ mod tests {
         argv.extend(args.iter().map(|a| a.to_string()));
         argv.extend(["agent", "show", "a1"].map(String::from));
         let invocation = crate::parse_args(argv).unwrap();
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        Settings::resolve_with(
-            &invocation.cli.global,
-            &invocation.sources,
-            &lookup,
-            files_use,
-        )
+        let env = crate::env::Env::from_pairs(env.iter().copied());
+        Settings::resolve_with(&invocation.flags, &env, files_use)
     }
 
     #[test]
@@ -247,7 +236,6 @@ mod tests {
             Resolved::new(OutputFormat::Table, Source::Default)
         );
         assert_eq!(settings.retries, DEFAULT_RETRIES);
-        assert_eq!(settings.sources.retries, Source::Default);
     }
 
     #[test]
@@ -260,10 +248,7 @@ mod tests {
             settings.output,
             Resolved::new(OutputFormat::Json, Source::Profile)
         );
-        assert_eq!(
-            (settings.retries, settings.sources.retries),
-            (5, Source::Profile)
-        );
+        assert_eq!(settings.retries, 5);
         assert_eq!(settings.request_timeout, Duration::from_secs(60));
         assert_eq!(settings.token.unwrap().value.expose(), "tok-staging");
 
@@ -288,10 +273,7 @@ mod tests {
             settings.token.unwrap(),
             Resolved::new(Secret::new("tok-env"), Source::Env)
         );
-        assert_eq!(
-            (settings.retries, settings.sources.retries),
-            (0, Source::Flag)
-        );
+        assert_eq!(settings.retries, 0);
         assert_eq!(
             settings.output,
             Resolved::new(OutputFormat::Ndjson, Source::Flag)
@@ -306,7 +288,7 @@ mod tests {
         assert_eq!(err.kind, crate::error::ErrorKind::Usage);
         assert!(err.hint.unwrap().contains("known profiles: prod, staging"));
         let settings = resolve_in(dir.path(), &["--profile", "qa"], &[], FilesUse::Edit).unwrap();
-        assert!(!settings.profile_exists());
+        assert!(!settings.known_profiles.contains(&settings.profile.value));
         assert!(settings.host.is_none() && settings.token.is_none());
         assert!(settings.require_known_profile().is_err());
         let err = resolve_in(dir.path(), &["--profile", "a/b"], &[], FilesUse::Edit).unwrap_err();

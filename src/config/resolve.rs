@@ -4,24 +4,22 @@
 use super::files::{ConfigDoc, ConfigFiles};
 use super::keys::{self, ConfigKey};
 use super::settings::{
-    ArgSources, DEFAULT_PROFILE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, FilesUse, Resolved,
-    Settings, Source, ValueSources, default_config_dir, host_setting_name, host_text, parse_host,
+    DEFAULT_PROFILE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, FilesUse, GlobalFlags, Resolved,
+    Settings, Source, default_config_dir, host_setting_name, host_text, parse_host,
 };
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::output::OutputFormat;
 use crate::secret::Secret;
 use url::Url;
 
 impl Settings {
-    /// Resolves every setting once: flag, environment, selected profile, default.
-    pub fn resolve_with(
-        global: &crate::config::GlobalArgs,
-        sources: &ArgSources,
-        env: &dyn Fn(&str) -> Option<String>,
-        files_use: FilesUse,
-    ) -> Result<Settings> {
+    /// Resolves every setting once: flag, environment, selected profile, default. `env`
+    /// gives the variables clap does not read itself (AGENTCTL_TOKEN has no flag, the proxy
+    /// variables are not agentctl's).
+    pub fn resolve_with(global: &GlobalFlags, env: &Env, files_use: FilesUse) -> Result<Settings> {
         let config_dir = match &global.config_dir {
-            Some(dir) => Some(Resolved::new(dir.clone(), sources.config_dir)),
+            Some(dir) => Some(dir.clone()),
             None => default_config_dir().map(|dir| Resolved::new(dir, Source::Default)),
         };
         let files = config_dir
@@ -32,7 +30,7 @@ impl Settings {
             Some(files) => files.read_config()?,
             None => ConfigDoc::default(),
         };
-        let profile = select_profile(global.profile.as_deref(), sources.profile, &config)?;
+        let profile = select_profile(global.profile.as_ref(), &config)?;
         let known_profiles = config.profile_names();
         if files_use == FilesUse::Read {
             require_known_profile(&profile, &known_profiles)?;
@@ -46,14 +44,15 @@ impl Settings {
 
         let host = match &global.host {
             Some(text) => {
-                let name = host_setting_name(sources.host);
-                Some(Resolved::new(parse_host(text, name)?, sources.host))
+                let name = host_setting_name(text.source);
+                Some(Resolved::new(parse_host(&text.value, name)?, text.source))
             }
             None => stored
                 .get(ConfigKey::Host, keys::read_host)?
                 .map(|url| Resolved::new(url, Source::Profile)),
         };
-        let env_token = env("AGENTCTL_TOKEN")
+        let env_token = env
+            .var("AGENTCTL_TOKEN")
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
             .map(|t| Resolved::new(Secret::new(t), Source::Env));
@@ -72,8 +71,8 @@ impl Settings {
         };
         let (token, withheld_token) =
             withhold_from_other_hosts(token, host.as_ref(), &stored, token_origin.as_deref());
-        let mut output = match global.output {
-            Some(format) => Resolved::new(format, sources.output),
+        let mut output = match &global.output {
+            Some(format) => format.clone(),
             None => match stored.get(ConfigKey::Output, keys::read_output)? {
                 Some(format) => Resolved::new(format, Source::Profile),
                 None => Resolved::new(OutputFormat::default(), Source::Default),
@@ -92,42 +91,37 @@ impl Settings {
                     // --jq implies JSON output over a default, a profile or an environment setting.
                     output = Resolved::new(OutputFormat::Json, Source::Flag);
                 }
-                Some(crate::jq::JqFilter::compile(expression)?.with_compact(global.compact_output))
+                Some(
+                    crate::jq::JqFilter::compile(expression)?
+                        .with_env(env.vars())
+                        .with_compact(global.compact_output),
+                )
             }
             None => None,
         };
         let request_timeout = match global.request_timeout {
-            Some(timeout) => Resolved::new(timeout, Source::Flag),
-            None => or_default(
-                stored.get(ConfigKey::RequestTimeout, keys::read_duration)?,
-                DEFAULT_REQUEST_TIMEOUT,
-            ),
+            Some(timeout) => timeout,
+            None => stored
+                .get(ConfigKey::RequestTimeout, keys::read_duration)?
+                .unwrap_or(DEFAULT_REQUEST_TIMEOUT),
         };
         let retries = match global.retries {
-            Some(retries) => Resolved::new(retries, Source::Flag),
-            None => or_default(
-                stored.get(ConfigKey::Retries, keys::read_retries)?,
-                DEFAULT_RETRIES,
-            ),
+            Some(retries) => retries,
+            None => stored
+                .get(ConfigKey::Retries, keys::read_retries)?
+                .unwrap_or(DEFAULT_RETRIES),
         };
         let cacert = match &global.cacert {
-            Some(path) => Some(Resolved::new(path.clone(), Source::Flag)),
-            None => stored
-                .get(ConfigKey::Cacert, keys::read_path)?
-                .map(|path| Resolved::new(path, Source::Profile)),
+            Some(path) => Some(path.clone()),
+            None => stored.get(ConfigKey::Cacert, keys::read_path)?,
         };
         Ok(Settings {
             host,
             token,
             output,
-            request_timeout: request_timeout.value,
-            retries: retries.value,
-            sources: ValueSources {
-                request_timeout: request_timeout.source,
-                retries: retries.source,
-                cacert: cacert.as_ref().map_or(Source::Default, |c| c.source),
-            },
-            cacert: cacert.map(|c| c.value),
+            request_timeout,
+            retries,
+            cacert,
             allow_insecure_http: global.allow_insecure_http,
             config_dir,
             no_headers: global.no_headers,
@@ -137,9 +131,38 @@ impl Settings {
             profile,
             known_profiles,
             withheld_token,
-            proxy: crate::api::ProxyConfig::from_env(env),
+            proxy: crate::api::ProxyConfig::from_env(&|name| env.var(name)),
         })
     }
+}
+
+impl Settings {
+    /// For commands resolved with `FilesUse::Edit` that must not create a profile: a profile
+    /// named by `--profile`/`AGENTCTL_PROFILE` must exist.
+    pub fn require_known_profile(&self) -> Result<()> {
+        require_known_profile(&self.profile, &self.known_profiles)
+    }
+
+    /// The config files, or the error saying how to name a config dir when there is none.
+    pub fn config_files(&self) -> Result<ConfigFiles> {
+        match &self.config_dir {
+            Some(dir) => Ok(ConfigFiles::new(&dir.value)),
+            None => Err(Error::other(
+                "no configuration directory: the home directory could not be found",
+            )
+            .with_hint("pass --config-dir DIR or set AGENTCTL_CONFIG_DIR")),
+        }
+    }
+}
+
+/// A profile named by `--profile` or `AGENTCTL_PROFILE` must exist (one chosen by
+/// `current_profile` or the default need not).
+fn require_known_profile(profile: &Resolved<String>, known: &[String]) -> Result<()> {
+    let named = matches!(profile.source, Source::Flag | Source::Env);
+    if named && !known.contains(&profile.value) {
+        return Err(unknown_profile(&profile.value, known));
+    }
+    Ok(())
 }
 
 /// A stored token belongs to its profile's host: when --host or AGENTCTL_HOST points to another
@@ -188,38 +211,22 @@ fn withhold_from_other_hosts(
     (None, Some(reason))
 }
 
-fn or_default<T>(stored: Option<T>, default: T) -> Resolved<T> {
-    match stored {
-        Some(value) => Resolved::new(value, Source::Profile),
-        None => Resolved::new(default, Source::Default),
-    }
-}
-
-pub(super) fn require_known_profile(profile: &Resolved<String>, known: &[String]) -> Result<()> {
-    let named = matches!(profile.source, Source::Flag | Source::Env);
-    if named && !known.contains(&profile.value) {
-        return Err(unknown_profile(&profile.value, known));
-    }
-    Ok(())
-}
-
 /// `--profile`/`AGENTCTL_PROFILE`, else `current_profile`, else `default`.
-pub(super) fn select_profile(
-    given: Option<&str>,
-    given_source: Source,
+fn select_profile(
+    given: Option<&Resolved<String>>,
     config: &ConfigDoc,
 ) -> Result<Resolved<String>> {
-    if let Some(name) = given.filter(|n| !n.trim().is_empty()) {
-        let setting = if given_source == Source::Env {
+    if let Some(given) = given.filter(|given| !given.value.trim().is_empty()) {
+        let setting = if given.source == Source::Env {
             "AGENTCTL_PROFILE"
         } else {
             "--profile"
         };
-        validate_profile_name(name).map_err(|err| {
+        validate_profile_name(&given.value).map_err(|err| {
             Error::usage(format!("{setting}: {}", err.message))
                 .with_hint(err.hint.unwrap_or_default())
         })?;
-        return Ok(Resolved::new(name.trim().to_owned(), given_source));
+        return Ok(Resolved::new(given.value.trim().to_owned(), given.source));
     }
     if let Some(current) = config
         .current_profile()

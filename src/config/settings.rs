@@ -1,8 +1,6 @@
 //! Settings resolved once, in the order of the contract: flag, environment variable, selected
 //! profile, built-in default. Each value remembers where it came from.
 
-use super::files::ConfigFiles;
-use super::resolve::require_known_profile;
 use crate::error::{Error, Result};
 use crate::output::OutputFormat;
 use crate::secret::Secret;
@@ -23,17 +21,6 @@ pub enum Source {
     Env,
     Profile,
     Default,
-}
-
-impl Source {
-    /// From clap's record of how an argument got its value.
-    pub fn from_clap(source: Option<clap::parser::ValueSource>) -> Source {
-        match source {
-            Some(clap::parser::ValueSource::CommandLine) => Source::Flag,
-            Some(clap::parser::ValueSource::EnvVariable) => Source::Env,
-            _ => Source::Default,
-        }
-    }
 }
 
 impl fmt::Display for Source {
@@ -82,21 +69,11 @@ pub struct Settings {
     pub profile: Resolved<String>,
     /// The profiles in config.toml, sorted.
     pub known_profiles: Vec<String>,
-    /// Where the plain values above came from.
-    pub sources: ValueSources,
     /// Why the selected profile's stored token is not used: --host or AGENTCTL_HOST points
     /// to another origin than the profile's host.
     pub withheld_token: Option<String>,
     /// The proxy variables of the environment, read once (see `api::ProxyConfig`).
     pub proxy: crate::api::ProxyConfig,
-}
-
-/// The sources of the settings that are kept as plain values in `Settings`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ValueSources {
-    pub request_timeout: Source,
-    pub retries: Source,
-    pub cacert: Source,
 }
 
 /// How a command uses the config files, which decides how strict resolution is.
@@ -223,46 +200,22 @@ mod tests {
     }
 }
 
-/// How each global option that has an environment variable got its value (from clap).
-#[derive(Debug, Clone, Copy)]
-pub struct ArgSources {
-    pub host: Source,
-    pub output: Source,
-    pub config_dir: Source,
-    pub profile: Source,
-}
-
-impl Settings {
-    /// Resolves every setting once, for a command that reads its settings (`FilesUse::Read`).
-    /// `env` looks up environment variables that clap does not handle itself (the token has
-    /// no flag, so clap never sees it).
-    pub fn resolve(
-        global: &crate::config::GlobalArgs,
-        sources: &ArgSources,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Settings> {
-        Self::resolve_with(global, sources, env, FilesUse::Read)
-    }
-
-    /// Whether the selected profile exists in config.toml.
-    pub fn profile_exists(&self) -> bool {
-        self.known_profiles.contains(&self.profile.value)
-    }
-
-    /// For commands resolved with `FilesUse::Edit` that must not create a profile: a profile
-    /// named by `--profile`/`AGENTCTL_PROFILE` must exist.
-    pub fn require_known_profile(&self) -> Result<()> {
-        require_known_profile(&self.profile, &self.known_profiles)
-    }
-
-    /// The config files, or the error saying how to name a config dir when there is none.
-    pub fn config_files(&self) -> Result<ConfigFiles> {
-        match &self.config_dir {
-            Some(dir) => Ok(ConfigFiles::new(&dir.value)),
-            None => Err(Error::other(
-                "no configuration directory: the home directory could not be found",
-            )
-            .with_hint("pass --config-dir DIR or set AGENTCTL_CONFIG_DIR")),
-        }
-    }
+/// The global options as the command line gave them, before resolution: each value with the
+/// flag or variable it came from (`Source::Flag` or `Source::Env`), `None` when neither gave
+/// one. The CLI layer fills it in from clap's parse; `Settings` are resolved from it.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalFlags {
+    pub host: Option<Resolved<String>>,
+    pub profile: Option<Resolved<String>>,
+    pub output: Option<Resolved<OutputFormat>>,
+    pub config_dir: Option<Resolved<PathBuf>>,
+    pub jq: Option<String>,
+    pub raw_output: bool,
+    pub compact_output: bool,
+    pub no_headers: bool,
+    pub request_timeout: Option<Duration>,
+    pub retries: Option<u32>,
+    pub cacert: Option<PathBuf>,
+    pub allow_insecure_http: bool,
+    pub no_input: bool,
 }

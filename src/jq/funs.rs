@@ -1,9 +1,10 @@
 //! jq 1.7.1's builtins that are written in C there (defs.jq holds those written in jq), with
 //! jq's results and jq's error messages.
 
+use super::data::Kind;
 use super::ops::split_string;
 use super::value::{Error, Map, Val, indices_of, type_error, type_error2};
-use super::{Kind, write};
+use super::write;
 use jaq_core::box_iter::box_once;
 use jaq_core::native::{Filter, bome, unary, v};
 use jaq_core::{Exn, RunPtr, ValR};

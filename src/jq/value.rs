@@ -5,7 +5,6 @@
 //! slicing, updating), ops.rs the arithmetic and the order.
 
 use super::number::Num;
-use super::write;
 use std::fmt;
 use std::sync::Arc;
 
@@ -46,13 +45,6 @@ impl Val {
             Val::Arr(_) => "array",
             Val::Obj(_) => "object",
         }
-    }
-
-    /// Compact JSON, as jq prints it with `-c`.
-    pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        write::compact(&mut out, self);
-        out
     }
 
     /// jq's `tostring`: a string as it is, anything else as compact JSON.

@@ -4,6 +4,15 @@
 
 use super::value::Val;
 
+impl Val {
+    /// Compact JSON, as jq prints it with `-c`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        compact(&mut out, self);
+        out
+    }
+}
+
 pub fn compact(out: &mut String, value: &Val) {
     write(out, value, None, 0);
 }

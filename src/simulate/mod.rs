@@ -10,14 +10,15 @@
 //! Closed model (interval 0): `concurrency` workers each send the next beat as soon as their
 //! previous one has answered; latency is then the plain request time.
 
-pub mod pacer;
+pub(crate) mod pacer;
 pub mod report;
 pub mod shard;
-pub mod stats;
-pub mod threshold;
-pub mod walk;
+pub(crate) mod stats;
+pub(crate) mod threshold;
+pub(crate) mod walk;
 
 use crate::api::{AgentId, ApiClient, HeartbeatSender, HeartbeatTarget};
+use crate::clock::Clock;
 use pacer::Pacer;
 use shard::Shard;
 use stats::{Stats, Summary, Window};
@@ -114,6 +115,8 @@ pub struct Simulation {
     /// than the walk).
     walks: Mutex<Vec<AgentWalk>>,
     stats: Mutex<Stats>,
+    /// Latencies, the run's length and the walks' uptimes are read on it.
+    clock: Clock,
     /// The start of the schedule: beat offsets count from here.
     origin: Instant,
     origin_wall: SystemTime,
@@ -121,11 +124,12 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// A simulation whose schedule starts at `origin` (now or later), which is `origin_wall`
-    /// on the wall clock.
+    /// A simulation whose schedule starts at `origin` (now or later on `clock`), which is
+    /// `origin_wall` on the wall clock.
     pub fn new(
         plan: Plan,
         client: ApiClient,
+        clock: Clock,
         origin: Instant,
         origin_wall: SystemTime,
     ) -> Result<Arc<Simulation>, String> {
@@ -152,6 +156,7 @@ impl Simulation {
             targets,
             walks: Mutex::new(walks),
             stats: Mutex::new(Stats::default()),
+            clock,
             origin,
             origin_wall,
             finished: Mutex::new(None),
@@ -182,12 +187,12 @@ impl Simulation {
                 () = tokio::time::sleep_until(deadline.into()) => {}
             }
         }
-        *lock(&self.finished) = Some(Instant::now().max(self.origin));
+        *lock(&self.finished) = Some(self.clock.instant().max(self.origin));
     }
 
     /// The summary so far (final once `run` has returned), with `thresholds` checked.
     pub fn summary(&self, thresholds: &[Threshold]) -> Summary {
-        let end = lock(&self.finished).unwrap_or_else(Instant::now);
+        let end = lock(&self.finished).unwrap_or_else(|| self.clock.instant());
         let window = Window {
             agents: self.plan.shard_agents(),
             started_at: self.origin_wall,
@@ -205,7 +210,12 @@ impl Simulation {
 
     /// How long until the start (zero once started).
     pub fn until_start(&self) -> Duration {
-        self.origin.saturating_duration_since(Instant::now())
+        self.origin.saturating_duration_since(self.clock.instant())
+    }
+
+    /// The clock the run is timed on.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     fn total_beats(&self) -> Option<u64> {
@@ -258,7 +268,8 @@ impl Simulation {
             let simulation = Arc::clone(self);
             let agent = (beat % shard_agents) as usize;
             tasks.spawn(async move {
-                simulation.beat(agent, due, Some(due.elapsed())).await;
+                let behind = simulation.clock.since(due);
+                simulation.beat(agent, due, Some(behind)).await;
                 drop(permit);
             });
             while tasks.try_join_next().is_some() {}
@@ -281,7 +292,7 @@ impl Simulation {
                 let shard_agents = simulation.plan.shard_agents();
                 while !stopping.load(Ordering::Relaxed) {
                     let beat = next_beat.fetch_add(1, Ordering::Relaxed);
-                    let now = Instant::now();
+                    let now = simulation.clock.instant();
                     if total.is_some_and(|total| beat >= total)
                         || deadline.is_some_and(|deadline| now >= deadline)
                     {
@@ -303,7 +314,7 @@ impl Simulation {
     /// (an open-model run), and records it.
     async fn beat(&self, agent: usize, due: Instant, behind: Option<Duration>) {
         let payload = {
-            let elapsed = self.origin.elapsed();
+            let elapsed = self.clock.since(self.origin);
             lock(&self.walks)[agent].next_beat(elapsed).to_json_bytes()
         };
         let outcome = match &self.targets {
@@ -317,7 +328,7 @@ impl Simulation {
                 self.sender.send(&target, payload).await
             }
         };
-        let latency = due.elapsed();
+        let latency = self.clock.since(due);
         let late = behind.is_some_and(|behind| behind > self.plan.late_after());
         let mut stats = lock(&self.stats);
         if let Some(behind) = behind {

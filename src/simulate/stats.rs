@@ -113,6 +113,7 @@ impl LatencySummary {
 }
 
 impl Summary {
+    #[cfg(test)]
     pub fn failed_total(&self) -> u64 {
         self.failed.values().sum()
     }
@@ -166,10 +167,6 @@ impl Stats {
 
     pub fn last_error(&self) -> Option<&ApiError> {
         self.last_error.as_ref()
-    }
-
-    pub fn latency_micros(&self) -> &Histogram<u64> {
-        &self.latency_micros
     }
 
     /// The 99th percentile latency, for a progress line.

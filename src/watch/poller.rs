@@ -6,14 +6,15 @@
 //! poll: one walk of its pages per interval, statuses taken from the listed records; an agent
 //! is fetched on its own only when its listed record has no `status` (contract §7).
 //!
-//! Time comes from `tokio::time` (so tests can pause and advance it) and wall-clock stamps
-//! from `SystemTime`; the HTTP side is the `Fetch` trait, so the loop runs in-process against
-//! a scripted fake.
+//! Time comes from the run's `Clock`: its monotonic time is tokio's (so tests can pause and
+//! advance it, timers included) and its time of day stamps the changes (frozen in tests); the
+//! HTTP side is the `Fetch` trait, so the loop runs in-process against a scripted fake.
 
 pub use super::state::Change;
 use super::state::Watched;
 use crate::api::{Agent, AgentId, ApiError};
 use crate::backoff::{Backoff, spread};
+use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jq::JqFilter;
 use crate::sanitize::sanitize;
@@ -24,8 +25,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::future::Future;
 use std::pin::{Pin, pin};
-use std::time::{Duration, SystemTime};
-use tokio::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 /// The shortest gap between two redraws of a live view caused by changes.
 const FRAME_MIN_GAP: Duration = Duration::from_millis(100);
@@ -108,10 +108,11 @@ pub async fn watch<F: Fetch, S: Sink>(
     fetch: &F,
     sink: &mut S,
     plan: &Plan,
+    clock: &Clock,
     stop: impl Future<Output = Signal>,
 ) -> Result<()> {
     let mut stop = pin!(stop);
-    let start = Instant::now();
+    let start = clock.instant();
     let deadline = plan.timeout.map(|t| start + t);
     let listing = matches!(plan.targets, Targets::All);
     let mut agents: BTreeMap<AgentId, Watched> = BTreeMap::new();
@@ -143,10 +144,10 @@ pub async fn watch<F: Fetch, S: Sink>(
     let mut last_frame = start;
     // Polls due within this slack of one another go out together: fewer timer wake-ups.
     let slack = (plan.interval / 100).min(Duration::from_millis(10));
-    let mut timer = pin!(tokio::time::sleep_until(start));
+    let mut timer = pin!(tokio::time::sleep_until(start.into()));
 
     let outcome = loop {
-        let now = Instant::now();
+        let now = clock.instant();
         if walk.is_none()
             && let Some(at) = next_list
             && at <= now
@@ -172,7 +173,7 @@ pub async fn watch<F: Fetch, S: Sink>(
         if let (Some(every), Some(at)) = (frame_every, next_frame)
             && at <= now
         {
-            let view = view(&agents, plan, list_error.as_deref());
+            let view = view(&agents, plan, clock, list_error.as_deref());
             if let Err(err) = sink.frame(&view) {
                 break Err(err);
             }
@@ -199,7 +200,7 @@ pub async fn watch<F: Fetch, S: Sink>(
         .flatten()
         .min();
         if let Some(wake) = wake {
-            timer.as_mut().reset(wake);
+            timer.as_mut().reset(wake.into());
         }
 
         let mut changes: Vec<Change> = Vec::new();
@@ -213,8 +214,8 @@ pub async fn watch<F: Fetch, S: Sink>(
             }
             Some(done) = in_flight.next(), if !in_flight.is_empty() => {
                 let Done { id, launched, outcome } = done;
-                let wall = SystemTime::now();
-                let now = Instant::now();
+                let wall = clock.now();
+                let now = clock.instant();
                 let Some(watched) = agents.get_mut(&id) else {
                     continue; // gone from the listing while in flight
                 };
@@ -236,8 +237,8 @@ pub async fn watch<F: Fetch, S: Sink>(
                 judge = walk.is_none();
             }
             page = next_page(&mut walk) => {
-                let wall = SystemTime::now();
-                let now = Instant::now();
+                let wall = clock.now();
+                let now = clock.instant();
                 match page {
                     Some(Ok(records)) => {
                         for record in records {
@@ -311,7 +312,7 @@ pub async fn watch<F: Fetch, S: Sink>(
             break Ok(());
         }
     };
-    let view = view(&agents, plan, list_error.as_deref());
+    let view = view(&agents, plan, clock, list_error.as_deref());
     let finished = sink.finish(&view);
     outcome.and(finished)
 }
@@ -377,12 +378,13 @@ fn boxed_poll<'a, F: Fetch>(
 fn view<'a>(
     agents: &'a BTreeMap<AgentId, Watched>,
     plan: &Plan,
+    clock: &Clock,
     list_error: Option<&'a str>,
 ) -> View<'a> {
     View {
         agents,
         interval: plan.interval,
-        now: SystemTime::now(),
+        now: clock.now(),
         list_error,
     }
 }

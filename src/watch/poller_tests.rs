@@ -5,6 +5,8 @@ use crate::api::Failure;
 use serde_json::json;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+// The paused test clock's instants (`Clock::instant` reads the same clock).
+use tokio::time::Instant;
 
 /// Scripted answers per id (the last one repeats) and a record of every call.
 #[derive(Default)]
@@ -157,6 +159,7 @@ async fn status_moves_until_offline_then_stop() {
         &script,
         &mut sink,
         &plan(ids(&["a"]), Some("offline"), None),
+        &Clock::system(),
         std::future::pending(),
     )
     .await;
@@ -192,6 +195,7 @@ async fn until_not_reached_is_exit_7_at_the_timeout() {
         &script,
         &mut sink,
         &plan(ids(&["a"]), Some("online"), Some(3)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -216,6 +220,7 @@ async fn a_failing_agent_backs_off_alone() {
         &script,
         &mut sink,
         &plan(ids(&["good", "bad"]), None, Some(60)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await;
@@ -251,9 +256,15 @@ async fn never_more_than_concurrency_in_flight_and_rounds_are_parallel() {
     plan.concurrency = 50;
     let started = Instant::now();
     let mut sink = Recorder::default();
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     assert_eq!(script.calls.borrow().len(), 200);
     assert_eq!(script.max_in_flight.get(), 50);
     // Four waves of 50: 800 ms, not 200 × 200 ms.
@@ -274,6 +285,7 @@ async fn listing_adds_and_removes_agents() {
         &script,
         &mut sink,
         &plan(Targets::All, None, Some(16)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -292,10 +304,16 @@ async fn listing_adds_and_removes_agents() {
 async fn the_stop_signal_interrupts_and_finishes_the_sink() {
     let script = Script::default().agent("a", &[Some("online")]);
     let mut sink = Recorder::default();
-    let err = watch(&script, &mut sink, &plan(ids(&["a"]), None, None), async {
-        tokio::time::sleep(Duration::from_secs(12)).await;
-        Signal::Interrupt
-    })
+    let err = watch(
+        &script,
+        &mut sink,
+        &plan(ids(&["a"]), None, None),
+        &Clock::system(),
+        async {
+            tokio::time::sleep(Duration::from_secs(12)).await;
+            Signal::Interrupt
+        },
+    )
     .await
     .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Signal(Signal::Interrupt));
@@ -326,9 +344,15 @@ async fn all_takes_statuses_from_the_listing_one_walk_per_interval() {
     let mut sink = Recorder::default();
     let mut plan = plan(Targets::All, None, Some(12));
     plan.interval = Duration::from_secs(5);
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         sink.changes,
         [
@@ -358,6 +382,7 @@ async fn until_is_judged_only_at_the_end_of_a_walk() {
         &script,
         &mut sink,
         &plan(Targets::All, Some("online"), Some(60)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -379,6 +404,7 @@ async fn a_listed_record_without_status_is_fetched_once_per_walk() {
         &script,
         &mut sink,
         &plan(Targets::All, None, Some(12)),
+        &Clock::system(),
         std::future::pending(),
     )
     .await
@@ -407,9 +433,15 @@ async fn absent_is_polled_at_the_interval_and_online_is_seen_within_one() {
     let mut plan = plan(ids(&["new"]), Some("online"), None);
     plan.interval = Duration::from_secs(1);
     let started = Instant::now();
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         sink.changes,
         [
@@ -437,9 +469,15 @@ async fn until_jq_waits_for_every_record_to_match() {
         JqFilter::compile(r#".status == "online" and .version == "1.0""#).unwrap(),
     ));
     let started = Instant::now();
-    watch(&script, &mut sink, &plan, std::future::pending())
-        .await
-        .unwrap();
+    watch(
+        &script,
+        &mut sink,
+        &plan,
+        &Clock::system(),
+        std::future::pending(),
+    )
+    .await
+    .unwrap();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_secs(9) && elapsed <= Duration::from_secs(12),
@@ -451,6 +489,7 @@ async fn until_jq_waits_for_every_record_to_match() {
         &script,
         &mut Recorder::default(),
         &plan,
+        &Clock::system(),
         std::future::pending(),
     )
     .await

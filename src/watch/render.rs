@@ -390,7 +390,8 @@ impl ChangeRows {
 
 impl Sink for ChangeRows {
     fn change(&mut self, change: &Change) -> Result<()> {
-        let now = std::time::SystemTime::now();
+        // Ages as of the poll that saw the change (its time is the run's clock's).
+        let now = change.time;
         let row = RowOf {
             id: &change.uuid,
             status: change.to.as_str(),
@@ -520,7 +521,7 @@ mod tests {
     #[test]
     fn redraws_move_up_over_the_last_frame_and_restore_the_cursor() {
         let (ui, captured) = Ui::captured(true);
-        let now = SystemTime::now();
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let agents = agents(now);
         let view = View {
             agents: &agents,

@@ -28,7 +28,7 @@ fn first_difference(expected: &[u8], actual: &[u8]) -> String {
 #[test]
 fn committed_completions_and_man_pages_are_current() {
     let mut stale = Vec::new();
-    for asset in assets::all() {
+    for asset in assets::all(&agentctl::cli::command()) {
         match committed(&asset.path) {
             Some(bytes) if bytes == asset.contents => {}
             Some(bytes) => stale.push(format!(
@@ -39,7 +39,10 @@ fn committed_completions_and_man_pages_are_current() {
             None => stale.push(format!("{} is missing", asset.path)),
         }
     }
-    let generated: Vec<String> = assets::all().into_iter().map(|a| a.path).collect();
+    let generated: Vec<String> = assets::all(&agentctl::cli::command())
+        .into_iter()
+        .map(|a| a.path)
+        .collect();
     for dir in ["completions", "man"] {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
         for entry in std::fs::read_dir(root).unwrap() {

@@ -135,6 +135,7 @@ fn the_cli_sends_shows_and_lists_and_sees_status_age_with_the_clock() {
                 cacert: None,
                 allow_insecure_http: false,
                 proxy: agentctl::api::ProxyConfig::none(),
+                clock: agentctl::clock::Clock::system(),
             },
             std::sync::Arc::new(ui),
         )

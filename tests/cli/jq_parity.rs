@@ -123,6 +123,8 @@ fn jq_filters_agree_with_jq_1_7_1_byte_for_byte() {
     let mut listed_but_agreeing = Vec::new();
     for case in &cases {
         let mut cmd = world.inproc_at(&server.base_url());
+        // A run's `$ENV` is the environment it is handed; jq's had PATH.
+        cmd.env("PATH", "/usr/bin:/bin");
         cmd.args(["agent", "list", "-o"]);
         cmd.arg(if case.mode == "ndjson" {
             "ndjson"

@@ -24,6 +24,7 @@ mod paging;
 mod readme;
 mod readme_scripting;
 mod redaction;
+mod seams;
 mod security;
 mod signals;
 mod simulate;

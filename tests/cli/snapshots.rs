@@ -78,10 +78,10 @@ fn agents() -> Vec<Agent> {
 
 fn rendered(format: OutputFormat, headers: bool) -> String {
     let (ui, captured) = Ui::captured(false);
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
     let options = OutputOptions {
         headers,
-        now: SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
-        ..OutputOptions::new(format)
+        ..OutputOptions::new(format, now)
     };
     print_agents(&ui, &options, &agents(), Shape::Many).unwrap();
     transcript(0, &captured.stdout(), &captured.stderr())

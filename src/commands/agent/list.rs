@@ -28,7 +28,7 @@ pub struct AgentListArgs {
     /// lastHeartbeatAt, createDate, lastOpDate, endpoint, platformId, uptime, cpuUsage,
     /// memUsage; reads every page before printing anything
     #[arg(long, value_name = "FIELD", value_parser = parse_field,
-          add = clap_complete::ArgValueCandidates::new(crate::complete::sort_fields))]
+          add = clap_complete::ArgValueCandidates::new(sort_field_candidates))]
     pub sort_by: Option<String>,
 
     /// Print at most N agents (stops reading pages once N have matched, unless --sort-by)
@@ -54,6 +54,11 @@ pub const SORT_FIELDS: [&str; 14] = [
     "cpuUsage",
     "memUsage",
 ];
+
+/// What completion offers for `--sort-by`.
+fn sort_field_candidates() -> Vec<clap_complete::CompletionCandidate> {
+    crate::complete::candidates(SORT_FIELDS)
+}
 
 /// `--sort-by`: one of [`SORT_FIELDS`]; kubectl's `.name` and `{.name}` are accepted too. An
 /// unknown field is refused rather than sorted on silently (every record would tie, leaving

@@ -255,15 +255,11 @@ mod tests {
             "--config-dir",
             "/nonexistent",
         ];
-        Context::for_tests(
-            &argv,
-            &|_| None,
-            Stdin::from_bytes(bytes, false),
-            std::sync::Arc::new(crate::prompt::ScriptedPrompter::default()),
-            false,
-        )
-        .unwrap()
-        .ctx
+        let doors = crate::context::Doors {
+            stdin: Stdin::from_bytes(bytes, false),
+            ..crate::context::Doors::closed()
+        };
+        Context::for_tests(&argv, doors, false).unwrap().ctx
     }
 
     #[tokio::test]
@@ -299,14 +295,12 @@ mod tests {
         let prompter = Arc::new(crate::prompt::ScriptedPrompter::new(
             answers.iter().copied(),
         ));
-        let test = Context::for_tests(
-            &argv,
-            &|_| None,
-            Stdin::from_bytes("typed-token-would-echo\n", true),
-            prompter.clone(),
-            stderr_is_terminal,
-        )
-        .unwrap();
+        let doors = crate::context::Doors {
+            stdin: Stdin::from_bytes("typed-token-would-echo\n", true),
+            prompter: prompter.clone(),
+            ..crate::context::Doors::closed()
+        };
+        let test = Context::for_tests(&argv, doors, stderr_is_terminal).unwrap();
         (test, prompter)
     }
 

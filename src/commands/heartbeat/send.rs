@@ -11,7 +11,7 @@ use clap::Args;
 use serde_json::Value;
 use std::io::Read;
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 /// Send a heartbeat for an agent, as the agent itself would
 ///
@@ -157,7 +157,8 @@ async fn beat_every(
         format: OutputFormat::Ndjson,
         ..ctx.output_options()
     };
-    let started = Instant::now();
+    let clock = &ctx.clock;
+    let started = clock.instant();
     let mut stop = std::pin::pin!(ctx.shutdown.wait());
     let mut interrupted = None;
     let mut next_beat = started;
@@ -185,7 +186,7 @@ async fn beat_every(
         } else if args.body.is_some() {
             // --body is read once (stdin cannot be read twice); its uptime grows like a flag's.
             let mut body = first_body.clone();
-            body.uptime = body.uptime.saturating_add(started.elapsed().as_secs());
+            body.uptime = body.uptime.saturating_add(clock.since(started).as_secs());
             body
         } else {
             let host = if args.from_host {
@@ -195,12 +196,12 @@ async fn beat_every(
             };
             let mut body = heartbeat_body(args, host.as_ref(), &ctx.stdin)?;
             if args.uptime.is_some() {
-                body.uptime = body.uptime.saturating_add(started.elapsed().as_secs());
+                body.uptime = body.uptime.saturating_add(clock.since(started).as_secs());
             }
             body
         };
-        let beat_started = Instant::now();
-        let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+        let beat_started = clock.instant();
+        let time = humantime::format_rfc3339_millis(clock.now()).to_string();
         let request = client.heartbeat(&args.uuid, &body);
         let mut request = std::pin::pin!(request);
         // A signal during a beat lets the beat finish, so its outcome is reported.
@@ -211,7 +212,7 @@ async fn beat_every(
                 request.await
             }
         };
-        let latency = beat_started.elapsed();
+        let latency = clock.since(beat_started);
         beats += 1;
         let retry_in = match &outcome {
             Ok(_) => {
@@ -243,7 +244,7 @@ async fn beat_every(
             break;
         }
         next_beat = match retry_in {
-            Some(wait) => Instant::now() + wait,
+            Some(wait) => clock.instant() + wait,
             None => beat_started + spread(every),
         };
     }

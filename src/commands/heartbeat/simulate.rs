@@ -159,9 +159,9 @@ pub async fn run(ctx: &Context, args: HeartbeatSimulateArgs) -> Result<()> {
     let (origin, origin_wall) = args
         .start_at
         .unwrap_or(StartAt::After(Duration::ZERO))
-        .resolve(Instant::now(), SystemTime::now());
-    let simulation =
-        Simulation::new(plan.clone(), client, origin, origin_wall).map_err(Error::usage)?;
+        .resolve(ctx.clock.instant(), ctx.clock.now());
+    let simulation = Simulation::new(plan.clone(), client, ctx.clock.clone(), origin, origin_wall)
+        .map_err(Error::usage)?;
 
     let (stop, stop_requested) = tokio::sync::watch::channel(false);
     let progress = progress_bar(ctx, &plan);
@@ -259,7 +259,7 @@ fn progress_message(simulation: &Simulation, previous: &mut Option<(Instant, u64
         return format!("starting in {:.0}s", until_start.as_secs_f64().ceil());
     }
     let (sent, ok, p99) = simulation.with_stats(|stats| (stats.sent(), stats.ok(), stats.p99()));
-    let now = Instant::now();
+    let now = simulation.clock().instant();
     let rate = match previous.replace((now, sent)) {
         Some((then, sent_then)) if now > then => {
             format!(
@@ -282,7 +282,7 @@ mod tests {
 
     #[test]
     fn start_times() {
-        let now = Instant::now();
+        let now = crate::clock::Clock::system().instant();
         let now_wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_366_400);
         assert_eq!(
             parse_start_at("+30s").unwrap().resolve(now, now_wall),

@@ -1,22 +1,24 @@
-//! Running a command in-process, through the same `run_with` and exit-code mapping as the
-//! binary, with captured output (a terminal or a pipe), given stdin, scripted prompts and an
-//! explicit environment: no process, no real terminal, no real config dir. Subprocess tests
-//! remain where a process matters (signals, broken pipes, the PTY login, env precedence).
+//! Running a command in-process, through `agentctl::main_with`, the binary's own entry point,
+//! with captured output (a terminal or a pipe), given stdin, scripted prompts, fixed
+//! variables, and where a test asks, a frozen clock or a client factory pointed at a stub: no
+//! process, no real terminal, no real config dir. Subprocess tests remain where a process
+//! matters (signals, broken pipes, the PTY login, env precedence).
 
 use super::{Launch, Ran, TOKEN, World};
-use agentctl::context::Stdin;
-use agentctl::prompt::ScriptedPrompter;
-use agentctl::shutdown::Shutdown;
-use agentctl::ui::{ColorChoice, Ui};
-use std::collections::HashMap;
+use agentctl::clock::Clock;
+use agentctl::context::{ClientFactory, Doors, Stdin};
+use agentctl::env::Env;
+use agentctl::ui::Terminal;
+use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
-use std::sync::Arc;
 
 pub struct InProcess {
     args: Vec<OsString>,
-    env: HashMap<String, String>,
+    env: BTreeMap<String, String>,
     stdin: Vec<u8>,
     terminal: bool,
+    clock: Clock,
+    clients: ClientFactory,
 }
 
 impl World {
@@ -26,9 +28,11 @@ impl World {
     pub fn inproc(&self) -> InProcess {
         InProcess {
             args: vec!["--config-dir".into(), self.config_dir().into()],
-            env: HashMap::new(),
+            env: BTreeMap::new(),
             stdin: Vec::new(),
             terminal: false,
+            clock: Clock::system(),
+            clients: ClientFactory::default(),
         }
     }
 
@@ -67,6 +71,18 @@ impl InProcess {
         self.terminal = true;
         self
     }
+
+    /// The run's clock, e.g. `Clock::frozen_at(…)` for ages and stamps that never move.
+    pub fn clock(&mut self, clock: Clock) -> &mut Self {
+        self.clock = clock;
+        self
+    }
+
+    /// How the run makes its API clients, e.g. `ClientFactory::pointed_at(stub)`.
+    pub fn clients(&mut self, clients: ClientFactory) -> &mut Self {
+        self.clients = clients;
+        self
+    }
 }
 
 impl Launch for InProcess {
@@ -74,49 +90,15 @@ impl Launch for InProcess {
         let argv: Vec<OsString> = std::iter::once(OsString::from("agentctl"))
             .chain(self.args.iter().cloned())
             .collect();
-        let (mut ui, captured) = Ui::captured(self.terminal);
-        let parsed = agentctl::parse_args(&argv);
-        if let Ok(invocation) = &parsed {
-            // As main does: -q, -v and color from the flags (the environment's color
-            // variables are the process's, so they are left out).
-            let global = &invocation.cli.global;
-            ui.quiet = global.quiet;
-            ui.verbosity = global.verbose;
-            ui.color = ColorChoice {
-                no_color_flag: global.no_color,
-                ..ColorChoice::default()
-            }
-            .enabled(self.terminal);
-        }
-        let ui = Arc::new(ui);
-        let code = match parsed {
-            Err(err) => {
-                let text = err.render().to_string();
-                if err.use_stderr() {
-                    ui.stderr_raw(&text);
-                    2
-                } else {
-                    ui.answer(&text).unwrap();
-                    0
-                }
-            }
-            Ok(invocation) => {
-                let env = self.env.clone();
-                let lookup = move |name: &str| env.get(name).cloned();
-                let io = agentctl::Io {
-                    stdin: Stdin::from_bytes(self.stdin.clone(), self.terminal),
-                    prompter: Arc::new(ScriptedPrompter::default()),
-                    shutdown: Shutdown::never(),
-                };
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                let outcome =
-                    runtime.block_on(agentctl::run_with(invocation, ui.clone(), &lookup, io));
-                agentctl::exit_code(outcome, &ui)
-            }
+        let (terminal, captured) = Terminal::captured(self.terminal);
+        let doors = Doors {
+            stdin: Stdin::from_bytes(self.stdin.clone(), self.terminal),
+            env: Env::from_pairs(self.env.clone()),
+            clock: self.clock.clone(),
+            clients: self.clients.clone(),
+            ..Doors::closed()
         };
+        let code = agentctl::main_with(argv, agentctl::Io { terminal, doors });
         Ran {
             code: i32::from(code),
             stdout: captured.stdout(),
