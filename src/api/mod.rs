@@ -1,5 +1,5 @@
-//! The only code that speaks HTTP: the client (auth, retries, timeouts, limits), the wire
-//! models and the typed API error.
+//! The only code that speaks HTTP: the client (auth, retries, timeouts, limits), the request
+//! description every sender writes, the wire models and the typed API error.
 
 mod beats;
 mod client;
@@ -11,16 +11,21 @@ pub mod models;
 mod pages;
 mod proxy;
 mod record;
+mod request;
+mod reqwest_sender;
+mod retry;
 mod tls;
-mod transport;
+mod urls;
 
 pub use beats::HeartbeatSender;
-pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
+pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, PageWalk};
 pub use decode::{LIST_KEYS, Page, read_agent, read_agent_list, read_page};
 pub use error::{ApiError, Failure};
 pub use ids::AgentId;
 pub use models::{Agent, HeartbeatRequest};
-pub use pages::{DEFAULT_PAGE_SIZE, ListRequest, PageWalk, WalkState};
+pub use pages::{DEFAULT_PAGE_SIZE, ListRequest, WalkState};
 pub use proxy::{ChosenProxy, ProxyConfig};
 pub use record::compact;
-pub use transport::MAX_BODY_BYTES;
+pub use request::{ClientHeaders, Request, USER_AGENT};
+pub use retry::MAX_RESPONSE_BODY_BYTES;
+pub use urls::agents_url;
