@@ -406,4 +406,49 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Usage);
         assert!(ApiClient::new(options("http://agents.invalid", true), ui).is_ok());
     }
+
+    /// A server that answers in plain HTTP on the port of an https:// host: rustls reads its
+    /// answer as a record of no known type.
+    #[tokio::test]
+    async fn an_https_host_that_answers_in_plain_http_is_a_tls_failure_for_both_senders() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let _ = stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            }
+        });
+        let (ui, _) = Ui::captured(false);
+        let options = ClientOptions {
+            base_url: Url::parse(&format!("https://127.0.0.1:{port}")).unwrap(),
+            token: Some(Secret::new("t0k")),
+            request_timeout: Duration::from_secs(30),
+            retries: 0,
+            cacert: None,
+            allow_insecure_http: false,
+            proxy: ProxyConfig::none(),
+        };
+        let client = ApiClient::new(options, Arc::new(ui)).unwrap();
+        let id = AgentId::parse("a").unwrap();
+        let target = client.heartbeat_target(&id);
+        let by_reqwest = client.get_agent(&id).await.unwrap_err();
+        let lean = super::super::HeartbeatSender::new(client);
+        let by_lean = lean.send(&target, b"{}".to_vec()).await.unwrap_err();
+        for err in [by_reqwest, by_lean] {
+            assert_eq!(err.failure, super::super::Failure::Tls, "{err}");
+            assert!(
+                err.detail
+                    .starts_with("TLS failed: the TLS handshake failed (")
+                    && err.detail.contains("InvalidContentType"),
+                "{err}"
+            );
+            assert!(
+                err.hint.as_deref().unwrap().contains("speaks HTTPS"),
+                "{err}"
+            );
+        }
+    }
 }
