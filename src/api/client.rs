@@ -6,9 +6,10 @@
 use super::decode::{Page, read_agent, read_agent_list, read_page};
 use super::error::{ApiError, malformed};
 use super::ids::AgentId;
-use super::models::{Agent, HeartbeatRequest};
+use super::models::HeartbeatRequest;
 use super::pages::{ListRequest, WalkState};
 use super::proxy::{ChosenProxy, ProxyConfig};
+use super::record::Agent;
 use super::request::{ClientHeaders, Request};
 use super::reqwest_sender::Reqwest;
 use super::retry::{Retries, Sender};

@@ -22,10 +22,10 @@ pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, PageWalk}
 pub use decode::{LIST_KEYS, Page, read_agent, read_agent_list, read_page};
 pub use error::{ApiError, Failure};
 pub use ids::AgentId;
-pub use models::{Agent, HeartbeatRequest};
+pub use models::HeartbeatRequest;
 pub use pages::{DEFAULT_PAGE_SIZE, ListRequest, WalkState};
 pub use proxy::{ChosenProxy, ProxyConfig};
-pub use record::compact;
+pub use record::{Agent, compact};
 pub use request::{ClientHeaders, Request, USER_AGENT};
 pub use retry::MAX_RESPONSE_BODY_BYTES;
 pub use urls::agents_url;

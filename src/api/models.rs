@@ -220,8 +220,6 @@ pub fn validate_version(version: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub use super::record::Agent;
-
 /// Reads a timestamp: RFC 3339 (`Z`, an offset, fractional seconds, or a space for `T`), or a
 /// number of seconds (milliseconds when it is too large to be seconds) since the epoch.
 pub fn parse_timestamp(value: &Value) -> Option<SystemTime> {
@@ -287,6 +285,7 @@ pub fn json_kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::record::Agent;
 
     #[test]
     fn percent_and_version_parsers() {
