@@ -149,6 +149,12 @@ impl<'a> Request<'a> {
         &self.url[url::Position::BeforePath..url::Position::AfterQuery]
     }
 
+    /// `content-length` and its value, for a request with a body: framing the senders write
+    /// (reqwest on its own), and the log shows.
+    fn length_header(&self) -> Option<(HeaderName, usize)> {
+        self.body.map(|body| (CONTENT_LENGTH, body.len()))
+    }
+
     /// The whole request as HTTP/1.1 puts it on the wire, into `out` (cleared first): the
     /// request line, `host` (`authority`), the headers, and with a body its length and itself.
     pub fn write_http1(&self, authority: &HeaderValue, out: &mut Vec<u8>) {
@@ -167,11 +173,8 @@ impl<'a> Request<'a> {
         for (name, value) in self.headers() {
             line(name, value.as_bytes());
         }
-        if let Some(body) = self.body {
-            line(
-                &CONTENT_LENGTH,
-                itoa::Buffer::new().format(body.len()).as_bytes(),
-            );
+        if let Some((name, length)) = self.length_header() {
+            line(&name, itoa::Buffer::new().format(length).as_bytes());
         }
         out.extend_from_slice(b"\r\n");
         if let Some(body) = self.body {
@@ -190,8 +193,8 @@ impl<'a> Request<'a> {
             for (name, value) in self.headers() {
                 ui.verbose(2, &format!("> {name}: {}", shown_value(value)));
             }
-            if let Some(body) = self.body {
-                ui.verbose(2, &format!("> {CONTENT_LENGTH}: {}", body.len()));
+            if let Some((name, length)) = self.length_header() {
+                ui.verbose(2, &format!("> {name}: {length}"));
             }
         }
     }
