@@ -1,21 +1,22 @@
 //! The heartbeat PUT of load generation (`heartbeat simulate`), on connections of its own:
 //! one TCP or TLS stream each, taken from a stack of idle ones and put back after the answer.
-//! The request is written from a head encoded once (`http1::RequestHead`) into a buffer the
-//! connection keeps, in one write; the answer is read with `httparse` into another. There is
-//! no per-request URL handling, no pool keyed by origin, no redirect machinery, and the answer
-//! is checked without building a record.
+//! The request is the description every sender writes (`Request::write_http1`), into a buffer
+//! the connection keeps, in one write; the answer is read with `httparse` into another. There
+//! is no per-request URL handling, no pool keyed by origin, no redirect machinery, and the
+//! answer is checked without building a record.
 //!
 //! Everything that makes a request safe is shared with the rest of the client: the
-//! insecure-http rule (checked when the [`ApiClient`] was built), the TLS configuration
-//! (`--cacert`), the retry loop, the errors and the redaction of the token. Where these
-//! connections would behave differently from the client, the client sends the beat: a host
-//! reached through a proxy, and a redirect (which the client follows within the origin).
+//! insecure-http rule (checked when the [`ApiClient`] was built), the headers, the TLS
+//! configuration (`--cacert`), the retry loop, the errors and the redaction of the token.
+//! Where these connections would behave differently from the client, the client sends the
+//! beat: a host reached through a proxy, and a redirect (which the client follows within the
+//! origin).
 
-use super::client::{ApiClient, ApiResult, HeartbeatTarget, USER_AGENT};
+use super::client::{ApiClient, ApiResult, HeartbeatTarget};
 use super::error::{Failure, TransportFailure, transport_error};
-use super::http1::{ReadError, RequestHead, read_response};
-use super::transport::{Answer, MAX_BODY_BYTES, NoAnswer, too_large};
-use hyper::Method;
+use super::http1::{ReadError, read_response};
+use super::request::Request;
+use super::retry::{Answer, MAX_RESPONSE_BODY_BYTES, NoAnswer, Sender, too_large};
 use hyper::header::HeaderValue;
 use rustls::pki_types::ServerName;
 use std::sync::{Arc, Mutex};
@@ -45,37 +46,34 @@ impl HeartbeatSender {
     /// is a JSON object.
     pub async fn send(&self, target: &HeartbeatTarget, payload: Vec<u8>) -> ApiResult<()> {
         let Some(lean) = &self.lean else {
-            return self.client.heartbeat_ack(target, payload).await;
+            return self.client.heartbeat_ack(target, &payload).await;
         };
         let what = target.what.as_str();
         let client = &self.client;
-        let outcome = client
-            .retrying(&Method::PUT, &target.url, what, || {
-                client.log_request(&Method::PUT, &target.url, Some(payload.len()));
-                lean.attempt(client, &target.path, &payload, what)
-            })
-            .await;
-        match outcome {
+        let request = Request::put(&target.url, client.headers(), &payload);
+        match client.send_via(lean, &request, what).await {
             Ok(answer) => client.check_ack(&answer, what),
             // A redirect is followed by the client (within the origin), or refused by it.
             Err(err) if err.failure == Failure::Redirect => {
-                client.heartbeat_ack(target, payload).await
+                client.heartbeat_ack(target, &payload).await
             }
-            Err(err) => Err(client.scrub(err)),
+            Err(err) => Err(err),
         }
     }
 }
 
-/// Where the connections go, the constant part of every request, and the idle connections.
+/// Where the connections go, and the idle connections.
 struct Connections {
     /// `host:port`, for connecting.
     address: String,
     host: String,
     port: u16,
+    /// The `host` header: the port only when the URL names one, as reqwest writes it.
+    authority: HeaderValue,
     tls: Option<(TlsConnector, ServerName<'static>)>,
-    head: RequestHead,
     /// Keep the headers of every answer (for `-vv`), not only of those that are not a 2xx.
     all_headers: bool,
+    timeout: Duration,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -90,13 +88,10 @@ impl Connections {
     /// The connections for the client's host, or `None` where the client must send instead
     /// (a proxy applies to the host).
     fn for_client(client: &ApiClient) -> Option<Connections> {
-        if client.proxied {
-            return None;
-        }
-        let url = &client.base_url;
+        let (url, tls) = client.direct_origin()?;
         let host = url.host_str()?.to_owned();
         let port = url.port_or_known_default()?;
-        let tls = match (url.scheme(), &client.tls) {
+        let tls = match (url.scheme(), tls) {
             ("http", _) => None,
             ("https", Some(config)) => {
                 let mut config = rustls::ClientConfig::clone(config);
@@ -106,65 +101,23 @@ impl Connections {
             }
             _ => return None,
         };
-        // As the client writes it: the port only when the URL names one.
         let authority = match url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.clone(),
         };
-        let host_value = HeaderValue::from_str(&authority).ok()?;
-        let user_agent = HeaderValue::from_static(USER_AGENT);
-        let json = HeaderValue::from_static("application/json");
-        let mut headers = vec![
-            ("host", &host_value),
-            ("user-agent", &user_agent),
-            ("accept", &json),
-        ];
-        if let Some(value) = &client.authorization {
-            headers.push(("authorization", value));
-        }
-        headers.push(("content-type", &json));
         Some(Connections {
             address: format!("{host}:{port}"),
+            authority: HeaderValue::from_str(&authority).ok()?,
             host,
             port,
             tls,
-            head: RequestHead::new(&headers),
-            all_headers: client.ui.verbosity >= 2,
+            all_headers: client.verbosity() >= 2,
+            timeout: client.request_timeout(),
             idle: Mutex::new(Vec::new()),
         })
     }
 
-    /// One attempt within `--request-timeout`: the PUT on an idle connection (or a new one),
-    /// the answer read under the body cap, and the connection put back for the next beat.
-    async fn attempt(
-        &self,
-        client: &ApiClient,
-        path: &str,
-        body: &[u8],
-        what: &str,
-    ) -> Result<Answer, NoAnswer> {
-        let timeout = client.request_timeout;
-        match tokio::time::timeout(timeout, self.exchange(client, path, body, what)).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(NoAnswer {
-                error: transport_error(
-                    anyhow::anyhow!("timed out"),
-                    self.facts(true, false),
-                    what,
-                    timeout,
-                ),
-                retry_safe: false,
-            }),
-        }
-    }
-
-    async fn exchange(
-        &self,
-        client: &ApiClient,
-        path: &str,
-        body: &[u8],
-        what: &str,
-    ) -> Result<Answer, NoAnswer> {
+    async fn exchange(&self, request: &Request<'_>, what: &str) -> Result<Answer, NoAnswer> {
         let idle = self.idle().pop();
         let reused = idle.is_some();
         let mut connection = match idle {
@@ -172,24 +125,28 @@ impl Connections {
             None => self.connect(what).await?,
         };
         let mut outcome = connection
-            .exchange(&self.head, path, body, self.all_headers)
+            .exchange(request, &self.authority, self.all_headers)
             .await;
-        if reused && outcome.as_ref().is_err_and(ReadError::before_answer) {
-            // The server closed the idle connection as it was taken: the beat goes out again
-            // on a new one (a heartbeat says the same thing twice without harm).
+        if reused
+            && request.is_idempotent()
+            && outcome.as_ref().is_err_and(ReadError::before_answer)
+        {
+            // The server closed the idle connection as it was taken: the request goes out
+            // again on a new one (sending it twice does no harm).
             connection = self.connect(what).await?;
             outcome = connection
-                .exchange(&self.head, path, body, self.all_headers)
+                .exchange(request, &self.authority, self.all_headers)
                 .await;
         }
         let response = outcome.map_err(|err| self.failed(err.into(), false, what))?;
         if response.reusable {
             self.idle().push(connection);
         }
-        let body = response
-            .body
-            .ok_or_else(|| too_large(&client.base_url, what));
-        Ok((response.status, response.headers, body))
+        Ok(Answer {
+            status: response.status,
+            headers: response.headers,
+            body: response.body.ok_or_else(|| too_large(request.url, what)),
+        })
     }
 
     async fn connect(&self, what: &str) -> Result<Connection, NoAnswer> {
@@ -230,7 +187,26 @@ impl Connections {
     fn failed(&self, err: anyhow::Error, connect: bool, what: &str) -> NoAnswer {
         NoAnswer {
             error: transport_error(err, self.facts(false, connect), what, Duration::ZERO),
-            retry_safe: connect,
+            nothing_sent: connect,
+        }
+    }
+}
+
+impl Sender for Connections {
+    /// One attempt within `--request-timeout`: the request on an idle connection (or a new
+    /// one), the answer read under the body cap, and the connection put back for the next.
+    async fn attempt(&self, request: &Request<'_>, what: &str) -> Result<Answer, NoAnswer> {
+        match tokio::time::timeout(self.timeout, self.exchange(request, what)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(NoAnswer {
+                error: transport_error(
+                    anyhow::anyhow!("timed out"),
+                    self.facts(true, false),
+                    what,
+                    self.timeout,
+                ),
+                nothing_sent: false,
+            }),
         }
     }
 }
@@ -239,12 +215,11 @@ impl Connection {
     /// Writes the request in one go and reads its answer.
     async fn exchange(
         &mut self,
-        head: &RequestHead,
-        path: &str,
-        body: &[u8],
+        request: &Request<'_>,
+        authority: &HeaderValue,
         all_headers: bool,
     ) -> Result<super::http1::Response, ReadError> {
-        head.encode(&mut self.write, path.as_bytes(), body);
+        request.write_http1(authority, &mut self.write);
         self.stream
             .write_all(&self.write)
             .await
@@ -254,7 +229,7 @@ impl Connection {
             &mut self.stream,
             &mut self.read,
             all_headers,
-            MAX_BODY_BYTES,
+            MAX_RESPONSE_BODY_BYTES,
         )
         .await
     }

@@ -1,26 +1,28 @@
-//! The one HTTP client: how it is built (auth, TLS, timeouts, the insecure-http rule) and the
-//! calls of the Agents API. Sending, retrying and reading bodies live in `transport`;
-//! turning bodies into records in `decode`.
+//! The one API client: how it is built (auth, TLS, timeouts, the insecure-http rule), the
+//! calls of the Agents API, and the redaction of the token from all they return. Each call
+//! describes its request (`request`), sends it through the one retry loop (`retry`) with
+//! reqwest (`reqwest_sender`), and turns the body into records (`decode`).
 
-use super::decode::{read_agent, read_agent_list};
+use super::decode::{Page, read_agent, read_agent_list, read_page};
 use super::error::{ApiError, malformed};
 use super::ids::AgentId;
-use super::models::{Agent, HeartbeatRequest};
+use super::models::HeartbeatRequest;
+use super::pages::{ListRequest, WalkState};
 use super::proxy::{ChosenProxy, ProxyConfig};
-use super::transport::{is_loopback, same_origin_redirects};
+use super::record::Agent;
+use super::request::{ClientHeaders, Request};
+use super::reqwest_sender::Reqwest;
+use super::retry::{Retries, Sender};
+use super::urls::{self, agents_url, is_loopback};
 use crate::clock::Clock;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::sanitize::sanitize;
 use crate::secret::Secret;
 use crate::ui::Ui;
-use reqwest::Method;
-use reqwest::header::HeaderValue;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
-
-pub const USER_AGENT: &str = concat!("agentctl/", env!("CARGO_PKG_VERSION"));
 
 /// The outcome of one API call.
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
@@ -50,28 +52,28 @@ impl ClientOptions {
 }
 
 /// See [`ApiClient::heartbeat_target`].
+/// See [`ApiClient::heartbeat_target`].
 #[derive(Debug, Clone)]
 pub struct HeartbeatTarget {
     pub(super) url: Url,
     pub(super) what: String,
-    /// The request target (the URL's path) as the heartbeat connections send it.
-    pub(super) path: String,
 }
 
 pub struct ApiClient {
-    pub(super) http: reqwest::Client,
-    pub(super) base_url: Url,
-    pub(super) token: Option<Secret>,
-    pub(super) request_timeout: Duration,
-    pub(super) retries: u32,
-    /// `Bearer <token>`, built once and marked sensitive (never printed by the HTTP stack).
-    pub(super) authorization: Option<HeaderValue>,
-    pub(super) ui: Arc<Ui>,
+    reqwest: Reqwest,
+    base_url: Url,
+    token: Option<Secret>,
+    /// User agent, `Accept` and the bearer token (sensitive), built once.
+    headers: ClientHeaders,
+    request_timeout: Duration,
+    retries: u32,
+    ui: Arc<Ui>,
     /// The HTTPS configuration (for an https:// host), without ALPN.
-    pub(super) tls: Option<Arc<rustls::ClientConfig>>,
+    tls: Option<Arc<rustls::ClientConfig>>,
     /// Whether requests to the host go through a proxy.
-    pub(super) proxied: bool,
-    pub(super) clock: Clock,
+    proxied: bool,
+    /// The run's clock: `Retry-After` dates and the `-v` timings are read on it.
+    clock: Clock,
 }
 
 impl ApiClient {
@@ -90,7 +92,13 @@ impl ApiClient {
         {
             let through = proxy
                 .as_ref()
-                .map(|p| format!(" through the proxy {} ({})", proxy_text(&p.url), p.variable))
+                .map(|p| {
+                    format!(
+                        " through the proxy {} ({})",
+                        urls::shown(&p.url),
+                        p.variable
+                    )
+                })
                 .unwrap_or_default();
             return Err(Error::usage(format!(
                 "refusing to send the token over plain http:// to {}{through}",
@@ -105,71 +113,26 @@ impl ApiClient {
                 1,
                 &format!(
                     "* proxy: {} (from {})",
-                    proxy_text(&proxy.url),
+                    urls::shown(&proxy.url),
                     proxy.variable
                 ),
             );
         }
-
-        // reqwest is built without a default crypto provider so that only ring is linked.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .timeout(options.request_timeout)
-            .connect_timeout(options.request_timeout.min(Duration::from_secs(10)))
-            .redirect(same_origin_redirects())
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(30))
-            // reqwest's own reading of the environment would proxy loopback too: the one
-            // rule is ProxyConfig's.
-            .no_proxy();
-        if options.proxy != ProxyConfig::none() {
-            let proxies = options.proxy.clone();
-            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
-                proxies.proxy_for(url).ok().flatten().map(|p| p.url)
-            }));
-        }
         let tls = if base_url.scheme() == "http" {
-            // Plain HTTP: do not load the system root store just to never use it. Redirects
-            // never leave the origin, so no TLS connection can follow.
-            builder = builder.tls_certs_only(Vec::new());
             None
         } else {
             // The one TLS configuration (system roots, plus --cacert), as the heartbeat
-            // connections of `simulate` use it; HTTP/2 when the server offers it.
-            let tls = super::tls::client_config(options.cacert.as_deref())?;
-            let mut with_alpn = tls.clone();
-            with_alpn.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-            builder = builder.tls_backend_preconfigured(with_alpn);
-            Some(Arc::new(tls))
+            // connections of `simulate` use it too.
+            Some(Arc::new(super::tls::client_config(
+                options.cacert.as_deref(),
+            )?))
         };
-        let http = builder.build().map_err(|err| {
-            Error::new(ErrorKind::Network, format!("could not set up HTTPS: {err}"))
-        })?;
-        let authorization = match options.token.as_ref() {
-            Some(token) => {
-                crate::secret::check_token(token.expose()).map_err(|why| {
-                    Error::usage(why)
-                        .with_hint("check AGENTCTL_TOKEN, or run `agentctl auth login` again")
-                })?;
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                    .map_err(|_| {
-                        // Never quote it: the token is a secret even when it is malformed.
-                        Error::usage(
-                            "the token holds a character that cannot go into an HTTP header \
-                             (a control character or non-ASCII)",
-                        )
-                        .with_hint("check AGENTCTL_TOKEN, or run `agentctl auth login` again")
-                    })?;
-                value.set_sensitive(true);
-                Some(value)
-            }
-            None => None,
-        };
+        let reqwest = Reqwest::new(options.request_timeout, &options.proxy, tls.as_deref())?;
+        let headers = ClientHeaders::new(options.token.as_ref())?;
         Ok(ApiClient {
-            http,
+            reqwest,
             base_url,
-            authorization,
+            headers,
             token: options.token,
             request_timeout: options.request_timeout,
             retries: options.retries,
@@ -180,25 +143,18 @@ impl ApiClient {
         })
     }
 
-    pub fn agents_url(&self, id: Option<&AgentId>, tail: Option<&str>) -> Url {
-        agents_url(&self.base_url, id, tail)
-    }
-
-    pub fn heartbeat_url(&self, id: &AgentId) -> Url {
-        self.agents_url(Some(id), Some("heartbeat"))
+    fn heartbeat_url(&self, id: &AgentId) -> Url {
+        agents_url(&self.base_url, Some(id), Some("heartbeat"))
     }
 
     /// `PUT /api/v1/agents/{uuid}/heartbeat`; returns the agent record the server answers with.
     pub async fn heartbeat(&self, id: &AgentId, body: &HeartbeatRequest) -> ApiResult<Agent> {
-        let payload = body.to_json_bytes();
-        self.heartbeat_raw(id, payload).await
-    }
-
-    /// The heartbeat PUT with a body already serialized.
-    pub async fn heartbeat_raw(&self, id: &AgentId, payload: Vec<u8>) -> ApiResult<Agent> {
         let url = self.heartbeat_url(id);
         let what = format!("heartbeat for {}", sanitize(id.as_str()));
-        let body = self.call(Method::PUT, url, Some(payload), &what).await?;
+        let payload = body.to_json_bytes();
+        let body = self
+            .call(&Request::put(&url, &self.headers, &payload), &what)
+            .await?;
         let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
         self.check_uuid(&agent, id, &what)?;
         Ok(self.scrub_record(agent))
@@ -207,21 +163,18 @@ impl ApiClient {
     /// The URL and error wording of one agent's heartbeat, built once for a sender that
     /// beats the same agent many times (building a URL re-parses it).
     pub fn heartbeat_target(&self, id: &AgentId) -> HeartbeatTarget {
-        let url = self.heartbeat_url(id);
-        let path = url[url::Position::BeforePath..url::Position::AfterQuery].to_owned();
         HeartbeatTarget {
-            url,
+            url: self.heartbeat_url(id),
             what: format!("heartbeat for {}", sanitize(id.as_str())),
-            path,
         }
     }
 
     /// The heartbeat PUT for load generation: succeeds on a 2xx whose body is a JSON object,
     /// without building the agent record (that costs more than the rest of the call).
-    pub async fn heartbeat_ack(&self, target: &HeartbeatTarget, payload: Vec<u8>) -> ApiResult<()> {
+    pub async fn heartbeat_ack(&self, target: &HeartbeatTarget, payload: &[u8]) -> ApiResult<()> {
         let what = target.what.as_str();
         let body = self
-            .call(Method::PUT, target.url.clone(), Some(payload), what)
+            .call(&Request::put(&target.url, &self.headers, payload), what)
             .await?;
         self.check_ack(&body, what)
     }
@@ -243,9 +196,8 @@ impl ApiClient {
     /// `GET /api/v1/agents/{uuid}`.
     pub async fn get_agent(&self, id: &AgentId) -> ApiResult<Agent> {
         let what = format!("agent {}", sanitize(id.as_str()));
-        let body = self
-            .call(Method::GET, self.agents_url(Some(id), None), None, &what)
-            .await?;
+        let url = agents_url(&self.base_url, Some(id), None);
+        let body = self.call(&Request::get(&url, &self.headers), &what).await?;
         let agent = read_agent(&body, &what, self.secret()).map_err(|err| self.scrub(err))?;
         self.check_uuid(&agent, id, &what)?;
         Ok(self.scrub_record(agent))
@@ -254,14 +206,96 @@ impl ApiClient {
     /// `GET /api/v1/agents?…`: a bare array, or an object holding it under `items`, `data`,
     /// `agents`, `list` or `records`.
     pub async fn list_agents(&self, query: &[(&str, &str)]) -> ApiResult<Vec<Agent>> {
-        let mut url = self.agents_url(None, None);
+        let mut url = agents_url(&self.base_url, None, None);
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
         let what = "agent list";
-        let body = self.call(Method::GET, url, None, what).await?;
+        let body = self.call(&Request::get(&url, &self.headers), what).await?;
         let agents = read_agent_list(&body, what, self.secret()).map_err(|err| self.scrub(err))?;
         Ok(agents.into_iter().map(|a| self.scrub_record(a)).collect())
+    }
+
+    /// Walks the listing page by page.
+    pub fn walk(&self, request: ListRequest) -> PageWalk<'_> {
+        PageWalk {
+            client: self,
+            request,
+            state: WalkState::new(),
+        }
+    }
+
+    /// `GET /api/v1/agents?page=N&pageSize=M&…`: one page.
+    pub async fn list_page(
+        &self,
+        page: u64,
+        page_size: u32,
+        filters: &[(&'static str, String)],
+    ) -> ApiResult<Page> {
+        let mut url = agents_url(&self.base_url, None, None);
+        {
+            let mut query = url.query_pairs_mut();
+            query
+                .append_pair("page", &page.to_string())
+                .append_pair("pageSize", &page_size.to_string());
+            for (name, value) in filters {
+                query.append_pair(name, value);
+            }
+        }
+        let what = "agent list";
+        let body = self.call(&Request::get(&url, &self.headers), what).await?;
+        let mut page = read_page(&body, what, self.secret()).map_err(|err| self.scrub(err))?;
+        page.records = page
+            .records
+            .into_iter()
+            .map(|record| self.scrub_record(record))
+            .collect();
+        Ok(page)
+    }
+
+    /// Sends a request through reqwest, with retries; returns the body of a 2xx, or the error.
+    async fn call(&self, request: &Request<'_>, what: &str) -> ApiResult<Vec<u8>> {
+        self.send_via(&self.reqwest, request, what).await
+    }
+
+    /// Sends a request through `sender` under the client's retry loop; returns the body of a
+    /// 2xx, or the error, the token scrubbed from it.
+    pub(super) async fn send_via<S: Sender>(
+        &self,
+        sender: &S,
+        request: &Request<'_>,
+        what: &str,
+    ) -> ApiResult<Vec<u8>> {
+        let retries = Retries {
+            retries: self.retries,
+            ui: &self.ui,
+            secret: self.secret(),
+            clock: &self.clock,
+        };
+        retries
+            .send(sender, request, what)
+            .await
+            .map_err(|err| self.scrub(err))
+    }
+
+    /// The headers every request of this client carries.
+    pub(super) fn headers(&self) -> &ClientHeaders {
+        &self.headers
+    }
+
+    /// The base URL and its TLS configuration (`None` for http://), when requests reach the
+    /// host directly; `None` when they go through a proxy.
+    pub(super) fn direct_origin(&self) -> Option<(&Url, Option<&Arc<rustls::ClientConfig>>)> {
+        (!self.proxied).then_some((&self.base_url, self.tls.as_ref()))
+    }
+
+    pub(super) fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    /// `-v` (1), `-vv` (2) or none (0).
+    pub(super) fn verbosity(&self) -> u8 {
+        self.ui.verbosity
     }
 
     /// A server that echoes the token back (in an error body, a header) must not get it
@@ -294,7 +328,7 @@ impl ApiClient {
     /// A record that echoes the token has it redacted in every string (keys included): every
     /// record enters through this client, so every output (table, JSON, watch events and the
     /// live table) shows `[REDACTED]`, the one exception to "the record exactly as sent".
-    pub(super) fn scrub_record(&self, agent: Agent) -> Agent {
+    fn scrub_record(&self, agent: Agent) -> Agent {
         match &self.token {
             Some(token) => agent.redacted(token.expose()),
             None => agent,
@@ -303,89 +337,52 @@ impl ApiClient {
 
     /// The token, for the error builders that quote a response (they redact it before
     /// cutting the quote).
-    pub(super) fn secret(&self) -> Option<&str> {
+    fn secret(&self) -> Option<&str> {
         self.token.as_ref().map(|t| t.expose())
     }
+}
 
-    pub(super) fn scrub_text<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        match &self.token {
-            Some(token) if !token.expose().is_empty() && text.contains(token.expose()) => {
-                std::borrow::Cow::Owned(text.replace(token.expose(), "[REDACTED]"))
+/// A walk over the listing's pages through the API client; see `api::pages`.
+pub struct PageWalk<'a> {
+    client: &'a ApiClient,
+    request: ListRequest,
+    state: WalkState,
+}
+
+impl PageWalk<'_> {
+    /// The next page's new records; `None` once the walk is over. After an error the walk is
+    /// over. A page may hold no new record while the walk goes on.
+    pub async fn next(&mut self) -> Option<ApiResult<Vec<Agent>>> {
+        let number = self.state.next_page()?;
+        match self
+            .client
+            .list_page(number, self.request.page_size, &self.request.filters)
+            .await
+        {
+            Ok(page) => {
+                let (records, warning) = self.state.accept(page);
+                if let Some(warning) = warning {
+                    self.client.ui.warn(&warning);
+                }
+                Some(Ok(records))
             }
-            _ => std::borrow::Cow::Borrowed(text),
+            Err(err) => {
+                self.state.finish();
+                Some(Err(err))
+            }
         }
     }
-}
 
-/// A proxy URL for messages: without its password.
-fn proxy_text(url: &Url) -> String {
-    let mut shown = url.clone();
-    if shown.password().is_some() {
-        let _ = shown.set_password(Some("[REDACTED]"));
+    /// Ends the walk early (`--limit`).
+    pub fn finish(&mut self) {
+        self.state.finish();
     }
-    sanitize(shown.as_str()).into_owned()
-}
-
-/// `<base>/api/v1/agents[/<id>[/<tail>]]`, the id encoded as one path segment; a path prefix
-/// in the base (`https://h/gw` or `https://h/gw/`) is kept.
-pub fn agents_url(base: &Url, id: Option<&AgentId>, tail: Option<&str>) -> Url {
-    let mut url = base.clone();
-    {
-        let mut segments = url
-            .path_segments_mut()
-            .expect("http(s) URLs always have a path");
-        segments.pop_if_empty().extend(["api", "v1", "agents"]);
-        if let Some(id) = id {
-            segments.push(id.as_str());
-        }
-        if let Some(tail) = tail {
-            segments.push(tail);
-        }
-    }
-    url
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn client(base: &str) -> ApiClient {
-        let (ui, _) = Ui::captured(false);
-        ApiClient::new(
-            ClientOptions {
-                base_url: Url::parse(base).unwrap(),
-                token: None,
-                request_timeout: Duration::from_secs(1),
-                retries: 0,
-                cacert: None,
-                allow_insecure_http: false,
-                proxy: ProxyConfig::none(),
-                clock: Clock::system(),
-            },
-            Arc::new(ui),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn path_prefixes_and_encoding() {
-        let id = AgentId::parse("a b?c#d").unwrap();
-        for base in ["https://h/gw", "https://h/gw/"] {
-            assert_eq!(
-                client(base).heartbeat_url(&id).as_str(),
-                "https://h/gw/api/v1/agents/a%20b%3Fc%23d/heartbeat"
-            );
-        }
-        assert_eq!(
-            client("http://127.0.0.1:9").agents_url(None, None).as_str(),
-            "http://127.0.0.1:9/api/v1/agents"
-        );
-        let pct = AgentId::parse("50%").unwrap();
-        assert_eq!(
-            client("https://h").agents_url(Some(&pct), None).as_str(),
-            "https://h/api/v1/agents/50%25"
-        );
-    }
+    use crate::error::ErrorKind;
 
     #[test]
     fn plain_http_with_a_token_only_on_loopback() {
@@ -417,5 +414,51 @@ mod tests {
             .unwrap();
         assert_eq!(err.kind, ErrorKind::Usage);
         assert!(ApiClient::new(options("http://agents.invalid", true), ui).is_ok());
+    }
+
+    /// A server that answers in plain HTTP on the port of an https:// host: rustls reads its
+    /// answer as a record of no known type.
+    #[tokio::test]
+    async fn an_https_host_that_answers_in_plain_http_is_a_tls_failure_for_both_senders() {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let _ = stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            }
+        });
+        let (ui, _) = Ui::captured(false);
+        let options = ClientOptions {
+            base_url: Url::parse(&format!("https://127.0.0.1:{port}")).unwrap(),
+            token: Some(Secret::new("t0k")),
+            request_timeout: Duration::from_secs(30),
+            retries: 0,
+            cacert: None,
+            allow_insecure_http: false,
+            proxy: ProxyConfig::none(),
+            clock: Clock::system(),
+        };
+        let client = ApiClient::new(options, Arc::new(ui)).unwrap();
+        let id = AgentId::parse("a").unwrap();
+        let target = client.heartbeat_target(&id);
+        let by_reqwest = client.get_agent(&id).await.unwrap_err();
+        let lean = super::super::HeartbeatSender::new(client);
+        let by_lean = lean.send(&target, b"{}".to_vec()).await.unwrap_err();
+        for err in [by_reqwest, by_lean] {
+            assert_eq!(err.failure, super::super::Failure::Tls, "{err}");
+            assert!(
+                err.detail
+                    .starts_with("TLS failed: the TLS handshake failed (")
+                    && err.detail.contains("InvalidContentType"),
+                "{err}"
+            );
+            assert!(
+                err.hint.as_deref().unwrap().contains("speaks HTTPS"),
+                "{err}"
+            );
+        }
     }
 }

@@ -160,8 +160,8 @@ impl<'de: 'a, 'a> Visitor<'de> for EnvelopeVisitor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::client::agents_url;
     use crate::api::ids::AgentId;
+    use crate::api::urls::agents_url;
     use url::Url;
 
     #[test]

@@ -2,6 +2,7 @@
 //! that is not what was expected), what the server said, and what to do next. It converts into
 //! the user-facing [`crate::error::Error`] with the exit code of contract §6.
 
+use super::tls::TlsFailure;
 use crate::error::{Error, ErrorKind};
 use crate::sanitize::sanitize;
 use reqwest::StatusCode;
@@ -227,9 +228,10 @@ pub fn transport_error(
         return error;
     }
     let chain = error_chain(err.as_ref());
-    let tls = tls_cause(&chain, facts.host.as_deref());
-    let mut error = if let Some((cause, hint)) = tls {
-        ApiError::new(what, Failure::Tls, format!("TLS failed: {cause} ({chain})")).with_hint(hint)
+    let mut error = if let Some(tls) = TlsFailure::of(err.as_ref(), facts.connect) {
+        let cause = tls.cause(facts.host.as_deref());
+        ApiError::new(what, Failure::Tls, format!("TLS failed: {cause} ({chain})"))
+            .with_hint(tls.hint())
     } else if facts.connect {
         // The innermost cause says it best ("Connection refused"); the whole chain is kept as
         // the cause, for -v.
@@ -250,36 +252,6 @@ pub fn transport_error(
     };
     error.cause = Some(err);
     error
-}
-
-/// The cause of a TLS failure in plain words, and what to do about it.
-fn tls_cause(chain: &str, host: Option<&str>) -> Option<(String, &'static str)> {
-    let lower = chain.to_ascii_lowercase();
-    let host = sanitize(host.unwrap_or("the host")).into_owned();
-    if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
-        Some((
-            "the server's certificate is signed by an unknown issuer".into(),
-            "for a private CA pass --cacert <FILE> with its PEM certificate",
-        ))
-    } else if lower.contains("expired") {
-        Some((
-            "the server's certificate has expired".into(),
-            "the server needs a renewed certificate (or this machine's clock is wrong)",
-        ))
-    } else if lower.contains("not valid for name") || lower.contains("notvalidforname") {
-        Some((
-            format!("the server's certificate is not valid for {host}"),
-            "use the host name the certificate was issued for in --host",
-        ))
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
-        Some((
-            "the TLS handshake failed".into(),
-            "check that the host speaks HTTPS on that port; for a private CA pass --cacert <FILE>",
-        ))
-    } else {
-        None
-    }
 }
 
 /// The last error of a chain, sanitized: the one that says what really happened.
@@ -315,6 +287,7 @@ fn quote(text: &str, secret: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn classes_and_kinds_of_transport_failures() {
@@ -417,5 +390,33 @@ mod tests {
         assert_eq!(err.message, "GET x: HTTP 401 Unauthorized: expired");
         assert_eq!(err.exit_code(), 3);
         assert!(err.hint.unwrap().contains("agentctl auth login"));
+    }
+
+    #[test]
+    fn a_tls_failure_names_its_cause_and_keeps_the_chain() {
+        let facts = |connect| TransportFailure {
+            timed_out: false,
+            connect,
+            host: Some("localhost".into()),
+            port: Some(8443),
+        };
+        let rustls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let carried = std::io::Error::new(std::io::ErrorKind::InvalidData, rustls);
+        let err = transport_error(carried.into(), facts(true), "agent a", Duration::ZERO);
+        assert_eq!(err.failure, Failure::Tls);
+        assert_eq!(
+            err.detail,
+            "TLS failed: the server's certificate is signed by an unknown issuer \
+             (invalid peer certificate: UnknownIssuer)"
+        );
+        assert!(err.hint.unwrap().contains("--cacert"));
+
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let err = transport_error(refused.into(), facts(true), "agent a", Duration::ZERO);
+        assert_eq!(err.failure, Failure::Network);
+        assert_eq!(
+            err.detail,
+            "could not connect to localhost:8443: connection refused"
+        );
     }
 }

@@ -1,7 +1,7 @@
-//! The HTTP/1.1 exchange of the heartbeat connections (`api::beats`): the request written in
-//! one buffer from a head encoded once, and the answer read with `httparse` into a buffer the
-//! connection keeps. Framing as RFC 9112 §6.3 has it: no body for 1xx/204/304, chunked, a
-//! Content-Length, or up to the end of the connection.
+//! The HTTP/1.1 answers of the heartbeat connections (`api::beats`; the request is written by
+//! `Request::write_http1`), read with `httparse` into a buffer the connection keeps. Framing
+//! as RFC 9112 §6.3 has it: no body for 1xx/204/304, chunked, a Content-Length, or up to the
+//! end of the connection.
 
 use hyper::StatusCode;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
@@ -12,43 +12,6 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 const MAX_HEADERS: usize = 64;
 /// A head (status line and headers) longer than this makes the answer invalid.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
-
-/// The request line and headers of every heartbeat, split around the path.
-pub struct RequestHead {
-    /// `PUT `
-    start: &'static [u8],
-    /// ` HTTP/1.1\r\n` and the constant headers, up to `content-length: `.
-    rest: Vec<u8>,
-}
-
-impl RequestHead {
-    /// `headers` in the order they go out; each value must be a valid header value.
-    pub fn new(headers: &[(&str, &HeaderValue)]) -> RequestHead {
-        let mut rest = b" HTTP/1.1\r\n".to_vec();
-        for (name, value) in headers {
-            rest.extend_from_slice(name.as_bytes());
-            rest.extend_from_slice(b": ");
-            rest.extend_from_slice(value.as_bytes());
-            rest.extend_from_slice(b"\r\n");
-        }
-        rest.extend_from_slice(b"content-length: ");
-        RequestHead {
-            start: b"PUT ",
-            rest,
-        }
-    }
-
-    /// The whole request for `path` (origin form, already encoded) with `body`, into `out`.
-    pub fn encode(&self, out: &mut Vec<u8>, path: &[u8], body: &[u8]) {
-        out.clear();
-        out.extend_from_slice(self.start);
-        out.extend_from_slice(path);
-        out.extend_from_slice(&self.rest);
-        out.extend_from_slice(itoa::Buffer::new().format(body.len()).as_bytes());
-        out.extend_from_slice(b"\r\n\r\n");
-        out.extend_from_slice(body);
-    }
-}
 
 /// An answer: its status, headers (only when asked for, or when it is not a 2xx), body, and
 /// whether the connection can carry the next request.

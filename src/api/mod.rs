@@ -1,5 +1,5 @@
-//! The only code that speaks HTTP: the client (auth, retries, timeouts, limits), the wire
-//! models and the typed API error.
+//! The only code that speaks HTTP: the client (auth, retries, timeouts, limits), the request
+//! description every sender writes, the wire models and the typed API error.
 
 mod beats;
 mod client;
@@ -11,14 +11,21 @@ pub mod models;
 mod pages;
 mod proxy;
 mod record;
+mod request;
+mod reqwest_sender;
+mod retry;
 mod tls;
-mod transport;
+mod urls;
 
 pub use beats::HeartbeatSender;
-pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget, USER_AGENT, agents_url};
+pub use client::{ApiClient, ApiResult, ClientOptions, HeartbeatTarget};
 pub use decode::{read_agent, read_agent_list};
 pub use error::{ApiError, Failure};
 pub use ids::AgentId;
-pub use models::{Agent, HeartbeatRequest};
+pub use models::HeartbeatRequest;
 pub use pages::{DEFAULT_PAGE_SIZE, ListRequest};
 pub use proxy::ProxyConfig;
+pub use record::Agent;
+pub use request::{ClientHeaders, Request, USER_AGENT};
+pub use retry::MAX_RESPONSE_BODY_BYTES;
+pub use urls::agents_url;

@@ -221,8 +221,6 @@ pub fn validate_version(version: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub use super::record::Agent;
-
 /// Reads a timestamp: RFC 3339 (`Z`, `+02:00` or `-0530`, fractional seconds, a space for `T`;
 /// without an offset it is UTC), or a number of seconds (milliseconds when it is too large to
 /// be seconds) since the epoch.
@@ -263,6 +261,7 @@ pub fn json_kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::record::Agent;
 
     #[test]
     fn percent_and_version_parsers() {

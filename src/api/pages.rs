@@ -4,13 +4,12 @@
 //! a server that ignores `page` is caught (a page that repeats the previous one, or holds
 //! nothing new) and ends the walk with a warning instead of a loop.
 //!
-//! The walk hands out one page at a time, so a caller that streams (`agent list -o ndjson`)
-//! holds one page, plus one 8-byte fingerprint per agent for the de-duplication.
+//! The walk (`ApiClient::walk`; its bookkeeping is here) hands out one page at a time, so a
+//! caller that streams (`agent list -o ndjson`) holds one page, plus one 8-byte fingerprint
+//! per agent for the de-duplication.
 
-use super::client::{ApiClient, ApiResult};
-use super::decode::{Page, read_page};
+use super::decode::Page;
 use super::record::Agent;
-use reqwest::Method;
 use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 
@@ -147,86 +146,6 @@ impl WalkState {
         self.next += 1;
         self.finished = !more;
         (fresh, None)
-    }
-}
-
-/// A walk over the listing's pages through the API client; see the module documentation.
-pub struct PageWalk<'a> {
-    client: &'a ApiClient,
-    request: ListRequest,
-    state: WalkState,
-}
-
-impl<'a> PageWalk<'a> {
-    pub fn new(client: &'a ApiClient, request: ListRequest) -> PageWalk<'a> {
-        PageWalk {
-            client,
-            request,
-            state: WalkState::new(),
-        }
-    }
-
-    /// The next page's new records; `None` once the walk is over. After an error the walk is
-    /// over. A page may hold no new record while the walk goes on.
-    pub async fn next(&mut self) -> Option<ApiResult<Vec<Agent>>> {
-        let number = self.state.next_page()?;
-        match self
-            .client
-            .list_page(number, self.request.page_size, &self.request.filters)
-            .await
-        {
-            Ok(page) => {
-                let (records, warning) = self.state.accept(page);
-                if let Some(warning) = warning {
-                    self.client.ui.warn(&warning);
-                }
-                Some(Ok(records))
-            }
-            Err(err) => {
-                self.state.finish();
-                Some(Err(err))
-            }
-        }
-    }
-
-    /// Ends the walk early (`--limit`).
-    pub fn finish(&mut self) {
-        self.state.finish();
-    }
-}
-
-impl ApiClient {
-    /// Walks the listing page by page.
-    pub fn walk(&self, request: ListRequest) -> PageWalk<'_> {
-        PageWalk::new(self, request)
-    }
-
-    /// `GET /api/v1/agents?page=N&pageSize=M&…`: one page.
-    pub async fn list_page(
-        &self,
-        page: u64,
-        page_size: u32,
-        filters: &[(&'static str, String)],
-    ) -> ApiResult<Page> {
-        let mut url = self.agents_url(None, None);
-        {
-            let mut query = url.query_pairs_mut();
-            query
-                .append_pair("page", &page.to_string())
-                .append_pair("pageSize", &page_size.to_string());
-            for (name, value) in filters {
-                query.append_pair(name, value);
-            }
-        }
-        let what = "agent list";
-        let body = self.call(Method::GET, url, None, what).await?;
-        let mut page = read_page(&body, what, self.secret()).map_err(|err| self.scrub(err))?;
-        page.records = page
-            .records
-            .into_iter()
-            .map(|record| self.scrub_record(record))
-            .collect();
-        Ok(page)
     }
 }
 

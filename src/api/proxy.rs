@@ -6,7 +6,7 @@
 //! program asks [`ProxyConfig::proxy_for`] (the client installs it as reqwest's only proxy
 //! rule), so they all agree on where a request goes.
 
-use super::transport::is_loopback;
+use super::urls::is_loopback;
 use std::net::IpAddr;
 use url::Url;
 

@@ -2,7 +2,7 @@
 //! Every response, errors included, is JSON; errors are `{"message": …, "field": …}`.
 
 use super::store::{Heartbeat, ListFilter, Store};
-use super::{MAX_BODY_BYTES, RequestLog};
+use super::{MAX_REQUEST_BODY_BYTES, RequestLog};
 use crate::api::models::{json_kind, validate_percent};
 use crate::secret::Secret;
 use crate::status::AgentStatus;
@@ -24,23 +24,23 @@ use std::sync::Arc;
 /// An error response: a status and `{"message": …, "field": …}` (`field` is `null` when the
 /// error is not about one field).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiError {
+pub struct ErrorBody {
     pub status: StatusCode,
     pub message: String,
     pub field: Option<String>,
 }
 
-impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
+impl ErrorBody {
+    fn new(status: StatusCode, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
             status,
             message: message.into(),
             field: None,
         }
     }
 
-    fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError {
+    fn field(field: &str, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
             field: Some(field.to_owned()),
@@ -48,7 +48,7 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for ErrorBody {
     fn into_response(self) -> Response {
         #[derive(Serialize)]
         struct Body<'a> {
@@ -195,23 +195,23 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn unauthorized(message: &str, challenge: &'static str) -> Response {
-    let mut response = ApiError::new(StatusCode::UNAUTHORIZED, message).into_response();
+    let mut response = ErrorBody::new(StatusCode::UNAUTHORIZED, message).into_response();
     response
         .headers_mut()
         .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     response
 }
 
-async fn not_found(_: Authorized) -> ApiError {
-    ApiError::new(
+async fn not_found(_: Authorized) -> ErrorBody {
+    ErrorBody::new(
         StatusCode::NOT_FOUND,
         "no such route; the API serves PUT /api/v1/agents/{uuid}/heartbeat, \
          GET /api/v1/agents/{uuid} and GET /api/v1/agents",
     )
 }
 
-async fn method_not_allowed(_: Authorized) -> ApiError {
-    ApiError::new(
+async fn method_not_allowed(_: Authorized) -> ErrorBody {
+    ErrorBody::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method not allowed on this route (see the Allow header)",
     )
@@ -223,8 +223,8 @@ pub const MAX_TEXT_CHARS: usize = 256;
 
 /// The agent id from the path: not empty, `.` or `..`, no `/` or control character, at most
 /// `MAX_TEXT_CHARS` characters (what `api/openapi.yaml` says).
-fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    let Path(id) = path.map_err(|_| ApiError::field("uuid", "is not valid UTF-8"))?;
+fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ErrorBody> {
+    let Path(id) = path.map_err(|_| ErrorBody::field("uuid", "is not valid UTF-8"))?;
     let shown = || crate::sanitize::sanitize(&id);
     let problem = if id.is_empty() {
         Some("the agent id is empty".to_owned())
@@ -242,7 +242,7 @@ fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiErro
         None
     };
     match problem {
-        Some(problem) => Err(ApiError::field("uuid", problem)),
+        Some(problem) => Err(ErrorBody::field("uuid", problem)),
         None => Ok(id),
     }
 }
@@ -254,13 +254,13 @@ async fn heartbeat(
     State(shared): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     request: Request,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorBody> {
     let id = agent_id(path)?;
     let (parts, body) = request.into_parts();
     let bytes = tokio::time::timeout(shared.body_read_timeout, read_body(&parts.headers, body))
         .await
         .map_err(|_| {
-            let mut error = ApiError::new(
+            let mut error = ErrorBody::new(
                 StatusCode::REQUEST_TIMEOUT,
                 format!(
                     "the body did not arrive within {}",
@@ -279,7 +279,7 @@ async fn heartbeat(
                 .expect("records always serialize")
         })
         .map_err(|full| {
-            ApiError::new(
+            ErrorBody::new(
                 StatusCode::INSUFFICIENT_STORAGE,
                 format!(
                     "the dev server holds its limit of {} agents (--max-agents); \
@@ -291,14 +291,14 @@ async fn heartbeat(
     Ok(json_bytes(StatusCode::OK, json))
 }
 
-/// Reads the body, refusing more than `MAX_BODY_BYTES` with a 413 (by `Content-Length` before
+/// Reads the body, refusing more than `MAX_REQUEST_BODY_BYTES` with a 413 (by `Content-Length` before
 /// reading, or while reading when the length is not declared).
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError> {
-    let too_large = || ApiError {
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ErrorBody> {
+    let too_large = || ErrorBody {
         status: StatusCode::PAYLOAD_TOO_LARGE,
         message: format!(
             "the body is larger than {} KiB; a heartbeat is a small JSON object",
-            MAX_BODY_BYTES / 1024
+            MAX_REQUEST_BODY_BYTES / 1024
         ),
         field: Some("body".to_owned()),
     };
@@ -306,19 +306,19 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError>
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+    if declared.is_some_and(|length| length > MAX_REQUEST_BODY_BYTES as u64) {
         return Err(too_large());
     }
     let mut stream = body.into_data_stream();
     let mut collected = Vec::with_capacity(declared.unwrap_or(0) as usize);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|err| {
-            ApiError::new(
+            ErrorBody::new(
                 StatusCode::BAD_REQUEST,
                 format!("the body could not be read: {err}"),
             )
         })?;
-        if collected.len() + chunk.len() > MAX_BODY_BYTES {
+        if collected.len() + chunk.len() > MAX_REQUEST_BODY_BYTES {
             return Err(too_large());
         }
         collected.extend_from_slice(&chunk);
@@ -329,7 +329,7 @@ async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ApiError>
 /// The seed's request example is the shape: `{"version":"1.2.3","uptime":86400,
 /// "cpuUsage":12.5,"memUsage":35.2}`. `uptime` is a JSON integer ≥ 0, the usages JSON numbers
 /// within 0–100, `version` a non-empty string. Fields beyond these four are ignored.
-pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
+pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ErrorBody> {
     // The usual case, a well-formed object with the four fields, is read straight into a
     // struct; anything else is read again as a generic value to say exactly what is wrong.
     #[derive(serde::Deserialize)]
@@ -354,15 +354,15 @@ pub fn parse_heartbeat(bytes: &[u8]) -> Result<Heartbeat, ApiError> {
         });
     }
     let value: Value = serde_json::from_slice(bytes)
-        .map_err(|err| ApiError::field("body", format!("the body is not valid JSON: {err}")))?;
+        .map_err(|err| ErrorBody::field("body", format!("the body is not valid JSON: {err}")))?;
     let Value::Object(object) = value else {
-        return Err(ApiError::field(
+        return Err(ErrorBody::field(
             "body",
             format!("the body must be a JSON object, not {}", json_kind(&value)),
         ));
     };
     check_heartbeat(|name| match object.get(name) {
-        None => Err(ApiError::field(name, format!("{name} is missing"))),
+        None => Err(ErrorBody::field(name, format!("{name} is missing"))),
         Some(value) => Ok(value),
     })
 }
@@ -374,14 +374,14 @@ const HEARTBEAT_FIELDS: [&str; 4] = ["version", "uptime", "cpuUsage", "memUsage"
 
 /// Checks the four fields in order, each looked up by `lookup` (which reports a missing one).
 fn check_heartbeat<'a>(
-    lookup: impl Fn(&str) -> Result<&'a Value, ApiError>,
-) -> Result<Heartbeat, ApiError> {
+    lookup: impl Fn(&str) -> Result<&'a Value, ErrorBody>,
+) -> Result<Heartbeat, ErrorBody> {
     let field = |name: &str| match lookup(name)? {
-        Value::Null => Err(ApiError::field(name, format!("{name} must not be null"))),
+        Value::Null => Err(ErrorBody::field(name, format!("{name} must not be null"))),
         value => Ok(value),
     };
     let wrong_type = |name: &str, expected: &str, value: &Value| {
-        ApiError::field(
+        ErrorBody::field(
             name,
             format!("{name} must be {expected}, not {}", json_kind(value)),
         )
@@ -392,19 +392,19 @@ fn check_heartbeat<'a>(
         other => return Err(wrong_type("version", "a string", other)),
     };
     if version.trim().is_empty() {
-        return Err(ApiError::field(
+        return Err(ErrorBody::field(
             "version",
             "version must not be empty or blank",
         ));
     }
     if version.chars().any(char::is_control) {
-        return Err(ApiError::field(
+        return Err(ErrorBody::field(
             "version",
             "version must not contain control characters",
         ));
     }
     if version.chars().count() > MAX_TEXT_CHARS {
-        return Err(ApiError::field(
+        return Err(ErrorBody::field(
             "version",
             format!("version is longer than {MAX_TEXT_CHARS} characters"),
         ));
@@ -424,19 +424,19 @@ fn check_heartbeat<'a>(
             match integral {
                 Some(uptime) if uptime <= MAX_UPTIME => uptime,
                 _ if number.as_f64().is_some_and(|n| n < 0.0) => {
-                    return Err(ApiError::field(
+                    return Err(ErrorBody::field(
                         "uptime",
                         format!("uptime must be 0 or more, not {number}"),
                     ));
                 }
                 _ if number.as_f64().is_some_and(|n| n.fract() == 0.0) => {
-                    return Err(ApiError::field(
+                    return Err(ErrorBody::field(
                         "uptime",
                         format!("uptime must be at most {MAX_UPTIME}, not {number}"),
                     ));
                 }
                 _ => {
-                    return Err(ApiError::field(
+                    return Err(ErrorBody::field(
                         "uptime",
                         format!("uptime must be a whole number of seconds, not {number}"),
                     ));
@@ -446,12 +446,12 @@ fn check_heartbeat<'a>(
         other => return Err(wrong_type("uptime", "an integer (seconds)", other)),
     };
 
-    let percent = |name: &str| -> Result<f64, ApiError> {
+    let percent = |name: &str| -> Result<f64, ErrorBody> {
         match field(name)? {
             Value::Number(number) => {
                 let value = number.as_f64().unwrap_or(f64::NAN);
                 validate_percent(value).map_err(|_| {
-                    ApiError::field(name, format!("{name} must be within 0–100, not {number}"))
+                    ErrorBody::field(name, format!("{name} must be within 0–100, not {number}"))
                 })
             }
             other => Err(wrong_type(name, "a number (0–100)", other)),
@@ -472,7 +472,7 @@ async fn show_agent(
     _: Authorized,
     State(shared): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorBody> {
     let id = agent_id(path)?;
     let store = &shared.store;
     let now = store.now();
@@ -481,7 +481,7 @@ async fn show_agent(
             StatusCode::OK,
             &record.view(now, &store.thresholds),
         )),
-        None => Err(ApiError::new(
+        None => Err(ErrorBody::new(
             StatusCode::NOT_FOUND,
             format!(
                 "no agent '{}'; a heartbeat registers one",
@@ -504,7 +504,7 @@ async fn list_agents(
     _: Authorized,
     State(shared): State<AppState>,
     RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ErrorBody> {
     let store = &shared.store;
     let query = list_query(query.as_deref().unwrap_or(""))?;
     let now = store.now();
@@ -544,14 +544,14 @@ struct ListQuery {
 /// The largest `page` or `pageSize` accepted (the OpenAPI document's int64 range).
 const MAX_QUERY_INTEGER: u64 = i64::MAX as u64;
 
-fn list_query(query: &str) -> Result<ListQuery, ApiError> {
+fn list_query(query: &str) -> Result<ListQuery, ErrorBody> {
     let mut filter = ListFilter::default();
     let mut page = 1;
     let mut page_size = DEFAULT_PAGE_SIZE as u64;
-    let integer = |name: &str, value: &str| -> Result<u64, ApiError> {
+    let integer = |name: &str, value: &str| -> Result<u64, ErrorBody> {
         match value.parse::<u64>() {
             Ok(n) if (1..=MAX_QUERY_INTEGER).contains(&n) => Ok(n),
-            _ => Err(ApiError::field(
+            _ => Err(ErrorBody::field(
                 name,
                 format!(
                     "{name} must be a whole number from 1 to {MAX_QUERY_INTEGER}, not '{}'",
@@ -564,7 +564,7 @@ fn list_query(query: &str) -> Result<ListQuery, ApiError> {
         match key.as_ref() {
             "status" => {
                 filter.status = Some(AgentStatus::from_api(&value).ok_or_else(|| {
-                    ApiError::field(
+                    ErrorBody::field(
                         "status",
                         format!(
                             "status must be online, delayed or offline, not '{}'",

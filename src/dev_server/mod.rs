@@ -70,7 +70,7 @@ pub const DEFAULT_DELAYED_AFTER: Duration = Duration::from_secs(20);
 /// Default age after which an agent is `offline`.
 pub const DEFAULT_OFFLINE_AFTER: Duration = Duration::from_secs(50);
 /// The largest heartbeat body accepted; larger gets a 413.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
 
 /// The ages at which an agent stops being `online` and then `delayed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

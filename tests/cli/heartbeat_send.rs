@@ -464,3 +464,116 @@ fn quiet_prints_nothing_and_very_verbose_never_shows_the_token() {
     );
     mock.assert_calls(2);
 }
+
+/// `name: value` → (lower-case name, value with the token redacted), as `-vv` and `--dry-run`
+/// show a header.
+fn shown_header(line: &str) -> (String, String) {
+    let (name, value) = line.split_once(": ").expect("a header line");
+    (
+        name.to_ascii_lowercase(),
+        value.replace(TOKEN, "[REDACTED]"),
+    )
+}
+
+fn sorted(mut headers: Vec<(String, String)>) -> Vec<(String, String)> {
+    headers.sort();
+    headers
+}
+
+#[test]
+fn the_dry_run_and_the_verbose_log_show_the_request_the_server_receives() {
+    let path = "/api/v1/agents/agent-abc123-def456/heartbeat";
+    // The hand-written server: the request's raw bytes are what this test compares.
+    let server = crate::common::stub::KeepAlive::start(200, SEED_RESPONSE);
+    let world = World::new();
+    let mut args = send_args();
+    args.push("-vv");
+    let sent = run(world.inproc_at(&server.url()).args(&args));
+    assert_eq!(sent.code, 0, "{}", sent.stderr);
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        (received[0].method.as_str(), received[0].path.as_str()),
+        ("PUT", path)
+    );
+    let raw = String::from_utf8(received[0].raw.clone()).unwrap();
+    // Byte for byte, as reqwest writes it: the client's user agent after the request's own
+    // headers, then the framing.
+    assert_eq!(
+        raw,
+        format!(
+            "PUT {path} HTTP/1.1\r\n\
+             accept: application/json\r\n\
+             authorization: Bearer {TOKEN}\r\n\
+             content-type: application/json\r\n\
+             user-agent: agentctl/{}\r\n\
+             host: {}\r\n\
+             content-length: {}\r\n\r\n{SEED_BODY}",
+            env!("CARGO_PKG_VERSION"),
+            server.url().trim_start_matches("http://"),
+            SEED_BODY.len()
+        )
+    );
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let received_headers: Vec<(String, String)> =
+        head.split("\r\n").skip(1).map(shown_header).collect();
+    let without = |names: &[&str]| -> Vec<(String, String)> {
+        received_headers
+            .iter()
+            .filter(|(name, _)| !names.contains(&name.as_str()))
+            .cloned()
+            .collect()
+    };
+    let url = format!("{}{path}", server.url());
+
+    // -vv: the request line, and every header received but the host (written by the HTTP
+    // stack once the connection is made).
+    let logged: Vec<&str> = sent
+        .stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("> "))
+        .collect();
+    assert_eq!(logged[0], format!("PUT {url}"), "{}", sent.stderr);
+    assert_eq!(
+        sorted(logged[1..].iter().map(|line| shown_header(line)).collect()),
+        sorted(without(&["host"])),
+        "{}",
+        sent.stderr
+    );
+
+    // --dry-run: the same request line, the headers but the framing, and the same body.
+    args.pop();
+    args.push("--dry-run");
+    let dry = run(world.inproc_at(&server.url()).args(&args));
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let (dry_head, dry_body) = dry.stdout.split_once("\n\n").unwrap();
+    let mut dry_lines = dry_head.lines();
+    assert_eq!(dry_lines.next(), Some(format!("PUT {url}").as_str()));
+    assert_eq!(
+        sorted(dry_lines.map(shown_header).collect()),
+        sorted(without(&["host", "content-length"]))
+    );
+    assert_eq!(dry_body, format!("{body}\n"));
+
+    args.extend(["-o", "json"]);
+    let dry = run(world.inproc_at(&server.url()).args(&args));
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let shown: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+    assert_eq!(shown["method"], "PUT");
+    assert_eq!(shown["url"], url);
+    let json_headers: Vec<(String, String)> = shown["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, value)| shown_header(&format!("{name}: {}", value.as_str().unwrap())))
+        .collect();
+    assert_eq!(
+        sorted(json_headers),
+        sorted(without(&["host", "content-length"]))
+    );
+    assert_eq!(
+        shown["body"],
+        serde_json::from_str::<serde_json::Value>(body).unwrap()
+    );
+    assert_eq!(server.received().len(), 1, "the dry runs sent nothing");
+}

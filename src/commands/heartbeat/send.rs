@@ -1,5 +1,5 @@
 use crate::api::models::{parse_percent, parse_version};
-use crate::api::{Agent, AgentId, ApiResult, HeartbeatRequest, USER_AGENT, agents_url};
+use crate::api::{Agent, AgentId, ApiResult, ClientHeaders, HeartbeatRequest, Request, agents_url};
 use crate::backoff::{EVERY_FAILURE, spread};
 use crate::context::{Context, Stdin};
 use crate::duration::parse_duration;
@@ -338,30 +338,20 @@ fn read_body_source(path: &PathBuf, stdin: &Stdin) -> Result<(String, Vec<u8>)> 
     Ok((name, text))
 }
 
+/// `--dry-run`: the request as the client would send it (the same description), the token
+/// redacted; the token itself is not needed, nor checked.
 fn print_dry_run(ctx: &Context, id: &AgentId, body: &HeartbeatRequest) -> Result<()> {
     let url = agents_url(&ctx.host()?, Some(id), Some("heartbeat"));
-    let has_token = ctx.settings.token.is_some();
+    let headers = ClientHeaders::shown(ctx.settings.token.is_some());
+    let payload = body.to_json_bytes();
+    let request = Request::put(&url, &headers, &payload);
+    // What the user asked to see, so -q does not silence it.
     if ctx.settings.output.value.is_json() {
-        let mut headers = serde_json::Map::new();
-        headers.insert("Accept".into(), "application/json".into());
-        if has_token {
-            headers.insert("Authorization".into(), "Bearer [REDACTED]".into());
-        }
-        headers.insert("Content-Type".into(), "application/json".into());
-        headers.insert("User-Agent".into(), USER_AGENT.into());
-        let request = serde_json::json!({"method": "PUT", "url": url.as_str(), "headers": headers, "body": body});
-        // What the user asked to see, so -q does not silence it.
-        return ctx.ui.answer(&json_text(&ctx.output_options(), &request)?);
+        return ctx
+            .ui
+            .answer(&json_text(&ctx.output_options(), &request.dry_run_json())?);
     }
-    let mut text = format!("PUT {url}\nAccept: application/json\n");
-    if has_token {
-        text.push_str("Authorization: Bearer [REDACTED]\n");
-    }
-    text.push_str(&format!(
-        "Content-Type: application/json\nUser-Agent: {USER_AGENT}\n\n{}\n",
-        crate::api::models::heartbeat_json(body)
-    ));
-    ctx.ui.answer(&text)
+    ctx.ui.answer(&request.dry_run_text())
 }
 
 #[cfg(test)]
