@@ -28,4 +28,4 @@ pub use proxy::ProxyConfig;
 pub use record::Agent;
 pub use request::{ClientHeaders, Request, USER_AGENT};
 pub use retry::MAX_RESPONSE_BODY_BYTES;
-pub use urls::agents_url;
+pub use urls::{agents_url, is_loopback};

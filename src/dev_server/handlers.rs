@@ -2,7 +2,6 @@
 //! Every response, errors included, is JSON; errors are `{"message": …, "field": …}`.
 
 use super::store::{Heartbeat, ListFilter, Store};
-use super::{MAX_REQUEST_BODY_BYTES, RequestLog};
 use crate::api::models::{json_kind, validate_percent};
 use crate::secret::Secret;
 use crate::status::AgentStatus;
@@ -20,6 +19,12 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
+
+/// The largest heartbeat body accepted; larger gets a 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// Where the dev server reports each request (method, path, status, time), e.g. `-v` lines.
+pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// An error response: a status and `{"message": …, "field": …}` (`field` is `null` when the
 /// error is not about one field).
