@@ -23,7 +23,7 @@ pub use decode::{read_agent, read_agent_list};
 pub use error::{ApiError, Failure};
 pub use ids::AgentId;
 pub use models::HeartbeatRequest;
-pub use pages::{DEFAULT_PAGE_SIZE, ListRequest};
+pub use pages::{DEFAULT_REQUESTED_PAGE_SIZE, ListRequest};
 pub use proxy::ProxyConfig;
 pub use record::Agent;
 pub use request::{ClientHeaders, Request, USER_AGENT};

@@ -496,10 +496,11 @@ async fn show_agent(
     }
 }
 
-/// The page size when the query names none.
-pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The page size the dev server serves when the query names no `pageSize` (a client asks for
+/// its own, `--page-size`, 500 by default).
+pub const DEFAULT_SERVED_PAGE_SIZE: usize = 100;
 /// The largest page; a larger `pageSize` is served as this many records.
-pub const MAX_PAGE_SIZE: usize = 1000;
+pub const MAX_SERVED_PAGE_SIZE: usize = 1000;
 
 /// `GET /api/v1/agents[?page=…&pageSize=…&status=…&type=…&region=…]`: `{"items": [one page of
 /// records, sorted by uuid], "total": N, "page": P, "pageSize": S}`, where `total` counts every
@@ -542,7 +543,7 @@ struct ListQuery {
     filter: ListFilter,
     /// From 1.
     page: u64,
-    /// 1 to `MAX_PAGE_SIZE`.
+    /// 1 to `MAX_SERVED_PAGE_SIZE`.
     page_size: usize,
 }
 
@@ -552,7 +553,7 @@ const MAX_QUERY_INTEGER: u64 = i64::MAX as u64;
 fn list_query(query: &str) -> Result<ListQuery, ErrorBody> {
     let mut filter = ListFilter::default();
     let mut page = 1;
-    let mut page_size = DEFAULT_PAGE_SIZE as u64;
+    let mut page_size = DEFAULT_SERVED_PAGE_SIZE as u64;
     let integer = |name: &str, value: &str| -> Result<u64, ErrorBody> {
         match value.parse::<u64>() {
             Ok(n) if (1..=MAX_QUERY_INTEGER).contains(&n) => Ok(n),
@@ -588,7 +589,7 @@ fn list_query(query: &str) -> Result<ListQuery, ErrorBody> {
     Ok(ListQuery {
         filter,
         page,
-        page_size: page_size.min(MAX_PAGE_SIZE as u64) as usize,
+        page_size: page_size.min(MAX_SERVED_PAGE_SIZE as u64) as usize,
     })
 }
 

@@ -73,11 +73,11 @@ pub struct DevServerArgs {
     pub seed: Option<PathBuf>,
 
     /// The most agents the server holds; a heartbeat that would register one more gets a 507
-    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_max_agents)]
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_count_from_one)]
     pub max_agents: usize,
 
     /// The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)
-    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_max_agents)]
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_count_from_one)]
     pub max_connections: usize,
 
     /// Do not save a profile with this server's host and token
@@ -319,7 +319,7 @@ pub fn parse_listen(text: &str) -> std::result::Result<SocketAddr, String> {
 }
 
 /// `--max-agents`, `--max-connections`: a whole number from 1.
-fn parse_max_agents(text: &str) -> std::result::Result<usize, String> {
+fn parse_count_from_one(text: &str) -> std::result::Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{text}' is not a whole number from 1")),
@@ -365,6 +365,28 @@ mod tests {
         );
         assert!(parse_listen("example.com:80").is_err());
         assert!(parse_listen("127.0.0.1:99999").is_err());
+    }
+
+    #[test]
+    fn both_counts_are_whole_numbers_from_one() {
+        for flag in ["--max-agents", "--max-connections"] {
+            for (text, ok) in [("1", true), (" 7 ", true), ("0", false), ("x", false)] {
+                let parsed = crate::parse_args(["agentctl", "dev-server", flag, text]);
+                match parsed {
+                    Ok(_) => assert!(ok, "{flag} {text}"),
+                    Err(err) => {
+                        assert!(!ok, "{flag} {text}: {err}");
+                        let err = err.to_string();
+                        assert!(err.contains(flag), "{err}");
+                    }
+                }
+            }
+        }
+        assert_eq!(parse_count_from_one("12"), Ok(12));
+        assert_eq!(
+            parse_count_from_one("0").unwrap_err(),
+            "'0' is not a whole number from 1"
+        );
     }
 
     #[test]
