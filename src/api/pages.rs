@@ -13,8 +13,9 @@ use super::record::Agent;
 use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 
-/// The page size asked for when none is given (`--page-size`).
-pub const DEFAULT_PAGE_SIZE: u32 = 500;
+/// The page size the client asks the server for when `--page-size` is not given (the
+/// server may serve fewer: the dev server caps pages at 1000).
+pub const DEFAULT_REQUESTED_PAGE_SIZE: u32 = 500;
 
 /// What to list: the page size asked for and the filters sent as query parameters.
 #[derive(Debug, Clone)]
@@ -27,7 +28,7 @@ pub struct ListRequest {
 impl Default for ListRequest {
     fn default() -> ListRequest {
         ListRequest {
-            page_size: DEFAULT_PAGE_SIZE,
+            page_size: DEFAULT_REQUESTED_PAGE_SIZE,
             filters: Vec::new(),
         }
     }

@@ -2,7 +2,6 @@
 //! Every response, errors included, is JSON; errors are `{"message": …, "field": …}`.
 
 use super::store::{Heartbeat, ListFilter, Store};
-use super::{MAX_REQUEST_BODY_BYTES, RequestLog};
 use crate::api::models::{json_kind, validate_percent};
 use crate::secret::Secret;
 use crate::status::AgentStatus;
@@ -20,6 +19,12 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
+
+/// The largest heartbeat body accepted; larger gets a 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// Where the dev server reports each request (method, path, status, time), e.g. `-v` lines.
+pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// An error response: a status and `{"message": …, "field": …}` (`field` is `null` when the
 /// error is not about one field).
@@ -491,10 +496,11 @@ async fn show_agent(
     }
 }
 
-/// The page size when the query names none.
-pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The page size the dev server serves when the query names no `pageSize` (a client asks for
+/// its own, `--page-size`, 500 by default).
+pub const DEFAULT_SERVED_PAGE_SIZE: usize = 100;
 /// The largest page; a larger `pageSize` is served as this many records.
-pub const MAX_PAGE_SIZE: usize = 1000;
+pub const MAX_SERVED_PAGE_SIZE: usize = 1000;
 
 /// `GET /api/v1/agents[?page=…&pageSize=…&status=…&type=…&region=…]`: `{"items": [one page of
 /// records, sorted by uuid], "total": N, "page": P, "pageSize": S}`, where `total` counts every
@@ -537,7 +543,7 @@ struct ListQuery {
     filter: ListFilter,
     /// From 1.
     page: u64,
-    /// 1 to `MAX_PAGE_SIZE`.
+    /// 1 to `MAX_SERVED_PAGE_SIZE`.
     page_size: usize,
 }
 
@@ -547,7 +553,7 @@ const MAX_QUERY_INTEGER: u64 = i64::MAX as u64;
 fn list_query(query: &str) -> Result<ListQuery, ErrorBody> {
     let mut filter = ListFilter::default();
     let mut page = 1;
-    let mut page_size = DEFAULT_PAGE_SIZE as u64;
+    let mut page_size = DEFAULT_SERVED_PAGE_SIZE as u64;
     let integer = |name: &str, value: &str| -> Result<u64, ErrorBody> {
         match value.parse::<u64>() {
             Ok(n) if (1..=MAX_QUERY_INTEGER).contains(&n) => Ok(n),
@@ -583,7 +589,7 @@ fn list_query(query: &str) -> Result<ListQuery, ErrorBody> {
     Ok(ListQuery {
         filter,
         page,
-        page_size: page_size.min(MAX_PAGE_SIZE as u64) as usize,
+        page_size: page_size.min(MAX_SERVED_PAGE_SIZE as u64) as usize,
     })
 }
 

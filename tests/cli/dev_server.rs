@@ -162,7 +162,7 @@ fn the_cli_sends_shows_and_lists_and_sees_status_age_with_the_clock() {
 
 #[test]
 fn seeded_records_filter_by_type_and_region() {
-    let seed = agentctl::dev_server::store::parse_seed(
+    let seed = agentctl::dev_server::seed::parse_seed(
         br#"[{"uuid":"agent-abc123-def456","name":"prod-agent-01","type":"log","version":"1.2.3",
               "endpoint":"http://192.168.1.10:7890","platformId":"plat-001-abc","region":"us-east-1",
               "labels":"{\"env\":\"prod\",\"team\":\"ops\"}","lastHeartbeatAt":"2026-01-15T08:00:00Z",
