@@ -1,0 +1,61 @@
+//! A server that sends more than agentctl asked for, or what no honest server sends: pages
+//! longer than `pageSize`, a `total` that never ends, records nested past any parser's limit,
+//! a token hidden behind escapes. Refused or bounded, never a panic, never the token printed.
+
+use crate::common::mock::*;
+use crate::common::*;
+use serde_json::json;
+
+/// A listing answering every page with `body`.
+fn every_page(server: &MockServer, body: String) -> Seen {
+    let seen = Seen::new();
+    server.mock(|when, then| {
+        api_list(when);
+        then.respond_with(seen.answer(move |_, _| json_response(200, body.clone())));
+    });
+    seen
+}
+
+#[test]
+fn a_page_longer_than_the_page_size_asked_for_is_refused_as_malformed() {
+    let server = MockServer::start();
+    let records: Vec<_> = (0..3).map(|n| json!({"uuid": format!("a{n}")})).collect();
+    let seen = every_page(&server, json!({"items": records, "total": 3}).to_string());
+    let world = World::new();
+    for format in ["table", "ndjson", "json"] {
+        let ran = run(world.cmd_at(&server.base_url()).args([
+            "agent",
+            "list",
+            "--page-size",
+            "2",
+            "-o",
+            format,
+        ]));
+        assert_eq!(ran.code, 5, "{format}: {}", ran.stderr);
+        assert_eq!(ran.stdout, "", "{format}: nothing printed");
+        assert!(
+            ran.stderr.contains(
+                "the page holds more than the 2 agents asked for (pageSize=2); a server that \
+                 ignores pageSize cannot be walked safely"
+            ),
+            "{format}: {}",
+            ran.stderr
+        );
+    }
+    assert_eq!(seen.len(), 3, "one request a run");
+    // Exactly as many as asked for is a page like any other.
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "list",
+        "--page-size",
+        "3",
+        "-o",
+        "ndjson",
+    ]));
+    assert_eq!(
+        (ran.code, ran.stdout.lines().count()),
+        (0, 3),
+        "{}",
+        ran.stderr
+    );
+}
