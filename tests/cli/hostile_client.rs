@@ -59,3 +59,36 @@ fn a_page_longer_than_the_page_size_asked_for_is_refused_as_malformed() {
         ran.stderr
     );
 }
+
+#[test]
+fn a_total_that_never_ends_stops_the_walk_after_the_pages_the_first_page_implies() {
+    // Every page brings two new agents and says 2^63 more: agentctl lists at most ten
+    // million in one walk (5,000,000 pages of 2 plus slack would take hours, so the
+    // server's first page says 6: three pages, plus a slack of two).
+    let server = MockServer::start();
+    let seen = Seen::new();
+    server.mock(|when, then| {
+        api_list(when);
+        then.respond_with(seen.answer(|_, req| {
+            let page: u64 = query_param(req.uri_str(), "page").unwrap().parse().unwrap();
+            let total: u64 = if page == 1 { 6 } else { 1 << 63 };
+            let items: Vec<_> = (0..2)
+                .map(|n| json!({"uuid": format!("p{page}-{n}"), "status": "online"}))
+                .collect();
+            json_response(200, json!({"items": items, "total": total}).to_string())
+        }));
+    });
+    let world = World::new();
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "agent",
+        "list",
+        "--page-size",
+        "2",
+        "-o",
+        "ndjson",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stdout.lines().count(), 10);
+    assert_eq!(seen.len(), 5);
+    insta::assert_snapshot!(ran.stderr, @"warning: stopped the listing after 5 pages (10 agents): the first page's total of 6 agents at 2 a page implies 3 pages; the listing may be incomplete (--limit N takes the first N agents, the filters narrow the listing)");
+}
