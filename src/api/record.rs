@@ -32,6 +32,43 @@ const FIELDS: [&str; 12] = [
     "lastOpDate",
 ];
 
+/// The deepest nesting of arrays and objects a record may have, the record's own object
+/// counted. serde_json accepts any depth as raw text but refuses past 127 when it builds a
+/// value (`-o json`, `--jq`, redaction), so a deeper record is refused where it enters.
+pub const MAX_NESTING: usize = 100;
+
+/// What a record nested deeper than [`MAX_NESTING`] is called in errors.
+const TOO_DEEP: &str = "an object nested deeper than 100 levels";
+
+/// The deepest nesting of arrays and objects in valid JSON text (brackets inside strings
+/// are not counted).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text.as_bytes() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Where a field's JSON value is in the record's text; `len == 0` means absent (a JSON value
 /// is never empty).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +91,9 @@ impl Agent {
         let text = raw.get();
         if !text.starts_with('{') {
             return Err(text_kind(text));
+        }
+        if nesting(text) > MAX_NESTING {
+            return Err(TOO_DEEP);
         }
         let mut spans = [Span::default(); FIELDS.len()];
         scan(
@@ -125,9 +165,12 @@ impl Agent {
         compact(self.raw.get())
     }
 
-    /// The record as a JSON value (for `--jq` and pretty printing), built on demand.
+    /// The record as a JSON value (for `--jq` and pretty printing), built on demand. Every
+    /// record was checked to be valid JSON within serde_json's nesting limit when it was
+    /// read ([`MAX_NESTING`]).
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(self.raw.get()).expect("a record is valid JSON")
+        serde_json::from_str(self.raw.get())
+            .expect("a record is valid JSON within the nesting limit")
     }
 
     /// The JSON text of one field's value.
@@ -433,6 +476,29 @@ mod tests {
 
     fn compact_of(text: &str) -> Cow<'_, str> {
         compact(text)
+    }
+
+    #[test]
+    fn a_record_nested_past_the_limit_is_refused_and_one_within_it_builds_a_value() {
+        let nested = |depth: usize| {
+            format!(
+                r#"{{"uuid":"a","s":"[[[{{","labels":{}1{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        let within = Agent::from_json(&nested(MAX_NESTING - 1)).unwrap();
+        assert_eq!(within.uuid().as_deref(), Some("a"));
+        let _ = within.to_value();
+        let _ = within.redacted("tok-5ecr3t-9f8e7d6c");
+        assert_eq!(
+            Agent::from_json(&nested(MAX_NESTING)).unwrap_err(),
+            "expected an agent object, got an object nested deeper than 100 levels"
+        );
+        assert_eq!(
+            Agent::from_json(&nested(200)).unwrap_err(),
+            "expected an agent object, got an object nested deeper than 100 levels"
+        );
     }
 
     #[test]

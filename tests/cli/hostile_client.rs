@@ -92,3 +92,80 @@ fn a_total_that_never_ends_stops_the_walk_after_the_pages_the_first_page_implies
     assert_eq!(seen.len(), 5);
     insta::assert_snapshot!(ran.stderr, @"warning: stopped the listing after 5 pages (10 agents): the first page's total of 6 agents at 2 a page implies 3 pages; the listing may be incomplete (--limit N takes the first N agents, the filters narrow the listing)");
 }
+
+/// A record whose labels nest `depth` arrays, with `extra` fields.
+fn deep_record(depth: usize, extra: &str) -> String {
+    format!(
+        r#"{{"uuid":"deep","status":"online"{extra},"labels":{}1{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    )
+}
+
+#[test]
+fn a_record_nested_200_deep_is_malformed_in_every_command_and_a_warning_in_watch() {
+    let server = MockServer::start();
+    // \u0064 is 'd': an escape sends every record down the redaction path too.
+    let escaped = deep_record(200, r#","name":"\u0064""#);
+    let plain = deep_record(200, "");
+    for (path, body) in [
+        ("/api/v1/agents/deep", &plain),
+        ("/api/v1/agents/esc", &escaped),
+    ] {
+        let body = body.clone();
+        server.mock(|when, then| {
+            api_get(when, path);
+            then.respond_with(move |_| json_response(200, body.clone()));
+        });
+    }
+    let list_body = format!("[{escaped}]");
+    server.mock(|when, then| {
+        api_list(when).query_param("status", "offline");
+        then.respond_with(move |_| json_response(200, list_body.clone()));
+    });
+    let plain_list = format!("[{plain}]");
+    every_page(&server, plain_list);
+    let world = World::new();
+    let runs: [&[&str]; 8] = [
+        &["agent", "list", "-o", "json"],
+        &["agent", "list", "-o", "json", "--jq", ".[].uuid"],
+        &["agent", "list", "-o", "ndjson"],
+        &["agent", "list", "--status", "offline"],
+        &["agent", "show", "deep", "-o", "json"],
+        &["agent", "show", "esc"],
+        &["agent", "show", "deep", "--jq", ".uuid"],
+        &["watch", "deep", "--until-jq", ".uuid", "--timeout", "1s"],
+    ];
+    for args in runs {
+        let ran = run(world.cmd_at(&server.base_url()).args(args));
+        // watch reports the failed poll as an "unreachable" event, with the reason.
+        let said = format!("{}{}", ran.stdout, ran.stderr);
+        assert!(
+            said.contains("nested deeper than 100 levels"),
+            "{args:?}: {said}"
+        );
+        if args[0] != "watch" {
+            assert_eq!(ran.code, 5, "{args:?}: {}", ran.stderr);
+            assert_eq!(ran.stdout, "", "{args:?}");
+        }
+    }
+    // watch --all: the failed walk is a warning, and the watch goes on to its timeout.
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "watch",
+        "--all",
+        "--status",
+        "offline",
+        "--interval",
+        "100ms",
+        "--timeout",
+        "1s",
+        "-o",
+        "ndjson",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("nested deeper than 100 levels"),
+        "{}",
+        ran.stderr
+    );
+}
