@@ -148,8 +148,21 @@ impl Agent {
         let Value::Object(mut map) = self.to_value() else {
             return self;
         };
+        // `labels` as a string holding an object (the seed's form) is judged decoded, as the
+        // LABELS column shows it: a token escaped inside that string is a label's value.
+        let labels_text = match map.get("labels") {
+            Some(Value::String(text)) => serde_json::from_str::<Map<String, Value>>(text).ok(),
+            _ => None,
+        };
+        let labels_were_text = labels_text.is_some();
+        if let Some(labels) = labels_text {
+            map.insert("labels".to_owned(), Value::Object(labels));
+        }
         if !crate::secret::redact_echoed_record(&mut map, secret) {
             return self;
+        }
+        if labels_were_text && let Some(labels) = map.get_mut("labels") {
+            *labels = Value::String(labels.to_string());
         }
         Agent::from_value(Value::Object(map)).unwrap_or(self)
     }
@@ -442,6 +455,18 @@ mod tests {
         let text = r#"{"uuid":"a", "tok-5ecr3t-9f8e7d6c-count":1, "name":"x tok-5ecr3t-9f8e7d6c"}"#;
         let inside = Agent::from_json(text).unwrap();
         assert_eq!(inside.redacted(token).json(), text);
+        // The token inside the labels string, escaped there: redacted in the decoded labels,
+        // which stay a string.
+        let text = r#"{"uuid":"a","labels":"{\"k\":\"\\u0074ok-5ecr3t-9f8e7d6c\"}"}"#;
+        let redacted = Agent::from_json(text).unwrap().redacted(token);
+        assert_eq!(
+            redacted.json(),
+            r#"{"uuid":"a","labels":"{\"k\":\"[REDACTED]\"}"}"#
+        );
+        assert_eq!(
+            redacted.labels().unwrap(),
+            [("k".into(), "[REDACTED]".into())]
+        );
         // Escaped JSON in labels, no token: the server's bytes, untouched.
         let text = r#"{"uuid":"a", "labels":"{\"team\":\"ops\"}"}"#;
         let labels = Agent::from_json(text).unwrap();

@@ -169,3 +169,31 @@ fn a_record_nested_200_deep_is_malformed_in_every_command_and_a_warning_in_watch
         ran.stderr
     );
 }
+
+#[test]
+fn a_token_escaped_inside_the_labels_string_is_redacted_in_the_labels_column() {
+    let server = MockServer::start();
+    // The labels string holds {"k":"\u0074ok-…"}: decoded, the value is the token.
+    let escaped = TOKEN.replacen('t', "\\\\u0074", 1);
+    let record = format!(
+        r#"{{"uuid":"a","status":"online","labels":"{{\"k\":\"{escaped}\",\"team\":\"ops\"}}"}}"#
+    );
+    every_page(&server, format!("[{record}]"));
+    let world = World::new();
+    for format in ["wide", "json", "ndjson"] {
+        let ran = run(world
+            .cmd_at(&server.base_url())
+            .args(["agent", "list", "-o", format]));
+        assert_eq!(ran.code, 0, "{}", ran.stderr);
+        assert!(
+            ran.stdout.contains("[REDACTED]"),
+            "{format}: {}",
+            ran.stdout
+        );
+        assert!(!ran.stdout.contains("5ecr3t"), "{format}: {}", ran.stdout);
+    }
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .args(["agent", "list", "-o", "wide"]));
+    assert!(ran.stdout.contains("k=[REDACTED]"), "{}", ran.stdout);
+}
