@@ -341,3 +341,36 @@ fn bodies_over_the_limit_get_a_json_413_and_only_after_the_token_is_checked() {
     );
     assert_eq!(dev.server().agent_count(), 0);
 }
+
+#[test]
+fn a_trickled_head_is_closed_by_the_head_timeout_not_the_idle_one() {
+    let dev = dev_with(Limits {
+        header_read_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_secs(600),
+        ..short_limits()
+    });
+    let mut stream = connect(&dev);
+    let mut writer = stream.try_clone().unwrap();
+    let started = Instant::now();
+    // One byte at a time, each well inside any timeout, until the server closes.
+    let trickle = std::thread::spawn(move || {
+        for &byte in b"GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-Filler: "
+            .iter()
+            .chain([b'a'; 4096].iter())
+        {
+            if writer.write_all(&[byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    assert!(read_to_close(&mut stream).is_empty());
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(250), "{took:?}");
+    assert!(
+        took < Duration::from_secs(10),
+        "closed after {took:?}, not by the head timeout"
+    );
+    drop(stream);
+    trickle.join().unwrap();
+}
