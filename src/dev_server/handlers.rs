@@ -481,7 +481,7 @@ async fn show_agent(
 ) -> Result<Response, ErrorBody> {
     let id = agent_id(path)?;
     let store = &shared.store;
-    let now = store.now();
+    let now = store.status_time();
     match store.get(&id) {
         Some(record) => Ok(json_response(
             StatusCode::OK,
@@ -513,7 +513,7 @@ async fn list_agents(
 ) -> Result<Response, ErrorBody> {
     let store = &shared.store;
     let query = list_query(query.as_deref().unwrap_or(""))?;
-    let now = store.now();
+    let now = store.status_time();
     let offset = (query.page - 1).saturating_mul(query.page_size as u64);
     let offset = usize::try_from(offset).unwrap_or(usize::MAX);
     // Written straight into the body: one record at a time, no tree of the page.
