@@ -11,14 +11,13 @@
 //! # Ok(()) }
 //! ```
 
-mod clock;
 mod handlers;
 pub mod seed;
 pub mod serve;
 pub mod store;
 mod thresholds;
 
-pub use clock::{Clock, ManualClock, system_clock};
+pub use crate::clock::Clock;
 pub use handlers::{MAX_REQUEST_BODY_BYTES, RequestLog};
 pub use thresholds::{DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, Thresholds};
 
@@ -61,7 +60,7 @@ impl DevServerConfig {
             token: Secret::new(token),
             thresholds: Thresholds::default(),
             seed: Vec::new(),
-            clock: system_clock(),
+            clock: Clock::system(),
             request_log: None,
             max_agents: store::DEFAULT_MAX_AGENTS,
             limits: serve::Limits::default(),

@@ -92,6 +92,7 @@ fn seed_record(object: &Map<String, Value>, now: SystemTime) -> Result<AgentReco
         region: text("region")?,
         labels,
         last_heartbeat_at: time("lastHeartbeatAt")?,
+        heard_at: None,
         create_date,
         last_op_date: time("lastOpDate")?.unwrap_or(create_date),
         uptime,

@@ -7,8 +7,8 @@
 //! registered since the last listing wait in a short unsorted list and are merged in by the
 //! next listing (two sorted runs: one linear merge). Agents are never removed.
 
-use super::clock::Clock;
 use super::thresholds::Thresholds;
+use crate::clock::Clock;
 use crate::status::AgentStatus;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -53,6 +53,10 @@ pub struct AgentRecord {
     /// A JSON string holding an object, as in the seed (`{"env":"prod","team":"ops"}`).
     pub labels: String,
     pub last_heartbeat_at: Option<SystemTime>,
+    /// When the last heartbeat was heard on the store's status clock (`Store::status_time`),
+    /// which only the monotonic clock moves: what `status` is computed from, so a wall clock
+    /// stepped back or forward changes no agent's status. Set by the store.
+    pub(super) heard_at: Option<SystemTime>,
     pub create_date: SystemTime,
     pub last_op_date: SystemTime,
     pub uptime: Option<u64>,
@@ -73,6 +77,7 @@ impl AgentRecord {
             region: None,
             labels: "{}".to_owned(),
             last_heartbeat_at: None,
+            heard_at: None,
             create_date: now,
             last_op_date: now,
             uptime: None,
@@ -82,10 +87,10 @@ impl AgentRecord {
     }
 
     /// `online` while the last heartbeat is younger than `delayed_after`, `delayed` until
-    /// `offline_after`, then `offline`; an agent that never sent one is `offline`. A heartbeat
-    /// stamped in the future (a clock moved back) counts as just now.
+    /// `offline_after`, then `offline`; an agent that never sent one is `offline`. `now` is on
+    /// the status clock (`Store::status_time`), as `heard_at` is.
     pub fn status(&self, now: SystemTime, thresholds: &Thresholds) -> AgentStatus {
-        let Some(last) = self.last_heartbeat_at else {
+        let Some(last) = self.heard_at else {
             return AgentStatus::Offline;
         };
         let age = now.duration_since(last).unwrap_or_default();
@@ -98,7 +103,7 @@ impl AgentRecord {
         }
     }
 
-    fn apply(&mut self, heartbeat: &Heartbeat, now: SystemTime) {
+    fn apply(&mut self, heartbeat: &Heartbeat, now: SystemTime, heard_at: SystemTime) {
         if self.version.as_deref() != Some(heartbeat.version.as_str()) {
             self.version = Some(heartbeat.version.clone());
         }
@@ -106,10 +111,11 @@ impl AgentRecord {
         self.cpu_usage = Some(heartbeat.cpu_usage);
         self.mem_usage = Some(heartbeat.mem_usage);
         self.last_heartbeat_at = Some(now);
+        self.heard_at = Some(heard_at);
         self.last_op_date = now;
     }
 
-    /// The record as the API returns it, with its status at `now`.
+    /// The record as the API returns it, with its status at `now` (on the status clock).
     pub fn view(&self, now: SystemTime, thresholds: &Thresholds) -> AgentView<'_> {
         AgentView {
             uuid: &self.uuid,
@@ -221,6 +227,9 @@ pub struct Store {
     max_agents: usize,
     pub thresholds: Thresholds,
     clock: Clock,
+    /// Where the status clock starts: the monotonic time and the time of day when the store
+    /// was made.
+    started: (std::time::Instant, SystemTime),
 }
 
 /// The agents in id order (`sorted`, shared with listings in flight) and those registered
@@ -245,13 +254,32 @@ impl Store {
             count: AtomicUsize::new(0),
             max_agents,
             thresholds,
+            started: (clock.instant(), clock.now()),
             clock,
         }
     }
 
-    /// The current time on the store's clock.
+    /// The time of day on the store's clock: what `createDate`, `lastHeartbeatAt` and
+    /// `lastOpDate` say.
     pub fn now(&self) -> SystemTime {
-        (self.clock)()
+        self.clock.now()
+    }
+
+    /// The time on the status clock: the time of day when the store was made, moved on by the
+    /// monotonic clock since. A wall clock stepped (by hand, by NTP) does not move it, so
+    /// statuses, which are ages on this clock, do not jump with it.
+    pub fn status_time(&self) -> SystemTime {
+        self.started.1 + self.clock.since(self.started.0)
+    }
+
+    /// Where a heartbeat stamped `last` (time of day) falls on the status clock: as long ago
+    /// as it is now by the time of day; one stamped in the future counts as just now.
+    fn heard_at(&self, last: SystemTime) -> SystemTime {
+        let now = self.status_time();
+        match self.now().duration_since(last) {
+            Ok(age) => now.checked_sub(age).unwrap_or(std::time::UNIX_EPOCH),
+            Err(_) => now,
+        }
     }
 
     pub fn max_agents(&self) -> usize {
@@ -305,7 +333,9 @@ impl Store {
     }
 
     /// Adds or replaces a record (seeding); a new id needs a free place like a heartbeat does.
-    pub fn insert(&self, record: AgentRecord) -> Result<(), StoreFull> {
+    /// Its `lastHeartbeatAt` is placed on the status clock as of now.
+    pub fn insert(&self, mut record: AgentRecord) -> Result<(), StoreFull> {
+        record.heard_at = record.last_heartbeat_at.map(|last| self.heard_at(last));
         let id = record.uuid.clone();
         let mut record = Some(record);
         let (entry, created) = self.entry_or_insert(&id, || record.take().expect("once"))?;
@@ -322,8 +352,8 @@ impl Store {
         self.heartbeat_with(id, heartbeat, |record, _| record.clone())
     }
 
-    /// `heartbeat`, handing the updated record and the time to `render` while the record is
-    /// still locked (keep `render` short). A new agent beyond `max_agents` is refused and
+    /// `heartbeat`, handing the updated record and the status clock's time (for its status)
+    /// to `render` while the record is still locked (keep `render` short). A new agent beyond `max_agents` is refused and
     /// nothing changes; known agents are always updated.
     pub fn heartbeat_with<R>(
         &self,
@@ -342,8 +372,9 @@ impl Store {
             self.now()
         }
         .max(record.last_heartbeat_at.unwrap_or(std::time::UNIX_EPOCH));
-        record.apply(heartbeat, now);
-        Ok(render(&record, now))
+        let heard_at = self.status_time();
+        record.apply(heartbeat, now, heard_at);
+        Ok(render(&record, heard_at))
     }
 
     pub fn get(&self, id: &str) -> Option<AgentRecord> {

@@ -5,7 +5,6 @@ use crate::dev_server::seed::parse_seed;
 use crate::dev_server::serve::Limits;
 use crate::dev_server::{
     DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, DevServerConfig, RequestLog, Thresholds, start,
-    system_clock,
 };
 use crate::duration::format_duration;
 use crate::duration::parse_duration;
@@ -118,7 +117,7 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
             token,
             thresholds,
             seed,
-            clock: system_clock(),
+            clock: ctx.clock.clone(),
             max_agents: args.max_agents,
             limits: Limits {
                 max_connections: args.max_connections,
