@@ -298,43 +298,22 @@ fn read_token_file(path: &Path) -> Result<Secret> {
     parse_token(line).map_err(failed)
 }
 
-/// Writes `AGENTCTL_HOST=…` and `AGENTCTL_TOKEN=…` lines, readable by the owner only, through
-/// a temp file in the same directory and a rename: a reader sees no file or the whole file.
+/// Writes `AGENTCTL_HOST=…` and `AGENTCTL_TOKEN=…` lines, readable by the owner only,
+/// atomically: a reader sees no file, the old one or the whole new one.
 fn write_env_file(path: &Path, host: &str, token: &Secret) -> Result<()> {
-    use std::io::Write;
     let contents = format!(
         "AGENTCTL_HOST={}\nAGENTCTL_TOKEN={}\n",
         shell_quote(host),
         shell_quote(token.expose())
     );
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::usage(format!("--env-file {}: not a file name", path.display())))?;
-    let temp = dir.join(format!(
-        ".{}.{}.{:016x}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let written = (|| -> std::io::Result<()> {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temp, path)
-    })();
-    written.map_err(|err| {
-        let _ = std::fs::remove_file(&temp);
-        Error::other(format!("--env-file {}: {err}", path.display()))
-    })
+    if path.file_name().is_none() {
+        return Err(Error::usage(format!(
+            "--env-file {}: not a file name",
+            path.display()
+        )));
+    }
+    crate::files::write_atomic(path, contents.as_bytes(), 0o600)
+        .map_err(|err| Error::other(format!("--env-file {}: {err}", path.display())))
 }
 
 /// A path as `.` finds it: a bare name would be searched for in PATH.
