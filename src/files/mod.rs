@@ -4,3 +4,6 @@
 mod write;
 
 pub(crate) use write::{temp_dir, write_atomic};
+mod read;
+
+pub(crate) use read::{ReadError, open_regular, read_capped, read_file};

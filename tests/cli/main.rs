@@ -17,6 +17,7 @@ mod errors;
 mod heartbeat_every;
 mod heartbeat_send;
 mod hostile;
+mod hostile_files;
 mod jq;
 mod jq_forms;
 mod jq_parity;
