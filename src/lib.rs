@@ -23,6 +23,7 @@ pub mod dev_server;
 pub(crate) mod duration;
 pub mod env;
 pub mod error;
+pub(crate) mod files;
 pub(crate) mod host_metrics;
 pub(crate) mod jq;
 pub mod output;

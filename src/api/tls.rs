@@ -33,10 +33,17 @@ pub fn client_config(cacert: Option<&Path>) -> Result<ClientConfig> {
     Ok(config)
 }
 
+/// A CA bundle larger than this is refused (the system's whole bundle is a few hundred KiB).
+const MAX_CACERT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The certificates of a PEM file: at least one, or a usage error naming the flag and file.
 fn read_pem_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
-    let pem = std::fs::read(path)
-        .map_err(|err| Error::usage(format!("--cacert {}: {err}", path.display())))?;
+    let pem = crate::files::read_file(path, MAX_CACERT_BYTES).map_err(|err| {
+        err.into_error(
+            &format!("--cacert {}", path.display()),
+            crate::error::ErrorKind::Usage,
+        )
+    })?;
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
         .collect::<std::result::Result<_, _>>()
         .unwrap_or_default();

@@ -4,7 +4,7 @@ use crate::dev_server::{DevServerConfig, Thresholds, random_token, start};
 use crate::error::{Error, Result};
 use crate::sanitize::shell_quote;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// A self-contained tour: a dev server in-process, and the main commands run against it
@@ -154,7 +154,8 @@ pub async fn run(ctx: &Context, _args: DemoArgs) -> Result<()> {
     .await
     .map_err(|err| Error::other(format!("demo: dev server: {err}")))?;
     let host = server.base_url();
-    let config_dir = TempConfigDir::create()?;
+    let config_dir = crate::files::temp_dir("agentctl-demo-")
+        .map_err(|err| Error::other(format!("demo: could not create a temp dir: {err}")))?;
     crate::config::save_profile(config_dir.path(), "demo", &host, &token, true)?;
     ctx.ui.data(&format!(
         "agentctl demo: a dev server is running in-process at {host}\n\
@@ -223,29 +224,4 @@ async fn tour(
         })?;
     }
     Ok(())
-}
-
-/// A private config dir for the tour, removed afterwards.
-struct TempConfigDir(PathBuf);
-
-impl TempConfigDir {
-    fn create() -> Result<TempConfigDir> {
-        let nonce = random_token()
-            .map(|t| t.expose()[4..16].to_owned())
-            .unwrap_or_else(|_| std::process::id().to_string());
-        let path = std::env::temp_dir().join(format!("agentctl-demo-{nonce}"));
-        std::fs::create_dir(&path)
-            .map_err(|err| Error::other(format!("demo: {}: {err}", path.display())))?;
-        Ok(TempConfigDir(path))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempConfigDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

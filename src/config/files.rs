@@ -14,7 +14,6 @@ use crate::secret::Secret;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -354,37 +353,11 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|err| io_error("could not create the config dir", dir, &err))
 }
 
-/// Replaces `dir/name` with `contents` so that a reader or a crash sees the old file or the
-/// new one, never a part of either: temp file in the same dir, fsync, rename, fsync the dir.
+/// `dir/name` replaced atomically (see `crate::files`), an error naming the file.
 fn write_atomic(dir: &Path, name: &str, contents: &[u8], mode: u32) -> Result<()> {
     let target = dir.join(name);
-    let temp = dir.join(format!(
-        ".{name}.{}.{:016x}.tmp",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let written = (|| -> io::Result<()> {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
-        #[cfg(not(unix))]
-        let _ = mode;
-        let mut file = options.open(&temp)?;
-        // Exactly `mode`, whatever the umask took away at creation.
-        #[cfg(unix)]
-        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, &target)?;
-        sync_dir(dir)
-    })();
-    if let Err(err) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(io_error("could not write", &target, &err));
-    }
-    Ok(())
+    crate::files::write_atomic(&target, contents, mode)
+        .map_err(|err| io_error("could not write", &target, &err))
 }
 
 /// The permission bits of an existing file (it was just read, so it is a regular file).
@@ -400,17 +373,6 @@ fn existing_mode(path: &Path) -> Option<u32> {
 #[cfg(not(unix))]
 fn existing_mode(_path: &Path) -> Option<u32> {
     None
-}
-
-/// Makes the rename durable.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 /// A table's keys, sorted (none for no table).

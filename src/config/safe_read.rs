@@ -1,11 +1,12 @@
-//! Reading the config dir's files without trusting what is at their paths: only regular files,
-//! at most 1 MiB, a FIFO or a device never read (it is opened non-blocking and its type
-//! checked on the open handle, so what is checked is what is read), and the credentials file
+//! Reading the config dir's files without trusting what is at their paths: through the one
+//! guarded reader (`crate::files`: only regular files, a FIFO or a device never read), at most
+//! 1 MiB, owned by the user and not writable by others, and the credentials file private and
 //! never followed through a symbolic link.
 
 use crate::error::{Error, Result};
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read};
+use crate::files::{ReadError, open_regular, read_capped};
+use std::fs;
+use std::io;
 use std::path::Path;
 
 /// A config file larger than this is refused: they hold a few profiles.
@@ -18,12 +19,15 @@ pub(super) enum Which {
     Credentials,
 }
 
-/// A file's text, or `None` when it does not exist.
+/// A file's text, or `None` when it does not exist. Opened and read by the one guarded
+/// reader (`crate::files`), with the config dir's own checks of owner and mode in between.
 pub(super) fn read_text(path: &Path, which: Which) -> Result<Option<String>> {
-    let mut file = match open(path, which) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) if which == Which::Credentials && is_symlink_refusal(&err, path) => {
+    let (file, metadata) = match open_regular(path, which == Which::Config) {
+        Ok(opened) => opened,
+        Err(ReadError::Io(err)) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(ReadError::Io(err))
+            if which == Which::Credentials && is_symlink_refusal(&err, path) =>
+        {
             return Err(Error::other(format!(
                 "{} is a symbolic link; the credentials file is not followed through a link",
                 path.display()
@@ -33,36 +37,14 @@ pub(super) fn read_text(path: &Path, which: Which) -> Result<Option<String>> {
                 crate::sanitize::shell_quote(&path.to_string_lossy())
             )));
         }
-        Err(err) => return Err(io_error("could not read", path, &err)),
+        Err(err) => return Err(read_error(path, err)),
     };
-    let metadata = file
-        .metadata()
-        .map_err(|err| io_error("could not read", path, &err))?;
-    if !metadata.is_file() {
-        return Err(Error::other(format!(
-            "{} is {}, not a regular file; refusing to read it",
-            path.display(),
-            file_type_name(&metadata)
-        ))
-        .with_hint("replace it with a regular file (or remove it)"));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(too_large(path));
-    }
     check_owner(path, &metadata)?;
     match which {
         Which::Credentials => check_private(path, &metadata)?,
         Which::Config => check_not_writable_by_others(path, &metadata, "file")?,
     }
-    let mut bytes = Vec::new();
-    (&mut file)
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| io_error("could not read", path, &err))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        // It grew while being read.
-        return Err(too_large(path));
-    }
+    let bytes = read_capped(file, MAX_FILE_BYTES).map_err(|err| read_error(path, err))?;
     String::from_utf8(bytes).map(Some).map_err(|err| {
         Error::other(format!(
             "could not read {}: not UTF-8 text (invalid byte at offset {})",
@@ -75,24 +57,17 @@ pub(super) fn read_text(path: &Path, which: Which) -> Result<Option<String>> {
     })
 }
 
-/// Opens for reading without blocking on a FIFO (whose type is then refused) and, for the
-/// credentials file, without following a symbolic link.
-fn open(path: &Path, which: Which) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use rustix::fs::OFlags;
-        use std::os::unix::fs::OpenOptionsExt;
-        let mut flags = OFlags::NONBLOCK;
-        if which == Which::Credentials {
-            flags |= OFlags::NOFOLLOW;
-        }
-        options.custom_flags(flags.bits() as i32);
+/// The config files' wording of the reader's refusals (exit 1, as the other config checks).
+fn read_error(path: &Path, err: ReadError) -> Error {
+    match err {
+        ReadError::Io(err) => io_error("could not read", path, &err),
+        ReadError::NotRegular(what) => Error::other(format!(
+            "{} is {what}, not a regular file; refusing to read it",
+            path.display()
+        ))
+        .with_hint("replace it with a regular file (or remove it)"),
+        ReadError::TooLarge(_) => too_large(path),
     }
-    #[cfg(not(unix))]
-    let _ = which;
-    options.open(path)
 }
 
 /// `O_NOFOLLOW` on a link fails with `ELOOP`; checked against the path itself, so a real
@@ -108,27 +83,6 @@ fn is_symlink_refusal(err: &io::Error, path: &Path) -> bool {
         let _ = (err, path);
         false
     }
-}
-
-fn file_type_name(metadata: &fs::Metadata) -> &'static str {
-    let kind = metadata.file_type();
-    if kind.is_dir() {
-        return "a directory";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a FIFO";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    "a special file"
 }
 
 fn too_large(path: &Path) -> Error {

@@ -205,63 +205,38 @@ fn choose_token(args: &DevServerArgs, env: &crate::env::Env) -> Result<Secret> {
 /// The variable that sets the token without putting it on the command line.
 pub const DEV_TOKEN_VAR: &str = "AGENTCTL_DEV_TOKEN";
 
-/// The first line of a token file, surrounding whitespace removed; at most 4 KiB is read.
+/// A token file larger than this is refused: it holds one line.
+const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+
+/// A seed file larger than this is refused (100,000 records of a few hundred bytes fit).
+const MAX_SEED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The first line of a token file, surrounding whitespace removed.
 fn read_token_file(path: &Path) -> Result<Secret> {
-    use std::io::Read;
-    let failed = |err: String| Error::usage(format!("--token-file {}: {err}", path.display()));
-    let file = std::fs::File::open(path).map_err(|err| failed(err.to_string()))?;
-    if !file
-        .metadata()
-        .map_err(|err| failed(err.to_string()))?
-        .is_file()
-    {
-        return Err(failed("not a regular file".into()));
-    }
-    let mut text = String::new();
-    file.take(4096)
-        .read_to_string(&mut text)
-        .map_err(|err| failed(err.to_string()))?;
+    let subject = format!("--token-file {}", path.display());
+    let bytes = crate::files::read_file(path, MAX_TOKEN_FILE_BYTES)
+        .map_err(|err| err.into_error(&subject, crate::error::ErrorKind::Usage))?;
+    let text = String::from_utf8_lossy(&bytes);
     let line = text.lines().next().unwrap_or("").trim();
-    parse_token(line).map_err(failed)
+    parse_token(line).map_err(|err| Error::usage(format!("{subject}: {err}")))
 }
 
-/// Writes `AGENTCTL_HOST=…` and `AGENTCTL_TOKEN=…` lines, readable by the owner only, through
-/// a temp file in the same directory and a rename: a reader sees no file or the whole file.
+/// Writes `AGENTCTL_HOST=…` and `AGENTCTL_TOKEN=…` lines, readable by the owner only,
+/// atomically: a reader sees no file, the old one or the whole new one.
 fn write_env_file(path: &Path, host: &str, token: &Secret) -> Result<()> {
-    use std::io::Write;
     let contents = format!(
         "AGENTCTL_HOST={}\nAGENTCTL_TOKEN={}\n",
         shell_quote(host),
         shell_quote(token.expose())
     );
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::usage(format!("--env-file {}: not a file name", path.display())))?;
-    let temp = dir.join(format!(
-        ".{}.{}.{:016x}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    let written = (|| -> std::io::Result<()> {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp)?;
-        file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temp, path)
-    })();
-    written.map_err(|err| {
-        let _ = std::fs::remove_file(&temp);
-        Error::other(format!("--env-file {}: {err}", path.display()))
-    })
+    if path.file_name().is_none() {
+        return Err(Error::usage(format!(
+            "--env-file {}: not a file name",
+            path.display()
+        )));
+    }
+    crate::files::write_atomic(path, contents.as_bytes(), 0o600)
+        .map_err(|err| Error::other(format!("--env-file {}: {err}", path.display())))
 }
 
 /// A path as `.` finds it: a bare name would be searched for in PATH.
@@ -290,8 +265,12 @@ async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener> {
 }
 
 fn load_seed(path: &Path, now: SystemTime) -> Result<Vec<crate::dev_server::store::AgentRecord>> {
-    let text = std::fs::read(path)
-        .map_err(|err| Error::usage(format!("--seed {}: {err}", path.display())))?;
+    let text = crate::files::read_file(path, MAX_SEED_BYTES).map_err(|err| {
+        err.into_error(
+            &format!("--seed {}", path.display()),
+            crate::error::ErrorKind::Usage,
+        )
+    })?;
     parse_seed(&text, now).map_err(|err| {
         Error::usage(format!("--seed {}: {err}", path.display())).with_hint(
             "a seed file is a JSON array of agent records, e.g. \

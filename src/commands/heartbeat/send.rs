@@ -316,13 +316,21 @@ fn beat_json(
 }
 
 /// Reads `--body`: a file, or stdin for `-`. At most 1 MiB: a heartbeat is a few dozen bytes.
-fn read_body_source(path: &PathBuf, stdin: &Stdin) -> Result<(String, Vec<u8>)> {
+fn read_body_source(path: &std::path::Path, stdin: &Stdin) -> Result<(String, Vec<u8>)> {
     const LIMIT: u64 = 1024 * 1024;
     let (name, reader): (String, Box<dyn Read + '_>) = if path.as_os_str() == "-" {
         ("-".into(), Box::new(stdin.reader()))
     } else {
-        let file = std::fs::File::open(path)
-            .map_err(|err| Error::usage(format!("--body {}: {err}", path.display())))?;
+        let subject = format!("--body {}", path.display());
+        let (file, _) = crate::files::open_regular(path, true).map_err(|err| {
+            let refused = !matches!(err, crate::files::ReadError::Io(_));
+            let error = err.into_error(&subject, crate::error::ErrorKind::Usage);
+            if refused {
+                error.with_hint("give a regular file, or `--body -` and the body on stdin")
+            } else {
+                error
+            }
+        })?;
         (path.display().to_string(), Box::new(file))
     };
     let mut text = Vec::new();

@@ -78,22 +78,18 @@ pub async fn run(ctx: &Context, args: HeartbeatSummaryArgs) -> Result<()> {
     threshold_outcome(&summary)
 }
 
+/// A summary file, through the guarded reader: a FIFO or a device is refused (exit 2), as is
+/// a file over the cap; one that cannot be read is exit 1.
 fn read_file(file: &std::path::Path, name: &str) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let opened = std::fs::File::open(file)
-        .map_err(|err| Error::other(format!("could not open {name}: {err}")).with_cause(err))?;
-    let mut bytes = Vec::new();
-    opened
-        .take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| Error::other(format!("could not read {name}: {err}")).with_cause(err))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Error::other(format!(
-            "{name} is larger than {} MiB",
-            MAX_INPUT_BYTES >> 20
-        )));
-    }
-    Ok(bytes)
+    crate::files::read_file(file, MAX_INPUT_BYTES).map_err(|err| match err {
+        crate::files::ReadError::Io(err) => {
+            Error::other(format!("could not read {name}: {err}")).with_cause(err)
+        }
+        err @ crate::files::ReadError::NotRegular(_) => err
+            .into_error(name, crate::error::ErrorKind::Other)
+            .with_hint("give a regular file, or `-` and the summary on stdin"),
+        err => err.into_error(name, crate::error::ErrorKind::Other),
+    })
 }
 
 /// The summaries in one input: JSON objects one after another (pretty or one per line),

@@ -268,3 +268,12 @@ fn a_closed_port_refuses_connections_and_no_one_else_can_take_it() {
         std::io::ErrorKind::AddrInUse
     );
 }
+
+/// A FIFO at `path` (with no writer: opening it for reading blocks unless non-blocking).
+pub fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}

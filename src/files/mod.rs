@@ -1,0 +1,9 @@
+//! The file system, the one way agentctl touches it: files replaced atomically, private temp
+//! dirs, and files read without trusting what is at their paths.
+
+mod write;
+
+pub(crate) use write::{temp_dir, write_atomic};
+mod read;
+
+pub(crate) use read::{ReadError, open_regular, read_capped, read_file};
