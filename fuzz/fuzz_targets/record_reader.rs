@@ -1,5 +1,8 @@
 //! Any bytes a server sends as an agent or a list: reading, rendering as a table and the
-//! sanitizer must never panic, and no control character may reach the table.
+//! sanitizer must never panic, and no control character may reach the table. Every record
+//! read also builds its JSON value (`-o json`, `--jq`) and goes through redaction (a `\u`
+//! escape sends it there): a record nested past serde_json's limit must be refused where it
+//! is read, not panic here.
 #![no_main]
 
 use agentctl::output::{OutputFormat, OutputOptions, agents_table};
@@ -16,6 +19,11 @@ fuzz_target!(|body: &[u8]| {
     }
     if agents.is_empty() {
         return;
+    }
+    for agent in &agents {
+        let _ = agent.to_value();
+        let _ = agent.clone().redacted("tok-5ecr3t-9f8e7d6c");
+        let _ = agent.labels();
     }
     let mut plain = options.clone();
     plain.color = false;

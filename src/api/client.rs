@@ -244,7 +244,9 @@ impl ApiClient {
         }
         let what = "agent list";
         let body = self.call(&Request::get(&url, &self.headers), what).await?;
-        let mut page = read_page(&body, what, self.secret()).map_err(|err| self.scrub(err))?;
+        let most = usize::try_from(page_size).unwrap_or(usize::MAX);
+        let mut page =
+            read_page(&body, what, self.secret(), most).map_err(|err| self.scrub(err))?;
         page.records = page
             .records
             .into_iter()

@@ -47,12 +47,21 @@ pub fn read_agent_list(
     what: &str,
     secret: Option<&str>,
 ) -> Result<Vec<Agent>, ApiError> {
-    read_page(body, what, secret).map(|page| page.records)
+    read_page(body, what, secret, usize::MAX).map(|page| page.records)
 }
 
 /// Reads one page of a listing: a bare array, or an object holding the array under one of
 /// [`LIST_KEYS`] and, optionally, `total` (a number, or a string holding one).
-pub fn read_page(body: &[u8], what: &str, secret: Option<&str>) -> Result<Page, ApiError> {
+///
+/// A page holding more than `most` records (the `pageSize` asked for) is malformed: the
+/// count is checked while the array is read, before any record is built, so a body of
+/// millions of tiny records costs the body and `most` records, never one record each.
+pub fn read_page(
+    body: &[u8],
+    what: &str,
+    secret: Option<&str>,
+    most: usize,
+) -> Result<Page, ApiError> {
     let raw = parse_raw(body, what, secret)?;
     let text = raw.get();
     let (items, total) = if text.starts_with('[') {
@@ -86,8 +95,21 @@ pub fn read_page(body: &[u8], what: &str, secret: Option<&str>) -> Result<Page, 
             secret,
         ));
     };
-    let items: Vec<&RawValue> = serde_json::from_str(items)
-        .map_err(|err| malformed(what, &format!("not JSON ({err})"), body, secret))?;
+    let mut deserializer = serde_json::Deserializer::from_str(items);
+    let items = de::Deserializer::deserialize_seq(&mut deserializer, AtMost(most)).map_err(
+        |err| match err.is_data() && err.to_string().starts_with(TOO_MANY) {
+            true => malformed(
+                what,
+                &format!(
+                    "the page holds more than the {most} agents asked for (pageSize={most}); \
+                     a server that ignores pageSize cannot be walked safely"
+                ),
+                body,
+                secret,
+            ),
+            false => malformed(what, &format!("not JSON ({err})"), body, secret),
+        },
+    )?;
     let records = items
         .into_iter()
         .enumerate()
@@ -103,6 +125,31 @@ pub fn read_page(body: &[u8], what: &str, secret: Option<&str>) -> Result<Page, 
         })
         .collect::<Result<Vec<Agent>, ApiError>>()?;
     Ok(Page { records, total })
+}
+
+/// The start of the error [`AtMost`] stops with.
+const TOO_MANY: &str = "more items than asked for";
+
+/// An array's items as borrowed JSON texts, refused past `.0` items.
+struct AtMost(usize);
+
+impl<'de> Visitor<'de> for AtMost {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            if items.len() == self.0 {
+                return Err(de::Error::custom(TOO_MANY));
+            }
+            items.push(item);
+        }
+        Ok(items)
+    }
 }
 
 /// A count: a whole number, or a string holding one.
@@ -187,16 +234,32 @@ mod tests {
             br#"{"total":"7","data":{"x":1},"rows":[{"uuid":"a"}]}"#,
             "x",
             None,
+            1,
         )
         .unwrap();
         assert_eq!((page.records.len(), page.total), (1, Some(7)));
         assert_eq!(
-            read_page(br#"{"total":null,"items":[]}"#, "x", None)
+            read_page(br#"{"total":null,"items":[]}"#, "x", None, 1)
                 .unwrap()
                 .total,
             None
         );
         assert!(read_agent_list(br#"[1]"#, "x", None).is_err());
+    }
+
+    #[test]
+    fn a_page_longer_than_asked_is_refused_before_its_records_are_built() {
+        let two = br#"{"items":[{"uuid":"a"},{"uuid":"b"}],"total":2}"#;
+        assert_eq!(read_page(two, "x", None, 2).unwrap().records.len(), 2);
+        let err = read_page(two, "x", None, 1).unwrap_err();
+        assert_eq!(err.failure, crate::api::Failure::Malformed);
+        assert!(
+            err.detail
+                .contains("the page holds more than the 1 agents asked for (pageSize=1)"),
+            "{err}"
+        );
+        let err = read_page(b"[{},{", "x", None, 5).unwrap_err();
+        assert!(err.detail.contains("not JSON"), "{err}");
     }
 
     proptest::proptest! {
@@ -216,8 +279,11 @@ mod tests {
         /// Reading arbitrary bytes as a record or a list never panics.
         #[test]
         fn record_reader_never_panics(body in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
-            let _ = read_agent(&body, "x", None);
-            let _ = read_agent_list(&body, "x", None);
+            // What is read can be built as a value and redacted (`-o json`, `--jq`).
+            for agent in read_agent(&body, "x", None).into_iter().chain(read_agent_list(&body, "x", None).into_iter().flatten()) {
+                let _ = agent.to_value();
+                let _ = agent.redacted("tok");
+            }
         }
     }
 }

@@ -13,8 +13,19 @@ use super::record::Agent;
 use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 
-/// The page size asked for when none is given (`--page-size`).
-pub const DEFAULT_PAGE_SIZE: u32 = 500;
+/// The page size the client asks the server for when `--page-size` is not given (the
+/// server may serve fewer: the dev server caps pages at 1000).
+pub const DEFAULT_REQUESTED_PAGE_SIZE: u32 = 500;
+
+/// The most agents one walk lists: a `total` above it is not believed (a server that says
+/// 2^63 would be walked for ever), and a walk without `total` stops there too.
+pub const MAX_WALK_AGENTS: u64 = 10_000_000;
+
+/// The pages a walk may take beyond those its first page implies: the fleet may grow while
+/// it is walked, and offset paging over a changing fleet repeats records.
+fn slack(pages: u64) -> u64 {
+    pages / 10 + 2
+}
 
 /// What to list: the page size asked for and the filters sent as query parameters.
 #[derive(Debug, Clone)]
@@ -27,7 +38,7 @@ pub struct ListRequest {
 impl Default for ListRequest {
     fn default() -> ListRequest {
         ListRequest {
-            page_size: DEFAULT_PAGE_SIZE,
+            page_size: DEFAULT_REQUESTED_PAGE_SIZE,
             filters: Vec::new(),
         }
     }
@@ -41,6 +52,13 @@ pub struct WalkState {
     finished: bool,
     first_len: Option<usize>,
     total: Option<u64>,
+    /// The last page the walk asks for, set by the first page: the pages its `total` (at
+    /// most [`MAX_WALK_AGENTS`]) implies at its length, plus [`slack`].
+    last_page: u64,
+    /// The first page's `total`, which set `last_page`.
+    first_total: Option<u64>,
+    /// [`MAX_WALK_AGENTS`] (smaller in tests).
+    most_agents: u64,
     /// Fingerprints of the uuids listed so far. 64 bits from a per-process random key: a
     /// collision (about 3 in 10^8 for a million agents) costs one record, never a loop.
     seen: HashSet<u64>,
@@ -63,6 +81,9 @@ impl WalkState {
             finished: false,
             first_len: None,
             total: None,
+            last_page: u64::MAX,
+            first_total: None,
+            most_agents: MAX_WALK_AGENTS,
             seen: HashSet::new(),
             distinct: 0,
             previous: Vec::new(),
@@ -138,6 +159,12 @@ impl WalkState {
             );
         }
         let first_len = *self.first_len.get_or_insert(count);
+        if number == 1 {
+            self.first_total = self.total;
+            let agents = self.total.unwrap_or(u64::MAX).min(self.most_agents);
+            let pages = agents.div_ceil(first_len as u64).max(1);
+            self.last_page = pages + slack(pages);
+        }
         let more = match self.total {
             Some(total) => self.distinct < total,
             None => count >= first_len,
@@ -145,6 +172,34 @@ impl WalkState {
         self.previous = prints.into_iter().map(|p| p.0).collect();
         self.next += 1;
         self.finished = !more;
+        if more && number >= self.last_page {
+            self.finished = true;
+            let most = self.most_agents;
+            let why = match self.first_total {
+                Some(total) if total > most => format!(
+                    "the server's total of {total} agents is more than agentctl lists in one \
+                     walk ({most})"
+                ),
+                Some(total) => format!(
+                    "the first page's total of {total} agents at {first_len} a page implies {} \
+                     pages",
+                    total.div_ceil(first_len as u64)
+                ),
+                None => format!(
+                    "the server gives no total and {number} pages of {first_len} reach the \
+                     most agentctl lists in one walk ({most})"
+                ),
+            };
+            return (
+                fresh,
+                Some(format!(
+                    "stopped the listing after {number} pages ({} agents): {why}; the listing \
+                     may be incomplete (--limit N takes the first N agents, the filters narrow \
+                     the listing)",
+                    self.distinct
+                )),
+            );
+        }
         (fresh, None)
     }
 }
@@ -191,6 +246,51 @@ mod tests {
         let (records, warning) = walk.accept(page(&[], Some(5)));
         assert!(records.is_empty() && warning.is_none());
         assert_eq!(walk.next_page(), None);
+    }
+
+    #[test]
+    fn a_walk_stops_at_the_pages_its_first_total_implies_plus_slack() {
+        // 4 agents at 2 a page: 2 pages, plus a slack of 2. A server whose total then grows
+        // and that keeps sending new agents is stopped after page 4.
+        let mut walk = WalkState::new();
+        assert_eq!(walk.accept(page(&["a", "b"], Some(4))).1, None);
+        assert_eq!(walk.accept(page(&["c", "d"], Some(1_000))).1, None);
+        assert_eq!(walk.accept(page(&["e", "f"], Some(1_000))).1, None);
+        let (records, warning) = walk.accept(page(&["g", "h"], Some(1_000)));
+        assert_eq!(uuids(&records), ["g", "h"]);
+        assert_eq!(
+            warning.as_deref(),
+            Some(
+                "stopped the listing after 4 pages (8 agents): the first page's total of 4 \
+                 agents at 2 a page implies 2 pages; the listing may be incomplete (--limit N \
+                 takes the first N agents, the filters narrow the listing)"
+            )
+        );
+        assert_eq!(walk.next_page(), None);
+    }
+
+    #[test]
+    fn an_absurd_total_or_none_is_walked_to_the_most_agents_one_walk_lists() {
+        let full = |walk: &mut WalkState, n: u64, total: Option<u64>| {
+            let ids: Vec<String> = (0..2).map(|i| format!("p{n}-{i}")).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            walk.accept(page(&ids, total))
+        };
+        for total in [Some(1u64 << 63), None] {
+            let mut walk = WalkState::new();
+            walk.most_agents = 20;
+            // 20 agents at 2 a page: 10 pages, plus a slack of 3.
+            for n in 1..13 {
+                assert_eq!(full(&mut walk, n, total).1, None);
+            }
+            let warning = full(&mut walk, 13, total).1.unwrap();
+            assert!(warning.contains("after 13 pages (26 agents)"), "{warning}");
+            assert!(
+                warning.contains("in one walk (20)") && warning.contains("--limit N"),
+                "{warning}"
+            );
+            assert_eq!(walk.next_page(), None);
+        }
     }
 
     #[test]

@@ -32,6 +32,43 @@ const FIELDS: [&str; 12] = [
     "lastOpDate",
 ];
 
+/// The deepest nesting of arrays and objects a record may have, the record's own object
+/// counted. serde_json accepts any depth as raw text but refuses past 127 when it builds a
+/// value (`-o json`, `--jq`, redaction), so a deeper record is refused where it enters.
+pub const MAX_NESTING: usize = 100;
+
+/// What a record nested deeper than [`MAX_NESTING`] is called in errors.
+const TOO_DEEP: &str = "an object nested deeper than 100 levels";
+
+/// The deepest nesting of arrays and objects in valid JSON text (brackets inside strings
+/// are not counted).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in text.as_bytes() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Where a field's JSON value is in the record's text; `len == 0` means absent (a JSON value
 /// is never empty).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +91,9 @@ impl Agent {
         let text = raw.get();
         if !text.starts_with('{') {
             return Err(text_kind(text));
+        }
+        if nesting(text) > MAX_NESTING {
+            return Err(TOO_DEEP);
         }
         let mut spans = [Span::default(); FIELDS.len()];
         scan(
@@ -108,8 +148,21 @@ impl Agent {
         let Value::Object(mut map) = self.to_value() else {
             return self;
         };
+        // `labels` as a string holding an object (the seed's form) is judged decoded, as the
+        // LABELS column shows it: a token escaped inside that string is a label's value.
+        let labels_text = match map.get("labels") {
+            Some(Value::String(text)) => serde_json::from_str::<Map<String, Value>>(text).ok(),
+            _ => None,
+        };
+        let labels_were_text = labels_text.is_some();
+        if let Some(labels) = labels_text {
+            map.insert("labels".to_owned(), Value::Object(labels));
+        }
         if !crate::secret::redact_echoed_record(&mut map, secret) {
             return self;
+        }
+        if labels_were_text && let Some(labels) = map.get_mut("labels") {
+            *labels = Value::String(labels.to_string());
         }
         Agent::from_value(Value::Object(map)).unwrap_or(self)
     }
@@ -125,9 +178,12 @@ impl Agent {
         compact(self.raw.get())
     }
 
-    /// The record as a JSON value (for `--jq` and pretty printing), built on demand.
+    /// The record as a JSON value (for `--jq` and pretty printing), built on demand. Every
+    /// record was checked to be valid JSON within serde_json's nesting limit when it was
+    /// read ([`MAX_NESTING`]).
     pub fn to_value(&self) -> Value {
-        serde_json::from_str(self.raw.get()).expect("a record is valid JSON")
+        serde_json::from_str(self.raw.get())
+            .expect("a record is valid JSON within the nesting limit")
     }
 
     /// The JSON text of one field's value.
@@ -399,6 +455,18 @@ mod tests {
         let text = r#"{"uuid":"a", "tok-5ecr3t-9f8e7d6c-count":1, "name":"x tok-5ecr3t-9f8e7d6c"}"#;
         let inside = Agent::from_json(text).unwrap();
         assert_eq!(inside.redacted(token).json(), text);
+        // The token inside the labels string, escaped there: redacted in the decoded labels,
+        // which stay a string.
+        let text = r#"{"uuid":"a","labels":"{\"k\":\"\\u0074ok-5ecr3t-9f8e7d6c\"}"}"#;
+        let redacted = Agent::from_json(text).unwrap().redacted(token);
+        assert_eq!(
+            redacted.json(),
+            r#"{"uuid":"a","labels":"{\"k\":\"[REDACTED]\"}"}"#
+        );
+        assert_eq!(
+            redacted.labels().unwrap(),
+            [("k".into(), "[REDACTED]".into())]
+        );
         // Escaped JSON in labels, no token: the server's bytes, untouched.
         let text = r#"{"uuid":"a", "labels":"{\"team\":\"ops\"}"}"#;
         let labels = Agent::from_json(text).unwrap();
@@ -433,6 +501,29 @@ mod tests {
 
     fn compact_of(text: &str) -> Cow<'_, str> {
         compact(text)
+    }
+
+    #[test]
+    fn a_record_nested_past_the_limit_is_refused_and_one_within_it_builds_a_value() {
+        let nested = |depth: usize| {
+            format!(
+                r#"{{"uuid":"a","s":"[[[{{","labels":{}1{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        let within = Agent::from_json(&nested(MAX_NESTING - 1)).unwrap();
+        assert_eq!(within.uuid().as_deref(), Some("a"));
+        let _ = within.to_value();
+        let _ = within.redacted("tok-5ecr3t-9f8e7d6c");
+        assert_eq!(
+            Agent::from_json(&nested(MAX_NESTING)).unwrap_err(),
+            "expected an agent object, got an object nested deeper than 100 levels"
+        );
+        assert_eq!(
+            Agent::from_json(&nested(200)).unwrap_err(),
+            "expected an agent object, got an object nested deeper than 100 levels"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 use crate::context::Context;
-use crate::dev_server::store::parse_seed;
+use crate::dev_server::seed::parse_seed;
 use crate::dev_server::{DevServerConfig, Thresholds, random_token, start};
 use crate::error::{Error, Result};
 use crate::sanitize::shell_quote;

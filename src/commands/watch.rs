@@ -160,7 +160,8 @@ impl<S: Sink> Sink for WithHandlers<'_, S> {
 }
 
 pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
-    if !args.all && (args.filters.any() || args.filters.page_size != crate::api::DEFAULT_PAGE_SIZE)
+    if !args.all
+        && (args.filters.any() || args.filters.page_size != crate::api::DEFAULT_REQUESTED_PAGE_SIZE)
     {
         return Err(Error::usage(
             "--status, --type, --region, -l and --page-size apply to --all only",

@@ -2,24 +2,30 @@
 //! Every response, errors included, is JSON; errors are `{"message": …, "field": …}`.
 
 use super::store::{Heartbeat, ListFilter, Store};
-use super::{MAX_REQUEST_BODY_BYTES, RequestLog};
 use crate::api::models::{json_kind, validate_percent};
 use crate::secret::Secret;
 use crate::status::AgentStatus;
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequestParts, Path, RawQuery, Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
-use futures_util::StreamExt;
+use http_body_util::BodyExt;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The largest heartbeat body accepted; larger gets a 413.
+pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
+
+/// Where the dev server reports each request (method, path, status, time), e.g. `-v` lines.
+pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// An error response: a status and `{"message": …, "field": …}` (`field` is `null` when the
 /// error is not about one field).
@@ -91,17 +97,21 @@ fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// What every handler shares: the store and the token.
+/// What every handler shares: the store.
 pub struct Shared {
     pub store: Arc<Store>,
-    token: Secret,
-    body_read_timeout: std::time::Duration,
 }
 
 type AppState = Arc<Shared>;
 
 /// The dev server's routes, every one behind the bearer check, and each request logged when
 /// there is a log.
+///
+/// From the outside in: the log, the bearer check (first, so nothing is answered without the
+/// token, the 404, 405 and 413 ones included), JSON bodies for the layers' own answers, then
+/// tower-http's request timeout (the body must arrive within `body_read_timeout`: 408) and
+/// body limit (over `MAX_REQUEST_BODY_BYTES`: 413, by `Content-Length` before reading or while
+/// reading when the length is not declared).
 pub fn router(
     store: Arc<Store>,
     token: Secret,
@@ -114,11 +124,17 @@ pub fn router(
         .route("/api/v1/agents/{uuid}/heartbeat", put(heartbeat))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(Arc::new(Shared {
-            store,
-            token,
+        .with_state(Arc::new(Shared { store }))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
             body_read_timeout,
-        }));
+        ))
+        .layer(middleware::map_response_with_state(
+            body_read_timeout,
+            json_for_layer_answers,
+        ))
+        .layer(middleware::from_fn_with_state(Arc::new(token), authorize));
     match log {
         Some(log) => router.layer(middleware::from_fn_with_state(log, log_request)),
         None => router,
@@ -142,32 +158,60 @@ async fn log_request(State(log): State<RequestLog>, request: Request, next: Next
     response
 }
 
-/// Proof that the request carries `Authorization: Bearer <the server's token>`; every handler,
-/// the 404 and 405 ones included, takes it first, so nothing is answered without the token.
-/// (An extractor rather than a middleware layer: it costs no boxing per request.)
-struct Authorized;
-
-impl FromRequestParts<AppState> for Authorized {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let presented = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| bearer_token(value.as_bytes()));
-        match presented {
-            Some(presented) if constant_time_eq(presented, state.token.expose().as_bytes()) => {
-                Ok(Authorized)
-            }
-            Some(_) => Err(unauthorized(
-                "the bearer token is not valid for this server",
-                "Bearer realm=\"agentctl dev-server\", error=\"invalid_token\"",
-            )),
-            None => Err(unauthorized(
-                "a bearer token is required: send 'Authorization: Bearer <token>'",
-                "Bearer realm=\"agentctl dev-server\"",
-            )),
+/// Lets through only requests that carry `Authorization: Bearer <the server's token>`.
+async fn authorize(State(token): State<Arc<Secret>>, request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| bearer_token(value.as_bytes()));
+    match presented {
+        Some(presented) if constant_time_eq(presented, token.expose().as_bytes()) => {
+            next.run(request).await
         }
+        Some(_) => unauthorized(
+            "the bearer token is not valid for this server",
+            "Bearer realm=\"agentctl dev-server\", error=\"invalid_token\"",
+        ),
+        None => unauthorized(
+            "a bearer token is required: send 'Authorization: Bearer <token>'",
+            "Bearer realm=\"agentctl dev-server\"",
+        ),
+    }
+}
+
+/// The 413 of the body limit (plain text) and the 408 of the timeout (empty) become the JSON
+/// errors every other answer is; the handlers' own answers are JSON already and pass as they are.
+async fn json_for_layer_answers(
+    State(body_read_timeout): State<std::time::Duration>,
+    response: Response,
+) -> Response {
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE if !is_json => body_too_large().into_response(),
+        StatusCode::REQUEST_TIMEOUT if !is_json => ErrorBody {
+            status: StatusCode::REQUEST_TIMEOUT,
+            message: format!(
+                "the body did not arrive within {}",
+                crate::duration::format_duration(body_read_timeout)
+            ),
+            field: Some("body".to_owned()),
+        }
+        .into_response(),
+        _ => response,
+    }
+}
+
+fn body_too_large() -> ErrorBody {
+    ErrorBody {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        message: format!(
+            "the body is larger than {} KiB; a heartbeat is a small JSON object",
+            MAX_REQUEST_BODY_BYTES / 1024
+        ),
+        field: Some("body".to_owned()),
     }
 }
 
@@ -181,17 +225,10 @@ fn bearer_token(value: &[u8]) -> Option<&[u8]> {
     (!token.is_empty()).then_some(token)
 }
 
-/// Compares without stopping at the first difference, so the time taken does not tell how
-/// much of a guess was right (only whether its length was).
+/// Compares without stopping at the first difference (`subtle`), so the time taken does not
+/// tell how much of a guess was right (only whether its length was).
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let difference = a
-        .iter()
-        .zip(b)
-        .fold(0u8, |acc, (x, y)| acc | std::hint::black_box(x ^ y));
-    difference == 0
+    subtle::ConstantTimeEq::ct_eq(a, b).into()
 }
 
 fn unauthorized(message: &str, challenge: &'static str) -> Response {
@@ -202,7 +239,7 @@ fn unauthorized(message: &str, challenge: &'static str) -> Response {
     response
 }
 
-async fn not_found(_: Authorized) -> ErrorBody {
+async fn not_found() -> ErrorBody {
     ErrorBody::new(
         StatusCode::NOT_FOUND,
         "no such route; the API serves PUT /api/v1/agents/{uuid}/heartbeat, \
@@ -210,7 +247,7 @@ async fn not_found(_: Authorized) -> ErrorBody {
     )
 }
 
-async fn method_not_allowed(_: Authorized) -> ErrorBody {
+async fn method_not_allowed() -> ErrorBody {
     ErrorBody::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method not allowed on this route (see the Allow header)",
@@ -250,26 +287,12 @@ fn agent_id(path: Result<Path<String>, PathRejection>) -> Result<String, ErrorBo
 /// `PUT /api/v1/agents/{uuid}/heartbeat`: validates the whole body before touching the store,
 /// so a rejected request changes nothing.
 async fn heartbeat(
-    _: Authorized,
     State(shared): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     request: Request,
 ) -> Result<Response, ErrorBody> {
     let id = agent_id(path)?;
-    let (parts, body) = request.into_parts();
-    let bytes = tokio::time::timeout(shared.body_read_timeout, read_body(&parts.headers, body))
-        .await
-        .map_err(|_| {
-            let mut error = ErrorBody::new(
-                StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "the body did not arrive within {}",
-                    crate::duration::format_duration(shared.body_read_timeout)
-                ),
-            );
-            error.field = Some("body".to_owned());
-            error
-        })??;
+    let bytes = read_body(request.into_body()).await?;
     let heartbeat = parse_heartbeat(&bytes)?;
     let store = &shared.store;
     // The answer is rendered under the shard lock, from the record in place: no copy of it.
@@ -291,39 +314,23 @@ async fn heartbeat(
     Ok(json_bytes(StatusCode::OK, json))
 }
 
-/// Reads the body, refusing more than `MAX_REQUEST_BODY_BYTES` with a 413 (by `Content-Length` before
-/// reading, or while reading when the length is not declared).
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Vec<u8>, ErrorBody> {
-    let too_large = || ErrorBody {
-        status: StatusCode::PAYLOAD_TOO_LARGE,
-        message: format!(
-            "the body is larger than {} KiB; a heartbeat is a small JSON object",
-            MAX_REQUEST_BODY_BYTES / 1024
-        ),
-        field: Some("body".to_owned()),
-    };
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_REQUEST_BODY_BYTES as u64) {
-        return Err(too_large());
-    }
-    let mut stream = body.into_data_stream();
-    let mut collected = Vec::with_capacity(declared.unwrap_or(0) as usize);
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|err| {
-            ErrorBody::new(
-                StatusCode::BAD_REQUEST,
-                format!("the body could not be read: {err}"),
-            )
-        })?;
-        if collected.len() + chunk.len() > MAX_REQUEST_BODY_BYTES {
-            return Err(too_large());
+/// Reads the body the limit layer bounds: going over `MAX_REQUEST_BODY_BYTES` while reading
+/// (a body whose length is not declared) is a 413.
+async fn read_body(body: Body) -> Result<Bytes, ErrorBody> {
+    match body.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(err) => {
+            let err = err.into_inner();
+            if err.is::<http_body_util::LengthLimitError>() {
+                Err(body_too_large())
+            } else {
+                Err(ErrorBody::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the body could not be read: {err}"),
+                ))
+            }
         }
-        collected.extend_from_slice(&chunk);
     }
-    Ok(collected)
 }
 
 /// The seed's request example is the shape: `{"version":"1.2.3","uptime":86400,
@@ -469,13 +476,12 @@ fn check_heartbeat<'a>(
 
 /// `GET /api/v1/agents/{uuid}`.
 async fn show_agent(
-    _: Authorized,
     State(shared): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ErrorBody> {
     let id = agent_id(path)?;
     let store = &shared.store;
-    let now = store.now();
+    let now = store.status_time();
     match store.get(&id) {
         Some(record) => Ok(json_response(
             StatusCode::OK,
@@ -491,23 +497,23 @@ async fn show_agent(
     }
 }
 
-/// The page size when the query names none.
-pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// The page size the dev server serves when the query names no `pageSize` (a client asks for
+/// its own, `--page-size`, 500 by default).
+pub const DEFAULT_SERVED_PAGE_SIZE: usize = 100;
 /// The largest page; a larger `pageSize` is served as this many records.
-pub const MAX_PAGE_SIZE: usize = 1000;
+pub const MAX_SERVED_PAGE_SIZE: usize = 1000;
 
 /// `GET /api/v1/agents[?page=…&pageSize=…&status=…&type=…&region=…]`: `{"items": [one page of
 /// records, sorted by uuid], "total": N, "page": P, "pageSize": S}`, where `total` counts every
 /// record that matches the filters and `pageSize` is the size served (capped). Unknown query
 /// parameters are ignored.
 async fn list_agents(
-    _: Authorized,
     State(shared): State<AppState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ErrorBody> {
     let store = &shared.store;
     let query = list_query(query.as_deref().unwrap_or(""))?;
-    let now = store.now();
+    let now = store.status_time();
     let offset = (query.page - 1).saturating_mul(query.page_size as u64);
     let offset = usize::try_from(offset).unwrap_or(usize::MAX);
     // Written straight into the body: one record at a time, no tree of the page.
@@ -537,7 +543,7 @@ struct ListQuery {
     filter: ListFilter,
     /// From 1.
     page: u64,
-    /// 1 to `MAX_PAGE_SIZE`.
+    /// 1 to `MAX_SERVED_PAGE_SIZE`.
     page_size: usize,
 }
 
@@ -547,7 +553,7 @@ const MAX_QUERY_INTEGER: u64 = i64::MAX as u64;
 fn list_query(query: &str) -> Result<ListQuery, ErrorBody> {
     let mut filter = ListFilter::default();
     let mut page = 1;
-    let mut page_size = DEFAULT_PAGE_SIZE as u64;
+    let mut page_size = DEFAULT_SERVED_PAGE_SIZE as u64;
     let integer = |name: &str, value: &str| -> Result<u64, ErrorBody> {
         match value.parse::<u64>() {
             Ok(n) if (1..=MAX_QUERY_INTEGER).contains(&n) => Ok(n),
@@ -583,7 +589,7 @@ fn list_query(query: &str) -> Result<ListQuery, ErrorBody> {
     Ok(ListQuery {
         filter,
         page,
-        page_size: page_size.min(MAX_PAGE_SIZE as u64) as usize,
+        page_size: page_size.min(MAX_SERVED_PAGE_SIZE as u64) as usize,
     })
 }
 

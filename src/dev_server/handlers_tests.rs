@@ -156,23 +156,23 @@ fn list_queries() {
         ListQuery {
             filter: ListFilter::default(),
             page: 1,
-            page_size: DEFAULT_PAGE_SIZE
+            page_size: DEFAULT_SERVED_PAGE_SIZE
         }
     );
     let query = list_query("status=delayed&type=log&region=us-east-1&page=2&x=1").unwrap();
     assert_eq!(query.filter.status, Some(AgentStatus::Delayed));
     assert_eq!(query.filter.agent_type.as_deref(), Some("log"));
     assert_eq!(query.filter.region.as_deref(), Some("us-east-1"));
-    assert_eq!((query.page, query.page_size), (2, DEFAULT_PAGE_SIZE));
+    assert_eq!((query.page, query.page_size), (2, DEFAULT_SERVED_PAGE_SIZE));
     assert_eq!(
         list_query("pageSize=5000").unwrap().page_size,
-        MAX_PAGE_SIZE
+        MAX_SERVED_PAGE_SIZE
     );
     assert_eq!(list_query("pageSize=7").unwrap().page_size, 7);
     let last = list_query("page=9223372036854775807&pageSize=9223372036854775807").unwrap();
     assert_eq!(
         (last.page, last.page_size),
-        (i64::MAX as u64, MAX_PAGE_SIZE)
+        (i64::MAX as u64, MAX_SERVED_PAGE_SIZE)
     );
     for (query, field) in [
         ("status=sleepy", "status"),

@@ -12,52 +12,23 @@
 //! ```
 
 mod handlers;
+pub mod seed;
 pub mod serve;
 pub mod store;
+mod thresholds;
+
+pub use crate::clock::Clock;
+pub use handlers::{MAX_REQUEST_BODY_BYTES, RequestLog};
+pub use thresholds::{DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, Thresholds};
 
 use crate::secret::Secret;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
+use std::time::Duration;
 use store::{AgentRecord, Store};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// Where the dev server reads the time: the system clock, or a test clock that moves only
-/// when told, so status changes can be tested without sleeping.
-pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(SystemTime::now)
-}
-
-/// A clock that stands still until advanced (tests, demos).
-#[derive(Clone)]
-pub struct ManualClock(Arc<Mutex<SystemTime>>);
-
-impl ManualClock {
-    pub fn new(start: SystemTime) -> ManualClock {
-        ManualClock(Arc::new(Mutex::new(start)))
-    }
-
-    pub fn now(&self) -> SystemTime {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        *now += by;
-    }
-
-    /// The `Clock` to hand to the server.
-    pub fn clock(&self) -> Clock {
-        let this = self.clone();
-        Arc::new(move || this.now())
-    }
-}
-
-/// Default age after which an agent is `delayed`.
 /// A fresh random token, `dev_` and 64 hex digits, from the operating system's CSPRNG.
 pub fn random_token() -> Result<crate::secret::Secret, getrandom::Error> {
     let mut bytes = [0u8; 32];
@@ -65,48 +36,6 @@ pub fn random_token() -> Result<crate::secret::Secret, getrandom::Error> {
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     Ok(crate::secret::Secret::new(format!("dev_{hex}")))
 }
-
-pub const DEFAULT_DELAYED_AFTER: Duration = Duration::from_secs(20);
-/// Default age after which an agent is `offline`.
-pub const DEFAULT_OFFLINE_AFTER: Duration = Duration::from_secs(50);
-/// The largest heartbeat body accepted; larger gets a 413.
-pub const MAX_REQUEST_BODY_BYTES: usize = 64 * 1024;
-
-/// The ages at which an agent stops being `online` and then `delayed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Thresholds {
-    pub delayed_after: Duration,
-    pub offline_after: Duration,
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Thresholds {
-            delayed_after: DEFAULT_DELAYED_AFTER,
-            offline_after: DEFAULT_OFFLINE_AFTER,
-        }
-    }
-}
-
-impl Thresholds {
-    /// Refuses `offline_after` ≤ `delayed_after` (there would be no `delayed` state).
-    pub fn new(delayed_after: Duration, offline_after: Duration) -> Result<Thresholds, String> {
-        if offline_after <= delayed_after {
-            return Err(format!(
-                "--offline-after ({}) must be longer than --delayed-after ({})",
-                crate::duration::format_duration(offline_after),
-                crate::duration::format_duration(delayed_after)
-            ));
-        }
-        Ok(Thresholds {
-            delayed_after,
-            offline_after,
-        })
-    }
-}
-
-/// Where the dev server reports each request (method, path, status, time), e.g. `-v` lines.
-pub type RequestLog = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Everything the dev server needs to start.
 pub struct DevServerConfig {
@@ -131,7 +60,7 @@ impl DevServerConfig {
             token: Secret::new(token),
             thresholds: Thresholds::default(),
             seed: Vec::new(),
-            clock: system_clock(),
+            clock: Clock::system(),
             request_log: None,
             max_agents: store::DEFAULT_MAX_AGENTS,
             limits: serve::Limits::default(),

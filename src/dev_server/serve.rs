@@ -129,6 +129,9 @@ struct Conn {
     /// When anything was last received or answered.
     last_active: AtomicU64,
     evict: Notify,
+    /// A head has begun: the connection's deadline is now the head timeout's, which the
+    /// connection's task, asleep until the idle deadline, must be woken to see.
+    head_began: Notify,
 }
 
 impl Conn {
@@ -139,15 +142,19 @@ impl Conn {
             head_started: AtomicU64::new(0),
             last_active: AtomicU64::new(now),
             evict: Notify::new(),
+            head_began: Notify::new(),
         }
     }
 
     fn received(&self, now: u64) {
         self.last_active.store(now, Ordering::Relaxed);
-        if self.in_service.load(Ordering::Acquire) == 0 {
-            let _ =
-                self.head_started
-                    .compare_exchange(0, now + 1, Ordering::AcqRel, Ordering::Relaxed);
+        if self.in_service.load(Ordering::Acquire) == 0
+            && self
+                .head_started
+                .compare_exchange(0, now + 1, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.head_began.notify_one();
         }
     }
 
@@ -349,6 +356,8 @@ async fn serve_connection(
         tokio::select! {
             _ = connection.as_mut() => return,
             _ = conn.evict.notified() => return,
+            // The deadline moved closer: look again.
+            _ = conn.head_began.notified() => {}
             _ = stop.wait_for(|stop| *stop), if !stopping => {
                 stopping = true;
                 if !conn.busy() {

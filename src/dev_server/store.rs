@@ -7,10 +7,10 @@
 //! registered since the last listing wait in a short unsorted list and are merged in by the
 //! next listing (two sorted runs: one linear merge). Agents are never removed.
 
-use super::{Clock, Thresholds};
+use super::thresholds::Thresholds;
+use crate::clock::Clock;
 use crate::status::AgentStatus;
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -53,6 +53,10 @@ pub struct AgentRecord {
     /// A JSON string holding an object, as in the seed (`{"env":"prod","team":"ops"}`).
     pub labels: String,
     pub last_heartbeat_at: Option<SystemTime>,
+    /// When the last heartbeat was heard on the store's status clock (`Store::status_time`),
+    /// which only the monotonic clock moves: what `status` is computed from, so a wall clock
+    /// stepped back or forward changes no agent's status. Set by the store.
+    pub(super) heard_at: Option<SystemTime>,
     pub create_date: SystemTime,
     pub last_op_date: SystemTime,
     pub uptime: Option<u64>,
@@ -73,6 +77,7 @@ impl AgentRecord {
             region: None,
             labels: "{}".to_owned(),
             last_heartbeat_at: None,
+            heard_at: None,
             create_date: now,
             last_op_date: now,
             uptime: None,
@@ -82,10 +87,10 @@ impl AgentRecord {
     }
 
     /// `online` while the last heartbeat is younger than `delayed_after`, `delayed` until
-    /// `offline_after`, then `offline`; an agent that never sent one is `offline`. A heartbeat
-    /// stamped in the future (a clock moved back) counts as just now.
+    /// `offline_after`, then `offline`; an agent that never sent one is `offline`. `now` is on
+    /// the status clock (`Store::status_time`), as `heard_at` is.
     pub fn status(&self, now: SystemTime, thresholds: &Thresholds) -> AgentStatus {
-        let Some(last) = self.last_heartbeat_at else {
+        let Some(last) = self.heard_at else {
             return AgentStatus::Offline;
         };
         let age = now.duration_since(last).unwrap_or_default();
@@ -98,7 +103,7 @@ impl AgentRecord {
         }
     }
 
-    fn apply(&mut self, heartbeat: &Heartbeat, now: SystemTime) {
+    fn apply(&mut self, heartbeat: &Heartbeat, now: SystemTime, heard_at: SystemTime) {
         if self.version.as_deref() != Some(heartbeat.version.as_str()) {
             self.version = Some(heartbeat.version.clone());
         }
@@ -106,10 +111,11 @@ impl AgentRecord {
         self.cpu_usage = Some(heartbeat.cpu_usage);
         self.mem_usage = Some(heartbeat.mem_usage);
         self.last_heartbeat_at = Some(now);
+        self.heard_at = Some(heard_at);
         self.last_op_date = now;
     }
 
-    /// The record as the API returns it, with its status at `now`.
+    /// The record as the API returns it, with its status at `now` (on the status clock).
     pub fn view(&self, now: SystemTime, thresholds: &Thresholds) -> AgentView<'_> {
         AgentView {
             uuid: &self.uuid,
@@ -221,6 +227,9 @@ pub struct Store {
     max_agents: usize,
     pub thresholds: Thresholds,
     clock: Clock,
+    /// Where the status clock starts: the monotonic time and the time of day when the store
+    /// was made.
+    started: (std::time::Instant, SystemTime),
 }
 
 /// The agents in id order (`sorted`, shared with listings in flight) and those registered
@@ -245,13 +254,32 @@ impl Store {
             count: AtomicUsize::new(0),
             max_agents,
             thresholds,
+            started: (clock.instant(), clock.now()),
             clock,
         }
     }
 
-    /// The current time on the store's clock.
+    /// The time of day on the store's clock: what `createDate`, `lastHeartbeatAt` and
+    /// `lastOpDate` say.
     pub fn now(&self) -> SystemTime {
-        (self.clock)()
+        self.clock.now()
+    }
+
+    /// The time on the status clock: the time of day when the store was made, moved on by the
+    /// monotonic clock since. A wall clock stepped (by hand, by NTP) does not move it, so
+    /// statuses, which are ages on this clock, do not jump with it.
+    pub fn status_time(&self) -> SystemTime {
+        self.started.1 + self.clock.since(self.started.0)
+    }
+
+    /// Where a heartbeat stamped `last` (time of day) falls on the status clock: as long ago
+    /// as it is now by the time of day; one stamped in the future counts as just now.
+    fn heard_at(&self, last: SystemTime) -> SystemTime {
+        let now = self.status_time();
+        match self.now().duration_since(last) {
+            Ok(age) => now.checked_sub(age).unwrap_or(std::time::UNIX_EPOCH),
+            Err(_) => now,
+        }
     }
 
     pub fn max_agents(&self) -> usize {
@@ -305,7 +333,9 @@ impl Store {
     }
 
     /// Adds or replaces a record (seeding); a new id needs a free place like a heartbeat does.
-    pub fn insert(&self, record: AgentRecord) -> Result<(), StoreFull> {
+    /// Its `lastHeartbeatAt` is placed on the status clock as of now.
+    pub fn insert(&self, mut record: AgentRecord) -> Result<(), StoreFull> {
+        record.heard_at = record.last_heartbeat_at.map(|last| self.heard_at(last));
         let id = record.uuid.clone();
         let mut record = Some(record);
         let (entry, created) = self.entry_or_insert(&id, || record.take().expect("once"))?;
@@ -322,8 +352,8 @@ impl Store {
         self.heartbeat_with(id, heartbeat, |record, _| record.clone())
     }
 
-    /// `heartbeat`, handing the updated record and the time to `render` while the record is
-    /// still locked (keep `render` short). A new agent beyond `max_agents` is refused and
+    /// `heartbeat`, handing the updated record and the status clock's time (for its status)
+    /// to `render` while the record is still locked (keep `render` short). A new agent beyond `max_agents` is refused and
     /// nothing changes; known agents are always updated.
     pub fn heartbeat_with<R>(
         &self,
@@ -342,8 +372,9 @@ impl Store {
             self.now()
         }
         .max(record.last_heartbeat_at.unwrap_or(std::time::UNIX_EPOCH));
-        record.apply(heartbeat, now);
-        Ok(render(&record, now))
+        let heard_at = self.status_time();
+        record.apply(heartbeat, now, heard_at);
+        Ok(render(&record, heard_at))
     }
 
     pub fn get(&self, id: &str) -> Option<AgentRecord> {
@@ -415,101 +446,6 @@ impl Store {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// Reads a seed file's text: a JSON array of records with the seed's response fields. Only
-/// `uuid` is required; `name` defaults to the id, `createDate` to `now`, `lastOpDate` to
-/// `createDate`, `labels` to `{}` (a string holding an object, or an object). `status` is
-/// ignored: it is computed from `lastHeartbeatAt`. The error names the record and field.
-pub fn parse_seed(text: &[u8], now: SystemTime) -> Result<Vec<AgentRecord>, String> {
-    let value: Value =
-        serde_json::from_slice(text).map_err(|err| format!("not valid JSON: {err}"))?;
-    let Value::Array(items) = value else {
-        return Err(format!(
-            "expected a JSON array of agent records, got {}",
-            crate::api::models::json_kind(&value)
-        ));
-    };
-    let mut seen = std::collections::HashSet::new();
-    let mut records = Vec::with_capacity(items.len());
-    // Records are counted from 1, as a person counts them in the file.
-    for (number, item) in (1..).zip(items) {
-        let Value::Object(object) = item else {
-            return Err(format!("record {number}: expected an object"));
-        };
-        let record = seed_record(&object, now).map_err(|err| format!("record {number}: {err}"))?;
-        if !seen.insert(record.uuid.clone()) {
-            return Err(format!(
-                "record {number}: uuid '{}' appears twice",
-                crate::sanitize::sanitize(&record.uuid)
-            ));
-        }
-        records.push(record);
-    }
-    Ok(records)
-}
-
-fn seed_record(object: &Map<String, Value>, now: SystemTime) -> Result<AgentRecord, String> {
-    let text = |field: &str| -> Result<Option<String>, String> {
-        match object.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(format!("{field} must be a string")),
-        }
-    };
-    let time = |field: &str| -> Result<Option<SystemTime>, String> {
-        match object.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => crate::api::models::parse_timestamp(value)
-                .map(Some)
-                .ok_or_else(|| format!("{field} is not an RFC 3339 time")),
-        }
-    };
-    let number = |field: &str| -> Result<Option<f64>, String> {
-        match object.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => value
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| format!("{field} must be a number")),
-        }
-    };
-    let uuid: String = text("uuid")?.ok_or("uuid is missing")?;
-    crate::api::AgentId::parse(&uuid).map_err(|err| format!("uuid: {err}"))?;
-    let labels = match object.get("labels") {
-        None | Some(Value::Null) => "{}".to_owned(),
-        Some(Value::Object(labels)) => Value::Object(labels.clone()).to_string(),
-        Some(Value::String(labels)) => match serde_json::from_str::<Value>(labels) {
-            Ok(Value::Object(_)) => labels.clone(),
-            _ => return Err("labels must be a JSON object, or a string holding one".into()),
-        },
-        Some(_) => return Err("labels must be a JSON object, or a string holding one".into()),
-    };
-    let uptime = match object.get("uptime") {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(
-            value
-                .as_u64()
-                .ok_or("uptime must be a whole number of seconds, 0 or more")?,
-        ),
-    };
-    let create_date = time("createDate")?.unwrap_or(now);
-    Ok(AgentRecord {
-        name: text("name")?.unwrap_or_else(|| uuid.clone()),
-        agent_type: text("type")?,
-        version: text("version")?,
-        endpoint: text("endpoint")?,
-        platform_id: text("platformId")?,
-        region: text("region")?,
-        labels,
-        last_heartbeat_at: time("lastHeartbeatAt")?,
-        create_date,
-        last_op_date: time("lastOpDate")?.unwrap_or(create_date),
-        uptime,
-        cpu_usage: number("cpuUsage")?,
-        mem_usage: number("memUsage")?,
-        uuid: Arc::from(uuid),
-    })
 }
 
 #[cfg(test)]

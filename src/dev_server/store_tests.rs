@@ -1,5 +1,5 @@
 use super::*;
-use crate::dev_server::ManualClock;
+use crate::clock::Clock;
 use std::time::{Duration, UNIX_EPOCH};
 
 fn at(secs: u64) -> SystemTime {
@@ -20,7 +20,7 @@ fn status_boundaries_are_half_open() {
     let thresholds = Thresholds::default();
     let mut record = AgentRecord::registered("a", at(1000));
     assert_eq!(record.status(at(1000), &thresholds), AgentStatus::Offline);
-    record.last_heartbeat_at = Some(at(1000));
+    record.heard_at = Some(at(1000));
     for (secs, status) in [
         (999, AgentStatus::Online),
         (1000, AgentStatus::Online),
@@ -36,8 +36,8 @@ fn status_boundaries_are_half_open() {
 
 #[test]
 fn heartbeats_register_then_update() {
-    let clock = ManualClock::new(at(1_768_464_000));
-    let store = Store::new(Thresholds::default(), clock.clock());
+    let clock = Clock::frozen_at(at(1_768_464_000));
+    let store = Store::new(Thresholds::default(), clock.clone());
     let first = store.heartbeat("agent-1", &beat()).unwrap();
     assert_eq!(first.name, "agent-1");
     assert_eq!(first.create_date, at(1_768_464_000));
@@ -93,43 +93,9 @@ fn the_view_has_every_seed_field_in_order() {
 }
 
 #[test]
-fn seeds_are_checked_record_by_record() {
-    let now = at(1_768_464_000);
-    let records = parse_seed(
-        br#"[{"uuid":"agent-abc123-def456","name":"prod-agent-01","type":"log",
-             "labels":{"env":"prod"},"lastHeartbeatAt":"2026-01-15T08:00:00Z","status":"online"},
-            {"uuid":"b","labels":"{\"team\":\"ops\"}"}]"#,
-        now,
-    )
-    .unwrap();
-    assert_eq!(records[0].labels, r#"{"env":"prod"}"#);
-    assert_eq!(records[0].last_heartbeat_at, Some(now));
-    assert_eq!(records[1].name, "b");
-    assert_eq!(records[1].create_date, now);
-    for (text, needle) in [
-        (&b"{}"[..], "array"),
-        (b"[1]", "record 1: expected an object"),
-        (
-            br#"[{"uuid":"a"},{"uuid":"a"}]"#,
-            "record 2: uuid 'a' appears twice",
-        ),
-        (b"[{}]", "uuid is missing"),
-        (br#"[{"uuid":"a"},{"uuid":"a"}]"#, "twice"),
-        (br#"[{"uuid":"a/b"}]"#, "uuid"),
-        (br#"[{"uuid":"a","labels":"x"}]"#, "labels"),
-        (br#"[{"uuid":"a","createDate":"soon"}]"#, "createDate"),
-        (br#"[{"uuid":"a","uptime":-1}]"#, "uptime"),
-        (b"[", "JSON"),
-    ] {
-        let err = parse_seed(text, now).unwrap_err();
-        assert!(err.contains(needle), "{err}");
-    }
-}
-
-#[test]
 fn filters() {
-    let clock = ManualClock::new(at(1_768_464_000));
-    let store = Store::new(Thresholds::default(), clock.clock());
+    let clock = Clock::frozen_at(at(1_768_464_000));
+    let store = Store::new(Thresholds::default(), clock.clone());
     let mut seeded = AgentRecord::registered("s", at(0));
     seeded.agent_type = Some("log".into());
     seeded.region = Some("eu".into());
@@ -159,8 +125,8 @@ fn filters() {
 
 #[test]
 fn pages_follow_the_id_order_as_agents_arrive() {
-    let clock = ManualClock::new(at(1_768_464_000));
-    let store = Store::new(Thresholds::default(), clock.clock());
+    let clock = Clock::frozen_at(at(1_768_464_000));
+    let store = Store::new(Thresholds::default(), clock.clone());
     let page = |filter: &ListFilter, offset, limit| {
         let mut ids = Vec::new();
         let total = store.page(filter, store.now(), offset, limit, |record| {
@@ -198,8 +164,8 @@ fn pages_follow_the_id_order_as_agents_arrive() {
 
 #[test]
 fn a_full_store_refuses_new_agents_and_keeps_the_known_ones() {
-    let clock = ManualClock::new(at(1_768_464_000));
-    let store = Store::with_max_agents(Thresholds::default(), clock.clock(), 2);
+    let clock = Clock::frozen_at(at(1_768_464_000));
+    let store = Store::with_max_agents(Thresholds::default(), clock.clone(), 2);
     store.heartbeat("a", &beat()).unwrap();
     store.insert(AgentRecord::registered("b", at(0))).unwrap();
     assert_eq!(
@@ -224,4 +190,87 @@ fn a_full_store_refuses_new_agents_and_keeps_the_known_ones() {
         .map(|r| r.uuid.to_string())
         .collect();
     assert_eq!(ids, ["a", "b"]);
+}
+
+#[test]
+fn a_stepped_wall_clock_moves_no_status() {
+    let start = at(1_768_464_000);
+    let clock = Clock::frozen_at(start);
+    let store = Store::new(Thresholds::default(), clock.clone());
+    let mut seeded = AgentRecord::registered("seeded", start);
+    seeded.last_heartbeat_at = Some(start - Duration::from_secs(10));
+    store.insert(seeded).unwrap();
+    store.heartbeat("dead", &beat()).unwrap();
+    clock.advance(Duration::from_secs(60));
+    store.heartbeat("live", &beat()).unwrap();
+    let statuses = |store: &Store| {
+        let now = store.status_time();
+        ["dead", "live", "seeded"].map(|id| store.get(id).unwrap().status(now, &store.thresholds))
+    };
+    let expected = [
+        AgentStatus::Offline,
+        AgentStatus::Online,
+        AgentStatus::Offline,
+    ];
+    assert_eq!(statuses(&store), expected);
+    for step in [
+        start + Duration::from_secs(60) - Duration::from_secs(3600),
+        start + Duration::from_secs(60) + Duration::from_secs(3600),
+    ] {
+        clock.set_time_of_day(step);
+        assert_eq!(statuses(&store), expected, "wall clock at {step:?}");
+        let listed = store.list(
+            &ListFilter {
+                status: Some(AgentStatus::Online),
+                ..ListFilter::default()
+            },
+            store.status_time(),
+        );
+        assert_eq!(listed.len(), 1);
+        assert_eq!(&*listed[0].uuid, "live");
+    }
+    // Time goes on: the live one ages as it would have, whatever the wall clock says.
+    clock.advance(Duration::from_secs(20));
+    assert_eq!(
+        statuses(&store),
+        [
+            AgentStatus::Offline,
+            AgentStatus::Delayed,
+            AgentStatus::Offline
+        ]
+    );
+    // The record's stamps stay the time of day.
+    let live = store.get("live").unwrap();
+    assert_eq!(
+        live.last_heartbeat_at,
+        Some(start + Duration::from_secs(60))
+    );
+}
+
+#[test]
+fn a_seeded_heartbeat_counts_from_its_time_of_day() {
+    let start = at(1_768_464_000);
+    let clock = Clock::frozen_at(start);
+    let store = Store::new(Thresholds::default(), clock.clone());
+    for (id, ago) in [("recent", 5), ("late", 30), ("old", 50)] {
+        let mut record = AgentRecord::registered(id, start);
+        record.last_heartbeat_at = Some(start - Duration::from_secs(ago));
+        store.insert(record).unwrap();
+    }
+    let mut future = AgentRecord::registered("future", start);
+    future.last_heartbeat_at = Some(start + Duration::from_secs(3600));
+    store.insert(future).unwrap();
+    let now = store.status_time();
+    let status = |id: &str| store.get(id).unwrap().status(now, &store.thresholds);
+    assert_eq!(status("recent"), AgentStatus::Online);
+    assert_eq!(status("late"), AgentStatus::Delayed);
+    assert_eq!(status("old"), AgentStatus::Offline);
+    assert_eq!(status("future"), AgentStatus::Online);
+    clock.advance(Duration::from_secs(20));
+    let now = store.status_time();
+    assert_eq!(
+        store.get("future").unwrap().status(now, &store.thresholds),
+        AgentStatus::Delayed,
+        "a heartbeat stamped in the future counts as heard when it was loaded"
+    );
 }

@@ -162,7 +162,7 @@ fn the_cli_sends_shows_and_lists_and_sees_status_age_with_the_clock() {
 
 #[test]
 fn seeded_records_filter_by_type_and_region() {
-    let seed = agentctl::dev_server::store::parse_seed(
+    let seed = agentctl::dev_server::seed::parse_seed(
         br#"[{"uuid":"agent-abc123-def456","name":"prod-agent-01","type":"log","version":"1.2.3",
               "endpoint":"http://192.168.1.10:7890","platformId":"plat-001-abc","region":"us-east-1",
               "labels":"{\"env\":\"prod\",\"team\":\"ops\"}","lastHeartbeatAt":"2026-01-15T08:00:00Z",
@@ -457,4 +457,34 @@ fn two_thousand_heartbeats_from_sixteen_clients_make_one_hundred_agents() {
         .collect();
     let expected: Vec<String> = (0..100).map(|i| format!("agent-{i:03}")).collect();
     assert_eq!(ids, expected);
+}
+
+#[test]
+fn status_follows_the_monotonic_clock_when_the_wall_clock_is_stepped() {
+    let dev = Dev::start();
+    let beat = br#"{"version":"1.2.3","uptime":1,"cpuUsage":1.0,"memUsage":1.0}"#;
+    assert_eq!(dev.put_heartbeat("dead", beat).status, 200);
+    dev.clock.advance(Duration::from_secs(60));
+    assert_eq!(dev.put_heartbeat("live", beat).status, 200);
+    let start = UNIX_EPOCH + Duration::from_secs(START_SECS);
+    for (wall, label) in [
+        (
+            start + Duration::from_secs(60) - Duration::from_secs(3600),
+            "an hour back",
+        ),
+        (start + Duration::from_secs(60 + 3600), "an hour forward"),
+    ] {
+        dev.clock.set_time_of_day(wall);
+        let dead = dev.get("/api/v1/agents/dead").json;
+        let live = dev.get("/api/v1/agents/live").json;
+        assert_eq!(
+            (dead["status"].as_str(), live["status"].as_str()),
+            (Some("offline"), Some("online")),
+            "wall clock stepped {label}"
+        );
+        // The stamps are the time of day they were heard at.
+        assert_eq!(live["lastHeartbeatAt"], "2026-01-15T08:01:00Z");
+        let online = dev.get("/api/v1/agents?status=online").json;
+        assert_eq!(online["total"], 1, "{label}: {online}");
+    }
 }

@@ -18,6 +18,7 @@ mod errors;
 mod heartbeat_every;
 mod heartbeat_send;
 mod hostile;
+mod hostile_client;
 mod hostile_files;
 mod jq;
 mod jq_forms;

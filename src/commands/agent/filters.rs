@@ -3,7 +3,7 @@
 //! case-insensitively, so a server that ignores a filter gives the same answer.
 
 use super::selector::Selector;
-use crate::api::{Agent, DEFAULT_PAGE_SIZE, ListRequest};
+use crate::api::{Agent, DEFAULT_REQUESTED_PAGE_SIZE, ListRequest};
 use crate::status::{AgentStatus, StatusFlag};
 use clap::Args;
 
@@ -29,7 +29,7 @@ pub struct ListFilters {
     pub selector: Option<Selector>,
 
     /// Records asked for per request (the server may send fewer)
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_PAGE_SIZE,
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_REQUESTED_PAGE_SIZE,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub page_size: u32,
 }

@@ -2,7 +2,8 @@
 //! moves (so status changes need no sleeping); and raw HTTP calls to it.
 
 use super::TOKEN;
-use agentctl::dev_server::{DevServerConfig, DevServerHandle, ManualClock, start};
+use agentctl::clock::Clock;
+use agentctl::dev_server::{DevServerConfig, DevServerHandle, start};
 use serde_json::Value;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -14,7 +15,8 @@ pub const START_SECS: u64 = 1_768_464_000;
 pub struct Dev {
     pub runtime: tokio::runtime::Runtime,
     server: Option<DevServerHandle>,
-    pub clock: ManualClock,
+    /// Frozen at `START_SECS`; `advance` lets time pass, `set_time_of_day` steps the wall clock.
+    pub clock: Clock,
     pub url: String,
     pub http: reqwest::Client,
 }
@@ -40,9 +42,9 @@ impl Dev {
             .enable_all()
             .build()
             .unwrap();
-        let clock = ManualClock::new(UNIX_EPOCH + Duration::from_secs(START_SECS));
+        let clock = Clock::frozen_at(UNIX_EPOCH + Duration::from_secs(START_SECS));
         let mut config = DevServerConfig::new(TOKEN);
-        config.clock = clock.clock();
+        config.clock = clock.clone();
         adjust(&mut config);
         let server = runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -276,3 +276,101 @@ fn only_http_1_1_is_spoken() {
     assert_eq!(status, 200);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
 }
+
+#[test]
+fn bodies_over_the_limit_get_a_json_413_and_only_after_the_token_is_checked() {
+    let dev = dev_with(Limits::default());
+    let declared = |token: &str| {
+        format!(
+            "PUT /api/v1/agents/a/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            100 * 1024
+        )
+    };
+    // Declared too long: refused before a byte of it is read, with the JSON error.
+    let mut stream = connect(&dev);
+    stream.write_all(declared(TOKEN).as_bytes()).unwrap();
+    let (status, head, json) = parse_answer(&read_to_close(&mut stream));
+    assert_eq!(
+        (status, json["field"].as_str()),
+        (413, Some("body")),
+        "{json}"
+    );
+    assert!(
+        json["message"].as_str().unwrap().contains("64 KiB"),
+        "{json}"
+    );
+    assert!(
+        head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
+    // Without the token, the token is what the answer is about.
+    let mut stream = connect(&dev);
+    stream
+        .write_all(declared("not-the-token-0123456789").as_bytes())
+        .unwrap();
+    let (status, _, json) = parse_answer(&read_to_close(&mut stream));
+    assert_eq!(status, 401, "{json}");
+    // Chunked, so the length is not declared: refused while reading.
+    let mut stream = connect(&dev);
+    stream
+        .write_all(
+            format!(
+                "PUT /api/v1/agents/a/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+                 Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let chunk = format!("{:x}\r\n{}\r\n", 8192, " ".repeat(8192));
+    for _ in 0..9 {
+        if stream.write_all(chunk.as_bytes()).is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let (status, head, json) = parse_answer(&read_to_close(&mut stream));
+    assert_eq!(
+        (status, json["field"].as_str()),
+        (413, Some("body")),
+        "{json}"
+    );
+    assert!(
+        head.to_ascii_lowercase().contains("connection: close"),
+        "{head}"
+    );
+    assert_eq!(dev.server().agent_count(), 0);
+}
+
+#[test]
+fn a_trickled_head_is_closed_by_the_head_timeout_not_the_idle_one() {
+    let dev = dev_with(Limits {
+        header_read_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_secs(600),
+        ..short_limits()
+    });
+    let mut stream = connect(&dev);
+    let mut writer = stream.try_clone().unwrap();
+    let started = Instant::now();
+    // One byte at a time, each well inside any timeout, until the server closes.
+    let trickle = std::thread::spawn(move || {
+        for &byte in b"GET /api/v1/agents HTTP/1.1\r\nHost: x\r\nX-Filler: "
+            .iter()
+            .chain([b'a'; 4096].iter())
+        {
+            if writer.write_all(&[byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    assert!(read_to_close(&mut stream).is_empty());
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(250), "{took:?}");
+    assert!(
+        took < Duration::from_secs(10),
+        "closed after {took:?}, not by the head timeout"
+    );
+    drop(stream);
+    trickle.join().unwrap();
+}

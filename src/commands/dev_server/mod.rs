@@ -1,10 +1,10 @@
-use crate::config::{CREATED_BY_DEV_SERVER, CREATED_BY_KEY, ConfigKey, Source};
+mod profile;
+
 use crate::context::Context;
+use crate::dev_server::seed::parse_seed;
 use crate::dev_server::serve::Limits;
-use crate::dev_server::store::parse_seed;
 use crate::dev_server::{
     DEFAULT_DELAYED_AFTER, DEFAULT_OFFLINE_AFTER, DevServerConfig, RequestLog, Thresholds, start,
-    system_clock,
 };
 use crate::duration::format_duration;
 use crate::duration::parse_duration;
@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::sanitize::shell_quote;
 use crate::secret::Secret;
 use clap::Args;
+use profile::save_dev_profile;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -71,11 +72,11 @@ pub struct DevServerArgs {
     pub seed: Option<PathBuf>,
 
     /// The most agents the server holds; a heartbeat that would register one more gets a 507
-    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_max_agents)]
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_count_from_one)]
     pub max_agents: usize,
 
     /// The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)
-    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_max_agents)]
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_count_from_one)]
     pub max_connections: usize,
 
     /// Do not save a profile with this server's host and token
@@ -116,7 +117,7 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
             token,
             thresholds,
             seed,
-            clock: system_clock(),
+            clock: ctx.clock.clone(),
             max_agents: args.max_agents,
             limits: Limits {
                 max_connections: args.max_connections,
@@ -180,84 +181,6 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
     ));
     server.shutdown().await;
     Ok(())
-}
-
-/// The profile `dev-server` saves when `--profile` does not name one.
-pub const DEV_PROFILE: &str = "dev";
-
-/// Saves this server's host and token as profile `dev` (or the one `--profile` names), under
-/// the rules of contract §3: only a profile that dev-server created itself (marked
-/// `created_by = "dev-server"` in config.toml, with a loopback `http://` host) is rewritten;
-/// one it did not create is left as it is and nothing is saved; the profile is never made
-/// current. The one place where `dev-server` touches the configuration.
-fn save_dev_profile(ctx: &Context, host: &str, token: &Secret) -> Result<()> {
-    let name = match ctx.settings.profile.source {
-        Source::Flag => ctx.settings.profile.value.clone(),
-        _ => DEV_PROFILE.to_owned(),
-    };
-    let files = ctx.settings.config_files()?;
-    let host_value = toml::Value::String(host.to_owned());
-    // The token is saved with its origin: were config.toml left behind by a crash, it would
-    // still go to this server only.
-    let host_url = url::Url::parse(host)
-        .map_err(|err| Error::other(format!("dev server address {host}: {err}")))?;
-    let saved = files.update(|config, credentials| {
-        let ours = match config.profile(&name) {
-            Some(table) => created_by_dev_server(table),
-            // A token without a profile is not ours to replace either.
-            None => credentials.token(&name).is_none(),
-        };
-        if ours {
-            let profile = config.profile_mut(&name);
-            profile.insert(ConfigKey::Host.name().into(), host_value);
-            profile.insert(
-                CREATED_BY_KEY.into(),
-                toml::Value::String(CREATED_BY_DEV_SERVER.into()),
-            );
-            credentials.set_token_for(&name, token, &host_url);
-        }
-        Ok(ours)
-    })?;
-    let dir = files.dir().display();
-    if saved {
-        let flag = if name == DEV_PROFILE {
-            String::new()
-        } else {
-            format!(" --profile {name}")
-        };
-        ctx.ui.status(&format!(
-            "saved profile '{name}' in {dir} (use it with --profile {name}; it is not made current; \
-             the next `agentctl{flag} dev-server` rewrites it)"
-        ));
-    } else {
-        ctx.ui.warn(&format!(
-            "profile '{name}' in {dir} was not created by dev-server: left as it is, nothing saved. \
-             Save this server under another name with `agentctl --profile NAME dev-server`, or \
-             pass --no-save-profile and use the export line or --env-file PATH"
-        ));
-    }
-    Ok(())
-}
-
-/// A profile `dev-server` may rewrite: it carries the mark, and its host is still one the dev
-/// server writes (plain http to a loopback address), so a profile the user pointed elsewhere
-/// is never taken back.
-fn created_by_dev_server(profile: &toml::Table) -> bool {
-    let marked =
-        profile.get(CREATED_BY_KEY).and_then(|v| v.as_str()) == Some(CREATED_BY_DEV_SERVER);
-    let local = profile
-        .get(ConfigKey::Host.name())
-        .and_then(|v| v.as_str())
-        .and_then(|text| url::Url::parse(text).ok())
-        .is_some_and(|url| {
-            url.scheme() == "http"
-                && match url.host() {
-                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                    _ => false,
-                }
-        });
-    marked && local
 }
 
 /// The token: --token, else --token-file, else AGENTCTL_DEV_TOKEN (empty counts as unset),
@@ -374,7 +297,7 @@ pub fn parse_listen(text: &str) -> std::result::Result<SocketAddr, String> {
 }
 
 /// `--max-agents`, `--max-connections`: a whole number from 1.
-fn parse_max_agents(text: &str) -> std::result::Result<usize, String> {
+fn parse_count_from_one(text: &str) -> std::result::Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{text}' is not a whole number from 1")),
@@ -426,6 +349,28 @@ mod tests {
         );
         assert!(parse_listen("example.com:80").is_err());
         assert!(parse_listen("127.0.0.1:99999").is_err());
+    }
+
+    #[test]
+    fn both_counts_are_whole_numbers_from_one() {
+        for flag in ["--max-agents", "--max-connections"] {
+            for (text, ok) in [("1", true), (" 7 ", true), ("0", false), ("x", false)] {
+                let parsed = crate::parse_args(["agentctl", "dev-server", flag, text]);
+                match parsed {
+                    Ok(_) => assert!(ok, "{flag} {text}"),
+                    Err(err) => {
+                        assert!(!ok, "{flag} {text}: {err}");
+                        let err = err.to_string();
+                        assert!(err.contains(flag), "{err}");
+                    }
+                }
+            }
+        }
+        assert_eq!(parse_count_from_one("12"), Ok(12));
+        assert_eq!(
+            parse_count_from_one("0").unwrap_err(),
+            "'0' is not a whole number from 1"
+        );
     }
 
     #[test]
