@@ -14,6 +14,7 @@ use crate::secret::Secret;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
+use std::io;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -71,6 +72,13 @@ impl ConfigFiles {
 
     /// Read-modify-write of both files under the exclusive lock. Only a file whose content
     /// changed is written, and only after `edit` succeeded.
+    ///
+    /// The two files are one change: `credentials.toml` is written first and `config.toml`
+    /// last, so a crash between them leaves the old host with the new token, which is saved
+    /// with the origin it belongs to and so is never sent to the old host (contract: a token
+    /// goes only to its own origin); a crash can never leave a new host with the old token.
+    /// When a write fails, each file already replaced is put back as it was, so a failed
+    /// update changes nothing.
     pub fn update<R>(
         &self,
         edit: impl FnOnce(&mut ConfigDoc, &mut Credentials) -> Result<R>,
@@ -91,12 +99,8 @@ impl ConfigFiles {
         let mut config = original_config.clone();
         let mut credentials = original_credentials.clone();
         let outcome = edit(&mut config, &mut credentials)?;
-        // Edited in place (comments kept), with the file's own mode.
-        if config != original_config {
-            let text = edited_text(config_text.as_deref(), CONFIG_HEADER, &config.table);
-            let mode = existing_mode(&config_path).map_or(0o644, |mode| mode & !0o022);
-            write_atomic(&self.dir, CONFIG_FILE, text.as_bytes(), mode)?;
-        }
+        // Edited in place (comments kept), with the file's own mode; credentials first.
+        let mut writes = Vec::new();
         if credentials != original_credentials {
             let text = edited_text(
                 credentials_text.as_deref(),
@@ -104,7 +108,23 @@ impl ConfigFiles {
                 &credentials.table,
             );
             let mode = existing_mode(&credentials_path).map_or(0o600, |mode| mode & 0o700);
-            write_atomic(&self.dir, CREDENTIALS_FILE, text.as_bytes(), mode)?;
+            writes.push((credentials_path, credentials_text, text, mode));
+        }
+        if config != original_config {
+            let text = edited_text(config_text.as_deref(), CONFIG_HEADER, &config.table);
+            let mode = existing_mode(&config_path).map_or(0o644, |mode| mode & !0o022);
+            writes.push((config_path, config_text, text, mode));
+        }
+        let mut replaced: Vec<(&Path, Option<&str>, u32)> = Vec::new();
+        for (path, original, text, mode) in &writes {
+            if let Err(err) = crate::files::write_atomic(path, text.as_bytes(), *mode) {
+                if crate::files::replaced(&err) {
+                    replaced.push((path, original.as_deref(), *mode));
+                }
+                let undone = put_back(&replaced);
+                return Err(write_failed(path, &err, &replaced, undone));
+            }
+            replaced.push((path, original.as_deref(), *mode));
         }
         Ok(outcome)
     }
@@ -353,7 +373,59 @@ fn create_private_dir(dir: &Path) -> Result<()> {
         .map_err(|err| io_error("could not create the config dir", dir, &err))
 }
 
+/// Puts each replaced file back as it was (the last one first), removing one that did not
+/// exist. Returns the files that could not be put back.
+fn put_back(replaced: &[(&Path, Option<&str>, u32)]) -> Vec<PathBuf> {
+    let mut failed = Vec::new();
+    for (path, original, mode) in replaced.iter().rev() {
+        let undone = match original {
+            Some(text) => crate::files::write_atomic(path, text.as_bytes(), *mode),
+            None => fs::remove_file(path).or_else(|err| match err.kind() {
+                io::ErrorKind::NotFound => Ok(()),
+                _ => Err(err),
+            }),
+        };
+        if undone.is_err() {
+            failed.push(path.to_path_buf());
+        }
+    }
+    failed
+}
+
+/// "could not write FILE: ERROR", and what became of the files written before it.
+fn write_failed(
+    path: &Path,
+    err: &io::Error,
+    replaced: &[(&Path, Option<&str>, u32)],
+    not_undone: Vec<PathBuf>,
+) -> Error {
+    let error = io_error("could not write", path, err);
+    if not_undone.is_empty() {
+        let restored: Vec<String> = replaced
+            .iter()
+            .map(|(path, _, _)| path.display().to_string())
+            .collect();
+        return match restored.is_empty() {
+            true => error.with_hint("nothing was changed; fix the cause and run the command again"),
+            false => error.with_hint(format!(
+                "nothing was changed ({} put back as it was); fix the cause and run the command again",
+                restored.join(" and ")
+            )),
+        };
+    }
+    let left: Vec<String> = not_undone
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    error.with_hint(format!(
+        "{} could not be put back as it was and holds the new settings; a token in it is sent \
+         only to the host it was saved for. Fix the cause and run the command again",
+        left.join(" and ")
+    ))
+}
+
 /// `dir/name` replaced atomically (see `crate::files`), an error naming the file.
+#[cfg(test)]
 fn write_atomic(dir: &Path, name: &str, contents: &[u8], mode: u32) -> Result<()> {
     let target = dir.join(name);
     crate::files::write_atomic(&target, contents, mode)
@@ -530,6 +602,106 @@ mod tests {
         assert!(credentials.token("a").is_none());
         assert_eq!(credentials.token("b").unwrap().expose(), "tb");
         assert_eq!(credentials.profile_names(), ["b"]);
+    }
+
+    /// prod's host, token and the token's origin, as the files hold them.
+    fn prod(files: &ConfigFiles) -> (Option<String>, Option<String>, Option<String>) {
+        let config = files.read_config().unwrap();
+        let credentials = files.read_credentials().unwrap();
+        let host = config
+            .profile("prod")
+            .and_then(|p| p.get("host"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        let token = credentials.token("prod").map(|t| t.expose().to_owned());
+        (host, token, credentials.token_origin("prod"))
+    }
+
+    /// What `auth login` writes: a host in config.toml, its token in credentials.toml.
+    fn login(files: &ConfigFiles, host: &str, token: &str) -> Result<()> {
+        files.update(|config, credentials| {
+            config
+                .profile_mut("prod")
+                .insert("host".into(), host.into());
+            config.set_current_profile("prod");
+            let url = url::Url::parse(host).unwrap();
+            credentials.set_token_for("prod", &Secret::new(token), &url);
+            Ok(())
+        })
+    }
+
+    fn some(host: &str, token: &str) -> (Option<String>, Option<String>, Option<String>) {
+        let origin = url::Url::parse(host)
+            .unwrap()
+            .origin()
+            .ascii_serialization();
+        (Some(host.into()), Some(token.into()), Some(origin))
+    }
+
+    /// Every step of both writes is made to fail in turn. As an error (`crash` false: later
+    /// steps work, so what was replaced is put back) the files hold the old profile or, on
+    /// success, the new one. As a crash (every later step fails too: nothing more reaches
+    /// the disk) they may also hold the old host with the new token, saved for the new
+    /// host's origin and so never sent to the old host; never the new host with the old token.
+    #[test]
+    fn every_failure_and_crash_point_of_a_pair_leaves_the_old_profile_or_the_new_one() {
+        let (old_host, new_host) = ("https://old.example.com", "https://new.example.com");
+        for prior in [true, false] {
+            for crash in [false, true] {
+                let mut points = 0;
+                for after in 0.. {
+                    let (_dir, files) = files();
+                    let old = if prior {
+                        login(&files, old_host, "tok-old").unwrap();
+                        some(old_host, "tok-old")
+                    } else {
+                        (None, None, None)
+                    };
+                    let config_before = fs::read(files.config_path()).ok();
+                    let result = {
+                        let _failing = crate::files::inject::fail_after(after, crash);
+                        login(&files, new_host, "tok-new")
+                    };
+                    let now = prod(&files);
+                    let new = some(new_host, "tok-new");
+                    let case = format!("prior {prior}, crash {crash}, step {after}: {now:?}");
+                    if result.is_ok() {
+                        assert_eq!(now, new, "{case}");
+                        break;
+                    }
+                    points += 1;
+                    let hint = result.unwrap_err().hint.unwrap_or_default();
+                    if crash {
+                        let between = (old.0.clone(), new.1.clone(), new.2.clone());
+                        assert!(now == old || now == new || now == between, "{case}");
+                        assert!(!(now.0 == new.0 && now.1 == old.1), "{case}");
+                    } else {
+                        assert_eq!(now, old, "{case}");
+                        assert!(hint.starts_with("nothing was changed"), "{case}: {hint}");
+                        assert_eq!(fs::read(files.config_path()).ok(), config_before, "{case}");
+                        if !prior {
+                            assert!(!files.credentials_path().exists(), "{case}");
+                        }
+                    }
+                }
+                // Five steps for each of the two files.
+                assert_eq!(points, 10, "prior {prior}, crash {crash}");
+            }
+        }
+    }
+
+    #[test]
+    fn credentials_are_written_before_config() {
+        let (_dir, files) = files();
+        login(&files, "https://old.example.com", "tok-old").unwrap();
+        // A crash right after the first rename (steps: create, write, sync, rename, sync of
+        // the dir): the first file replaced must be credentials.toml.
+        let _crash = crate::files::inject::fail_after(4, true);
+        login(&files, "https://new.example.com", "tok-new").unwrap_err();
+        let (host, token, origin) = prod(&files);
+        assert_eq!(host.as_deref(), Some("https://old.example.com"));
+        assert_eq!(token.as_deref(), Some("tok-new"));
+        assert_eq!(origin.as_deref(), Some("https://new.example.com"));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 mod write;
 
-pub(crate) use write::{temp_dir, write_atomic};
+#[cfg(test)]
+pub(crate) use write::inject;
+pub(crate) use write::{replaced, temp_dir, write_atomic};
 mod read;
 
 pub(crate) use read::{ReadError, open_regular, read_capped, read_file};

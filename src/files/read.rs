@@ -170,6 +170,19 @@ mod tests {
     }
 
     #[test]
+    fn a_file_longer_than_its_size_says_is_refused_past_the_cap() {
+        // /proc files say they are empty and are not: the cap holds on what is read.
+        let (file, metadata) = open_regular(Path::new("/proc/self/status"), true).unwrap();
+        assert_eq!(metadata.len(), 0);
+        assert!(matches!(
+            read_capped(file, 16),
+            Err(ReadError::TooLarge(16))
+        ));
+        let (file, _) = open_regular(Path::new("/proc/self/status"), true).unwrap();
+        assert!(read_capped(file, 1 << 20).unwrap().starts_with(b"Name:"));
+    }
+
+    #[test]
     fn a_fifo_is_refused_at_once_not_waited_on() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("fifo");

@@ -44,20 +44,45 @@ pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> io::Resul
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(mode));
     #[cfg(not(unix))]
     let _ = mode;
-    let mut temp = builder.tempfile_in(dir)?;
+    // tempfile's own error names the random temp path: said here without it.
+    let mut temp = builder.tempfile_in(dir).map_err(|err| {
+        let kind = err.kind();
+        io::Error::new(
+            kind,
+            format!("could not create a temp file beside it: {kind}"),
+        )
+    })?;
     // Exactly `mode`, whatever the umask took away at creation.
     #[cfg(unix)]
     temp.as_file()
         .set_permissions(std::os::unix::fs::PermissionsExt::from_mode(mode))?;
     inject::check(Step::Write)?;
-    temp.write_all(contents)?;
+    temp.as_file_mut().write_all(contents)?;
     inject::check(Step::Sync)?;
     temp.as_file().sync_all()?;
     inject::check(Step::Rename)?;
     // On failure the temp file comes back in the error and is removed when it is dropped.
     temp.persist(path).map_err(|err| err.error)?;
-    inject::check(Step::SyncDir)?;
-    sync_dir(dir)
+    inject::check(Step::SyncDir)
+        .and_then(|()| sync_dir(dir))
+        .map_err(|err| io::Error::new(err.kind(), AfterRename(err)))
+}
+
+/// A failure after the rename: the new file is in place (it may not survive a crash).
+#[derive(Debug)]
+struct AfterRename(io::Error);
+
+impl std::fmt::Display for AfterRename {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (after the new file was put in place)", self.0)
+    }
+}
+
+impl std::error::Error for AfterRename {}
+
+/// Whether a failed `write_atomic` had already put the new file in place.
+pub(crate) fn replaced(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<AfterRename>())
 }
 
 /// Makes a rename in `dir` durable.
@@ -209,6 +234,7 @@ mod tests {
             let _guard = inject::fail_after(after, false);
             let err = write_atomic(&path, b"new", 0o600).unwrap_err();
             assert!(err.to_string().contains("injected"), "{err}");
+            assert_eq!(replaced(&err), after == 4, "step {after}");
             let text = fs::read_to_string(&path).unwrap();
             // Up to the rename the old file stays; a failure after it leaves the new one.
             assert_eq!(text, if after < 4 { "old" } else { "new" }, "step {after}");

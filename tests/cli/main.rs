@@ -11,6 +11,7 @@ mod auth;
 mod auth_login;
 mod auth_terminal;
 mod config;
+mod config_pair;
 mod demo;
 mod dev_server;
 mod errors;

@@ -205,7 +205,7 @@ fn the_dev_server_refuses_a_token_under_16_characters_naming_where_it_came_from(
     let short = world.home().join("short-token");
     std::fs::write(&short, "tok\n").unwrap();
     let cases: [(&[&str], Option<&str>, &str); 3] = [
-        (&["--token", "t"], None, "'--token <T>'"),
+        (&["--token", "t"], None, "--token: "),
         (
             &["--token-file", short.to_str().unwrap()],
             None,
@@ -267,4 +267,31 @@ fn auth_login_warns_about_a_short_token_and_saves_it() {
     let credentials = std::fs::read_to_string(world.config_dir().join("credentials.toml")).unwrap();
     assert!(credentials.contains("tok-short"), "{credentials}");
     check.assert_calls(1);
+}
+
+/// clap quotes a refused value ("invalid value 'x' for '--token <T>'", "unexpected argument
+/// '-x'"): a refused `dev-server --token` is checked by agentctl instead, and named, never
+/// quoted.
+#[test]
+fn a_refused_dev_server_token_never_reaches_the_output() {
+    let world = World::new();
+    for token in ["Zq7", "Zq7 Wv9", "-Zq7Wv9", "Zq7\u{7f}Wv9", "Zq7Wv9é"] {
+        let mut cmd = world.cmd();
+        cmd.args(["dev-server", "--listen", "127.0.0.1:0", "--no-save-profile"])
+            .args(["--token", token])
+            .env_remove("AGENTCTL_DEV_TOKEN");
+        let ran = run(&mut cmd);
+        assert_eq!(ran.code, 2, "{token:?}: {}", ran.stderr);
+        assert!(
+            ran.stderr.starts_with("error: --token: "),
+            "{token:?}: {}",
+            ran.stderr
+        );
+        for (name, text) in [("stdout", &ran.stdout), ("stderr", &ran.stderr)] {
+            for part in token.split(' ') {
+                assert!(!text.contains(part), "{token:?} in {name}: {text}");
+            }
+            assert!(!text.contains("Zq7"), "{token:?} in {name}: {text}");
+        }
+    }
 }

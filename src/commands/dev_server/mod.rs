@@ -48,7 +48,7 @@ pub struct DevServerArgs {
     pub listen: SocketAddr,
 
     /// Bearer token clients must send (visible in `ps`: prefer --token-file or AGENTCTL_DEV_TOKEN) [default: a random one]
-    #[arg(long, value_name = "T", value_parser = parse_token)]
+    #[arg(long, value_name = "T", value_parser = any_token, allow_hyphen_values = true)]
     pub token: Option<Secret>,
 
     /// Read the bearer token from the first line of this file
@@ -187,7 +187,7 @@ pub async fn run(ctx: &Context, args: DevServerArgs) -> Result<()> {
 /// else a random one.
 fn choose_token(args: &DevServerArgs, env: &crate::env::Env) -> Result<Secret> {
     if let Some(token) = &args.token {
-        return Ok(token.clone());
+        return parse_token(token.expose()).map_err(|err| Error::usage(format!("--token: {err}")));
     }
     if let Some(path) = &args.token_file {
         return read_token_file(path);
@@ -304,7 +304,13 @@ fn parse_count_from_one(text: &str) -> std::result::Result<usize, String> {
     }
 }
 
-/// `--token`: what can go into an `Authorization` header unchanged, and not too short.
+/// `--token` as given: checked by `parse_token` when the command runs, so that a refusal
+/// never quotes it (clap's own "invalid value '…'" would print the token).
+fn any_token(text: &str) -> std::result::Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(text))
+}
+
+/// A token: what can go into an `Authorization` header unchanged, and not too short.
 pub fn parse_token(text: &str) -> std::result::Result<Secret, String> {
     crate::secret::check_token_length(text)?;
     Ok(Secret::new(text))

@@ -4,7 +4,7 @@
 use crate::api::is_loopback;
 use crate::config::{CREATED_BY_DEV_SERVER, CREATED_BY_KEY, ConfigKey, Source};
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::secret::Secret;
 
 /// The profile `dev-server` saves when `--profile` does not name one.
@@ -22,6 +22,10 @@ pub(super) fn save_dev_profile(ctx: &Context, host: &str, token: &Secret) -> Res
     };
     let files = ctx.settings.config_files()?;
     let host_value = toml::Value::String(host.to_owned());
+    // The token is saved with its origin: were config.toml left behind by a crash, it would
+    // still go to this server only.
+    let host_url = url::Url::parse(host)
+        .map_err(|err| Error::other(format!("dev server address {host}: {err}")))?;
     let saved = files.update(|config, credentials| {
         let ours = match config.profile(&name) {
             Some(table) => created_by_dev_server(table),
@@ -35,7 +39,7 @@ pub(super) fn save_dev_profile(ctx: &Context, host: &str, token: &Secret) -> Res
                 CREATED_BY_KEY.into(),
                 toml::Value::String(CREATED_BY_DEV_SERVER.into()),
             );
-            credentials.set_token(&name, token);
+            credentials.set_token_for(&name, token, &host_url);
         }
         Ok(ours)
     })?;
