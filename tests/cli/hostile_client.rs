@@ -197,3 +197,51 @@ fn a_token_escaped_inside_the_labels_string_is_redacted_in_the_labels_column() {
         .args(["agent", "list", "-o", "wide"]));
     assert!(ran.stdout.contains("k=[REDACTED]"), "{}", ran.stdout);
 }
+
+/// `heartbeat simulate` of one agent, JSON summary, no retries.
+fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
+    let mut cmd = world.cmd_at(host);
+    cmd.args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "1",
+        "--interval",
+        "20ms",
+        "--retries",
+        "0",
+        "-o",
+        "json",
+    ])
+    .args(extra);
+    run(&mut cmd)
+}
+
+#[test]
+fn broken_framing_from_the_server_is_a_malformed_answer_not_the_network() {
+    let world = World::new();
+    for (wire, says) in [
+        (
+            &b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n-2\r\n{}\r\n0\r\n\r\n"[..],
+            "a bad chunk size",
+        ),
+        (
+            &b"HTTP/1.1 200 OK\r\ncontent-length: +2\r\n\r\n{}"[..],
+            "a content-length that is not a number",
+        ),
+    ] {
+        let stub = crate::common::stub::Stub::start(move |_| {
+            crate::common::stub::Reply::Raw(wire.to_vec())
+        });
+        let ran = simulate(&world, &stub.url(), &["--beats", "1"]);
+        assert_eq!(ran.code, 5, "{}", ran.stderr);
+        let summary: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+        assert_eq!(summary["failed"], json!({"malformed": 1}), "{summary}");
+        assert!(
+            ran.stderr
+                .contains(&format!("the server's response is not valid: {says}")),
+            "{}",
+            ran.stderr
+        );
+    }
+}
