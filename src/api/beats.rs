@@ -13,7 +13,7 @@
 //! origin).
 
 use super::client::{ApiClient, ApiResult, HeartbeatTarget};
-use super::error::{Failure, TransportFailure, transport_error};
+use super::error::{ApiError, Failure, TransportFailure, transport_error};
 use super::http1::{ReadError, read_response};
 use super::request::Request;
 use super::retry::{Answer, MAX_RESPONSE_BODY_BYTES, NoAnswer, Sender, too_large};
@@ -138,7 +138,20 @@ impl Connections {
                 .exchange(request, &self.authority, self.all_headers)
                 .await;
         }
-        let response = outcome.map_err(|err| self.failed(err.into(), false, what))?;
+        let response = outcome.map_err(|err| match err {
+            // The server answered, with bytes that are not an HTTP answer (a negative chunk
+            // size, a length that is not digits): malformed, as from the client, and not
+            // retried as a network failure would be.
+            ReadError::Invalid(why) => NoAnswer {
+                error: ApiError::new(
+                    what,
+                    Failure::Malformed,
+                    format!("the server's response is not valid: {why}"),
+                ),
+                nothing_sent: false,
+            },
+            err => self.failed(err.into(), false, what),
+        })?;
         if response.reusable {
             self.idle().push(connection);
         }

@@ -33,7 +33,10 @@ pub enum ReadError {
     Lost(io::Error),
     /// The connection failed during the answer.
     Io(io::Error),
-    /// Not an HTTP/1.1 answer, or one framed in a way that cannot be read.
+    /// The connection ended in the middle of an answer (the head or the body).
+    Cut(&'static str),
+    /// Not an HTTP/1.1 answer, or one framed in a way that cannot be read: the server's
+    /// answer is malformed.
     Invalid(String),
 }
 
@@ -43,6 +46,7 @@ impl std::fmt::Display for ReadError {
             ReadError::Closed => f.write_str("the server closed the connection without answering"),
             ReadError::Lost(err) => write!(f, "the connection was lost before an answer: {err}"),
             ReadError::Io(err) => write!(f, "reading the answer: {err}"),
+            ReadError::Cut(part) => write!(f, "the connection ended in the {part}"),
             ReadError::Invalid(why) => write!(f, "invalid HTTP answer: {why}"),
         }
     }
@@ -90,11 +94,7 @@ pub async fn read_response<R: AsyncRead + Unpin>(
             }
             match fill(io, buf).await {
                 Ok(0) if buf.is_empty() => return Err(ReadError::Closed),
-                Ok(0) => {
-                    return Err(ReadError::Invalid(
-                        "the connection ended in the head".into(),
-                    ));
-                }
+                Ok(0) => return Err(ReadError::Cut("head")),
                 Ok(_) => {}
                 Err(ReadError::Io(err)) if buf.is_empty() => return Err(ReadError::Lost(err)),
                 Err(err) => return Err(err),
@@ -113,9 +113,7 @@ pub async fn read_response<R: AsyncRead + Unpin>(
                 } else {
                     while buf.len() < len {
                         if fill(io, buf).await? == 0 {
-                            return Err(ReadError::Invalid(
-                                "the connection ended in the body".into(),
-                            ));
+                            return Err(ReadError::Cut("body"));
                         }
                     }
                     let body = buf[..len].to_vec();
@@ -176,9 +174,13 @@ fn parse_head(buf: &[u8], all_headers: bool) -> Result<Option<Head>, ReadError> 
     for header in response.headers.iter() {
         let name = header.name;
         if name.eq_ignore_ascii_case("content-length") {
+            // Digits only (RFC 9110 §8.6): `+2` and ` 2 2` are not lengths, whatever Rust's
+            // parser makes of them.
             let value = std::str::from_utf8(header.value)
                 .ok()
-                .and_then(|v| v.trim().parse::<usize>().ok())
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|v| v.parse::<usize>().ok())
                 .ok_or_else(|| {
                     ReadError::Invalid("a content-length that is not a number".into())
                 })?;
@@ -247,16 +249,24 @@ async fn read_chunked<R: AsyncRead + Unpin>(
         };
         buf.drain(..consumed);
         if size == 0 {
-            // Trailers, if any, up to the empty line.
+            // Trailers, if any, up to the empty line: under the head's cap, each byte looked
+            // at once (a line is found from where the last look ended), dropped at the end.
+            let (mut line, mut scanned) = (0, 0);
             loop {
-                while !buf.windows(2).any(|w| w == b"\r\n") {
-                    need_more(io, buf).await?;
+                if let Some(at) = buf[scanned..].windows(2).position(|w| w == b"\r\n") {
+                    let end = scanned + at + 2;
+                    if end - line == 2 {
+                        buf.drain(..end);
+                        return Ok((Some(body), false));
+                    }
+                    (line, scanned) = (end, end);
+                    continue;
                 }
-                let end = buf.windows(2).position(|w| w == b"\r\n").expect("found") + 2;
-                buf.drain(..end);
-                if end == 2 {
-                    return Ok((Some(body), false));
+                if buf.len() > MAX_HEAD_BYTES {
+                    return Err(ReadError::Invalid("trailers larger than 64 KiB".into()));
                 }
+                scanned = buf.len().saturating_sub(1).max(line);
+                need_more(io, buf).await?;
             }
         }
         let size = usize::try_from(size).unwrap_or(usize::MAX);
@@ -276,9 +286,7 @@ async fn read_chunked<R: AsyncRead + Unpin>(
 
 async fn need_more<R: AsyncRead + Unpin>(io: &mut R, buf: &mut Vec<u8>) -> Result<(), ReadError> {
     match fill(io, buf).await? {
-        0 => Err(ReadError::Invalid(
-            "the connection ended in the body".into(),
-        )),
+        0 => Err(ReadError::Cut("body")),
         _ => Ok(()),
     }
 }

@@ -228,6 +228,37 @@ fn broken_answers_are_errors_that_say_why() {
         let err = read(wire, false, 100).unwrap_err();
         assert!(err.to_string().contains(says), "{wire:?}: {err}");
     }
+    let framing = [
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\n{}",
+            "not a number",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 2 2\r\n\r\n{}",
+            "not a number",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n{}",
+            "not a number",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-2\r\n{}\r\n0\r\n\r\n",
+            "bad chunk size",
+        ),
+    ];
+    for (wire, says) in framing {
+        // Malformed, not a network failure (`Cut`, `Io`).
+        match read(wire, false, 100) {
+            Err(err @ ReadError::Invalid(_)) => {
+                assert!(err.to_string().contains(says), "{wire:?}: {err}")
+            }
+            other => panic!("{wire:?}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        read("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n{}", false, 100),
+        Err(ReadError::Cut("body"))
+    ));
     let huge = format!("HTTP/1.1 200 OK\r\nX: {}", "a".repeat(70_000));
     let err = read(&huge, false, 100).unwrap_err();
     assert!(err.to_string().contains("larger than 64 KiB"), "{err}");
@@ -321,4 +352,56 @@ fn chunks_of_any_size_and_a_runaway_chunk_line() {
         err.to_string().contains("chunk size line too long"),
         "{err}"
     );
+}
+
+/// Counts the bytes read from it.
+struct Counting<R> {
+    inner: R,
+    read: usize,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Counting<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        self.read += buf.filled().len() - before;
+        polled
+    }
+}
+
+#[test]
+fn trailers_are_held_to_the_heads_cap_and_read_once() {
+    // Trailers up to the cap are read, in one line or many.
+    let many = "X: y\r\n".repeat(60_000 / 6);
+    let wire = format!(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n{many}\r\n"
+    );
+    let response = read_at_once(&wire, false, 100).unwrap();
+    assert_eq!((body(&response), response.reusable), ("{}", true));
+    // A server that sends trailers without end is stopped at the cap, having been read
+    // little more than the cap (it used to be buffered whole, and rescanned on each read).
+    let endless = format!(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n{}",
+        "X".repeat(10 * 1024 * 1024)
+    );
+    let mut io = Counting {
+        inner: endless.as_bytes(),
+        read: 0,
+    };
+    let err = block_on(read_response(&mut io, &mut Vec::new(), false, 100)).unwrap_err();
+    assert!(
+        err.to_string().contains("trailers larger than 64 KiB"),
+        "{err}"
+    );
+    assert!(io.read < 3 * MAX_HEAD_BYTES, "read {} bytes", io.read);
+    // Trickled a byte at a time, in many lines: the same answer as read whole.
+    let wire = format!(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n{}\r\n",
+        "Trailer-Line: value\r\n".repeat(100)
+    );
+    assert_eq!(body(&read(&wire, false, 100).unwrap()), "");
 }

@@ -99,6 +99,32 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// How many of this shard's beats (of an open-model run) are due before `elapsed` after
+    /// the start, `--beats` counted.
+    pub fn beats_due_before(&self, elapsed: Duration) -> u64 {
+        let total = self
+            .beats
+            .map_or(u64::MAX, |beats| beats.saturating_mul(self.shard_agents()));
+        let due = |beat: u64| self.due_offset(beat) < elapsed;
+        // The first beat not due: found by doubling, then halving.
+        let mut high = 1u64;
+        while high < total && due(high) {
+            high = high.saturating_mul(2);
+        }
+        let (mut low, mut high) = (0u64, high.min(total));
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if due(middle) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+}
+
 /// The URL and error wording of each agent: built once for a small fleet, per beat for a
 /// large one.
 enum Targets {
@@ -248,6 +274,7 @@ impl Simulation {
             )
         };
         let mut tasks = JoinSet::new();
+        let mut spawned: u64 = 0;
         loop {
             let next = tokio::select! {
                 biased;
@@ -267,6 +294,7 @@ impl Simulation {
             };
             let simulation = Arc::clone(self);
             let agent = (beat % shard_agents) as usize;
+            spawned += 1;
             tasks.spawn(async move {
                 let behind = simulation.clock.since(due);
                 simulation.beat(agent, due, Some(behind)).await;
@@ -275,6 +303,15 @@ impl Simulation {
             while tasks.try_join_next().is_some() {}
         }
         drop(pacer);
+        // The beats due before the run ended that never went out (waiting for a slot of
+        // --concurrency while the server stopped answering): counted, not forgotten.
+        let ended = self.clock.instant();
+        let due_by = deadline.map_or(ended, |deadline| deadline.min(ended));
+        let elapsed = due_by.saturating_duration_since(self.origin);
+        let unsent = self.plan.beats_due_before(elapsed).saturating_sub(spawned);
+        if unsent > 0 {
+            lock(&self.stats).record_unsent(unsent);
+        }
         while tasks.join_next().await.is_some() {}
     }
 
@@ -382,6 +419,22 @@ mod tests {
         let mut shard = plan(12_345, "x");
         shard.shard = Shard { index: 3, count: 4 };
         assert_eq!(shard.agent_name(shard.agent_range().start), "x09259");
+    }
+
+    #[test]
+    fn beats_due_before_a_time_follow_the_schedule() {
+        let mut plan = plan(4, "s");
+        plan.interval = Duration::from_millis(100);
+        // Beats every 25 ms: 0, 25, 50, … ms.
+        let ms = Duration::from_millis;
+        assert_eq!(plan.beats_due_before(ms(0)), 0);
+        assert_eq!(plan.beats_due_before(ms(1)), 1);
+        assert_eq!(plan.beats_due_before(ms(1000)), 40);
+        assert_eq!(plan.beats_due_before(ms(1001)), 41);
+        plan.beats = Some(2);
+        assert_eq!(plan.beats_due_before(ms(60_000)), 8);
+        plan.shard = Shard { index: 1, count: 2 };
+        assert_eq!(plan.beats_due_before(ms(60_000)), 4);
     }
 
     #[test]

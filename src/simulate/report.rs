@@ -70,6 +70,7 @@ pub fn summary_table(summary: &Summary, headers: bool) -> String {
         ("sent", summary.sent.to_string()),
         ("ok", summary.ok.to_string()),
         ("failed", failed),
+        ("unsent", summary.unsent.to_string()),
         ("rate", format!("{:.1}/s", summary.rate_per_sec)),
         ("latency p50", ms(summary.latency_ms.p50)),
         ("latency p90", ms(summary.latency_ms.p90)),
@@ -121,6 +122,7 @@ mod tests {
             sent: 10,
             ok: 7,
             failed: BTreeMap::from([("503".to_owned(), 2), ("timeout".to_owned(), 1)]),
+            unsent: 0,
             rate_per_sec: 5.0,
             latency_ms: LatencySummary {
                 p50: 1.25,
@@ -150,7 +152,7 @@ mod tests {
     fn the_summary_table() {
         let text = summary_table(&summary(), true);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 16, "{text}");
+        assert_eq!(lines.len(), 17, "{text}");
         assert!(lines[0].contains("METRIC"));
         let row = |text: &str, name: &str| -> String {
             text.lines()
@@ -162,7 +164,8 @@ mod tests {
         assert_eq!(row(&text, "failed"), "503: 2, timeout: 1");
         assert_eq!(row(&text, "latency p50"), "1.2 ms");
         assert_eq!(row(&text, "fail-if"), "p99>2ms CROSSED (measured 3 ms)");
-        assert_eq!(summary_table(&summary(), false).lines().count(), 15);
+        assert_eq!(row(&text, "unsent"), "0");
+        assert_eq!(summary_table(&summary(), false).lines().count(), 16);
         let mut clean = summary();
         clean.failed.clear();
         assert_eq!(row(&summary_table(&clean, false), "failed"), "none");

@@ -31,6 +31,8 @@ pub struct Stats {
     ok: u64,
     failed: BTreeMap<String, u64>,
     late: u64,
+    /// Beats due before the run ended that never went out.
+    unsent: u64,
     last_error: Option<ApiError>,
 }
 
@@ -43,6 +45,7 @@ impl Default for Stats {
             ok: 0,
             failed: BTreeMap::new(),
             late: 0,
+            unsent: 0,
             last_error: None,
         }
     }
@@ -57,6 +60,10 @@ pub struct Summary {
     pub ok: u64,
     /// Failed beats by class: HTTP status ("503"), "timeout", "network", "malformed".
     pub failed: BTreeMap<String, u64>,
+    /// Beats due before the run ended (`--duration`, a stop) that never went out: a full
+    /// `--concurrency` of beats waiting on a server that stopped answering. Not in `sent`;
+    /// errors for `--fail-if errors…`.
+    pub unsent: u64,
     pub rate_per_sec: f64,
     pub latency_ms: LatencySummary,
     pub late: u64,
@@ -157,6 +164,11 @@ impl Stats {
         }
     }
 
+    /// Beats that were due but never sent before the run ended.
+    pub fn record_unsent(&mut self, beats: u64) {
+        self.unsent = self.unsent.saturating_add(beats);
+    }
+
     pub fn sent(&self) -> u64 {
         self.latency_micros.len()
     }
@@ -190,6 +202,7 @@ impl Stats {
             latency_micros: histogram,
             sent: self.sent(),
             failed: self.failed_total(),
+            unsent: self.unsent,
             rate_per_sec,
         };
         let mut encoded = Vec::new();
@@ -201,6 +214,7 @@ impl Stats {
             sent: self.sent(),
             ok: self.ok,
             failed: self.failed.clone(),
+            unsent: self.unsent,
             rate_per_sec,
             latency_ms: LatencySummary::of(histogram),
             late: self.late,
@@ -224,6 +238,9 @@ pub struct RunRecord {
     pub sent: u64,
     pub ok: u64,
     pub failed: BTreeMap<String, u64>,
+    /// Absent from summaries written before it was counted.
+    #[serde(default)]
+    pub unsent: u64,
     pub late: u64,
     pub started_at: String,
     pub ended_at: String,
@@ -270,6 +287,7 @@ pub fn merge(runs: &[RunRecord]) -> Result<Merged, String> {
             *stats.failed.entry(class.clone()).or_default() += count;
         }
         stats.late += run.late;
+        stats.unsent = stats.unsent.saturating_add(run.unsent);
         agents += run.agents;
         match (&run.merged, run.shard) {
             (Some(merged), _) => shards.extend(merged.iter().copied()),

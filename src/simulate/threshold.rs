@@ -55,6 +55,8 @@ pub struct Measured<'a> {
     pub latency_micros: &'a Histogram<u64>,
     pub sent: u64,
     pub failed: u64,
+    /// Beats due before the run ended that were never sent: errors, as failed ones are.
+    pub unsent: u64,
     pub rate_per_sec: f64,
 }
 
@@ -174,10 +176,13 @@ impl Threshold {
                 (micros, micros / 1000.0, "ms")
             }
             Metric::Errors => {
-                let percent = if measured.sent == 0 {
+                // Of the beats due: those sent, and those due that never went out.
+                let due = measured.sent.saturating_add(measured.unsent);
+                let errors = measured.failed.saturating_add(measured.unsent);
+                let percent = if due == 0 {
                     0.0
                 } else {
-                    100.0 * measured.failed as f64 / measured.sent as f64
+                    100.0 * errors as f64 / due as f64
                 };
                 (percent, percent, "%")
             }
@@ -223,8 +228,22 @@ mod tests {
             latency_micros: histogram,
             sent,
             failed,
+            unsent: 0,
             rate_per_sec: 950.0,
         })
+    }
+
+    #[test]
+    fn beats_never_sent_count_as_errors() {
+        let latencies = histogram([1000; 10]);
+        let verdict = Threshold::parse("errors>10%").unwrap().check(&Measured {
+            latency_micros: &latencies,
+            sent: 10,
+            failed: 0,
+            unsent: 10,
+            rate_per_sec: 1.0,
+        });
+        assert_eq!((verdict.value, verdict.crossed), (50.0, true));
     }
 
     #[test]

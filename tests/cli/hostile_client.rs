@@ -197,3 +197,110 @@ fn a_token_escaped_inside_the_labels_string_is_redacted_in_the_labels_column() {
         .args(["agent", "list", "-o", "wide"]));
     assert!(ran.stdout.contains("k=[REDACTED]"), "{}", ran.stdout);
 }
+
+/// `heartbeat simulate` of one agent, JSON summary, no retries.
+fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
+    let mut cmd = world.cmd_at(host);
+    cmd.args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "1",
+        "--interval",
+        "20ms",
+        "--retries",
+        "0",
+        "-o",
+        "json",
+    ])
+    .args(extra);
+    run(&mut cmd)
+}
+
+#[test]
+fn broken_framing_from_the_server_is_a_malformed_answer_not_the_network() {
+    let world = World::new();
+    for (wire, says) in [
+        (
+            &b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n-2\r\n{}\r\n0\r\n\r\n"[..],
+            "a bad chunk size",
+        ),
+        (
+            &b"HTTP/1.1 200 OK\r\ncontent-length: +2\r\n\r\n{}"[..],
+            "a content-length that is not a number",
+        ),
+    ] {
+        let stub = crate::common::stub::Stub::start(move |_| {
+            crate::common::stub::Reply::Raw(wire.to_vec())
+        });
+        let ran = simulate(&world, &stub.url(), &["--beats", "1"]);
+        assert_eq!(ran.code, 5, "{}", ran.stderr);
+        let summary: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+        assert_eq!(summary["failed"], json!({"malformed": 1}), "{summary}");
+        assert!(
+            ran.stderr
+                .contains(&format!("the server's response is not valid: {says}")),
+            "{}",
+            ran.stderr
+        );
+    }
+}
+
+#[test]
+fn beats_due_but_never_sent_before_the_duration_ended_are_counted_unsent() {
+    // A server that never answers: the two beats --concurrency lets out wait on it, and the
+    // other 48 of the 50 due in the second (one every 20 ms) never go out.
+    let silent = crate::common::stub::Silent::start();
+    let world = World::new();
+    let ran = simulate(
+        &world,
+        &silent.url(),
+        &[
+            "--duration",
+            "1s",
+            "--concurrency",
+            "2",
+            "--request-timeout",
+            "2s",
+            "--fail-if",
+            "errors>50%",
+        ],
+    );
+    assert_ne!(ran.code, 0, "{}", ran.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        (&summary["sent"], &summary["unsent"], &summary["failed"]),
+        (&json!(2), &json!(48), &json!({"timeout": 2})),
+        "{summary}"
+    );
+    assert_eq!(summary["thresholds"][0]["value"], 100.0, "{summary}");
+    assert_eq!(summary["thresholds"][0]["crossed"], true, "{summary}");
+    let table = {
+        let mut cmd = world.cmd_at(&silent.url());
+        cmd.args([
+            "heartbeat",
+            "simulate",
+            "--agents",
+            "1",
+            "--interval",
+            "20ms",
+            "--retries",
+            "0",
+            "--duration",
+            "200ms",
+            "--concurrency",
+            "1",
+            "--request-timeout",
+            "1s",
+        ]);
+        run(&mut cmd)
+    };
+    assert!(
+        table
+            .stdout
+            .lines()
+            .any(|line| line.starts_with("unsent") && line.trim_end().ends_with(" 9")),
+        "{}",
+        table.stdout
+    );
+}

@@ -192,6 +192,8 @@ fn the_summary_table() {
     assert_eq!(rows[4], ["ok", "2"]);
     // The same counts by class as the JSON `failed` object.
     assert_eq!(rows[5], ["failed", "500:", "1"]);
+    // Beats due before the end that never went out.
+    assert_eq!(rows[6], ["unsent", "0"]);
     for (n, name) in [
         "latency p50",
         "latency p90",
@@ -202,16 +204,16 @@ fn the_summary_table() {
     .iter()
     .enumerate()
     {
-        assert_eq!(&names[7 + n], name);
-        assert_eq!(rows[7 + n][3], "ms");
+        assert_eq!(&names[8 + n], name);
+        assert_eq!(rows[8 + n][3], "ms");
     }
-    assert_eq!(rows[12][0], "late");
+    assert_eq!(rows[13][0], "late");
     // The sender's own lateness (an open-model run), apart from the server's latency.
-    assert_eq!(names[13], "send lateness");
-    assert_eq!(rows[13][2], "p99");
-    assert_eq!(rows[14][2], "max");
-    assert_eq!(rows[16][0], "started");
-    assert_eq!(rows.len(), 17, "{}", ran.stdout);
+    assert_eq!(names[14], "send lateness");
+    assert_eq!(rows[14][2], "p99");
+    assert_eq!(rows[15][2], "max");
+    assert_eq!(rows[17][0], "started");
+    assert_eq!(rows.len(), 18, "{}", ran.stdout);
 }
 
 #[test]
