@@ -7,10 +7,18 @@
 //! what the input holds (plain form) or what the deflated stream gives when inflated, inflated
 //! with a cap no honest histogram of those bounds reaches.
 
-use super::stats::latency_histogram;
 use hdrhistogram::Histogram;
 use hdrhistogram::serialization::Deserializer;
 use std::io::Read;
+
+/// Latencies are recorded in microseconds, up to an hour, to 3 significant digits.
+pub const HIGHEST_MICROS: u64 = 3_600_000_000;
+
+/// The histogram every run records into and every merge adds into (and the only one a
+/// summary may hold).
+pub fn latency_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, HIGHEST_MICROS, 3).expect("constant histogram bounds are valid")
+}
 
 /// V2 cookies (HdrHistogram's, with the 8-byte word size): plain and deflated.
 const V2_COOKIE: u32 = 0x1c84_9313;

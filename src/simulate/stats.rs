@@ -14,13 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-/// Latencies are recorded in microseconds, up to an hour, to 3 significant digits.
-const HIGHEST_MICROS: u64 = 3_600_000_000;
-
-/// The histogram every run records into and every merge adds into.
-pub fn latency_histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, HIGHEST_MICROS, 3).expect("constant histogram bounds are valid")
-}
+pub use super::histogram_check::{HIGHEST_MICROS, latency_histogram};
 
 /// The counts of a run (or of several runs added together).
 pub struct Stats {
