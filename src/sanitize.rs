@@ -47,8 +47,11 @@ pub fn escape_json_for_terminal(json: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(json.len() + 16);
     for ch in json.chars() {
         if escaped(ch) {
-            // Every such character is in the Basic Multilingual Plane: one \u escape each.
-            let _ = write!(out, "\\u{:04x}", ch as u32);
+            // JSON's \u escapes are UTF-16: a character past the Basic Multilingual Plane (the
+            // tag characters) is a surrogate pair.
+            for unit in ch.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{:04x}", unit);
+            }
         } else {
             out.push(ch);
         }
@@ -56,13 +59,22 @@ pub fn escape_json_for_terminal(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Escaped: the controls (C0, DEL, C1), the line and paragraph separators, and every
+/// character of Unicode's `Bidi_Control` (marks, embeddings, overrides, isolates, the Arabic
+/// letter mark) and `Default_Ignorable_Code_Point` (zero-width characters, the soft hyphen,
+/// the deprecated format characters, variation selectors, tags) properties: text that moves
+/// or hides other text. The sets are ICU4X's data for the Unicode version it ships, not a list
+/// kept by hand.
 fn needs_escape(ch: char) -> bool {
-    ch.is_control() // C0, DEL and C1
-        || matches!(ch,
-            '\u{200b}'..='\u{200f}' // zero-width and direction marks
-            | '\u{2028}'..='\u{202e}' // line/paragraph separators, bidi embeddings and overrides
-            | '\u{2066}'..='\u{2069}' // bidi isolates
-            | '\u{feff}')
+    use icu_properties::CodePointSetData;
+    use icu_properties::props::{BidiControl, DefaultIgnorableCodePoint};
+    if ch.is_ascii() {
+        return ch.is_ascii_control();
+    }
+    ch.is_control()
+        || matches!(ch, '\u{2028}' | '\u{2029}')
+        || CodePointSetData::new::<BidiControl>().contains(ch)
+        || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(ch)
 }
 
 /// Quotes a value for a POSIX shell when it holds anything beyond a safe set (the one quoting
@@ -136,6 +148,53 @@ mod tests {
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         let clean = sanitize(&all);
         assert!(!clean.chars().any(needs_escape));
+    }
+
+    /// Every code point Unicode gives either property, and the ones a hand list missed.
+    #[test]
+    fn every_bidi_control_and_default_ignorable_code_point_is_escaped() {
+        use icu_properties::CodePointSetData;
+        use icu_properties::props::{BidiControl, DefaultIgnorableCodePoint};
+        let ranges = CodePointSetData::new::<BidiControl>()
+            .iter_ranges()
+            .chain(CodePointSetData::new::<DefaultIgnorableCodePoint>().iter_ranges());
+        let mut seen = 0;
+        for code in ranges.flatten() {
+            let Some(ch) = char::from_u32(code) else {
+                continue;
+            };
+            seen += 1;
+            let text = format!("a{ch}b");
+            let shown = sanitize(&text);
+            assert!(!shown.contains(ch), "U+{code:04X} in {shown:?}");
+            let expected = if code < 0x100 {
+                format!("a\\x{code:02x}b")
+            } else {
+                format!("a\\u{{{code:x}}}b")
+            };
+            assert_eq!(shown, expected);
+            let json = serde_json::to_string(&text).unwrap();
+            let escaped = escape_json_for_terminal(&json);
+            assert!(!escaped.contains(ch), "U+{code:04X} in {escaped:?}");
+            assert_eq!(serde_json::from_str::<String>(&escaped).unwrap(), text);
+        }
+        // Unicode 15: 12 bidi controls and 4,174 default-ignorable code points (the tags
+        // block alone is 4,096).
+        assert!(seen >= 4_174, "{seen}");
+        for ch in [
+            '\u{061c}', '\u{00ad}', '\u{206a}', '\u{206f}', '\u{180e}', '\u{fe0f}',
+        ] {
+            assert!(needs_escape(ch), "U+{:04X}", ch as u32);
+        }
+        assert_eq!(sanitize("x\u{e0041}y"), "x\\u{e0041}y");
+        assert_eq!(
+            escape_json_for_terminal("\"\u{e0041}\u{ad}\""),
+            r#""\udb40\udc41\u00ad""#
+        );
+        // Letters, marks, emoji and spaces that are neither stay as they are.
+        for ch in ['é', 'ß', '\u{0301}', '✓', '😀', '\u{3000}', 'ا'] {
+            assert!(!needs_escape(ch), "U+{:04X}", ch as u32);
+        }
     }
 
     proptest::proptest! {

@@ -30,7 +30,8 @@ terminal gets a live table, problem agents first; a pipe gets one JSON event per
 {\"time\",\"uuid\",\"from\",\"to\",\"agent\"}, or one row per change with an explicit -o \
 table|wide. A failed poll is \"unreachable\" (with a \"reason\"), a 404 \"absent\" (no heartbeat \
 yet, polled at the normal pace). --exec runs `sh -c CMD` for each change with the event on \
-stdin and AGENTCTL_EVENT_UUID/FROM/TO set; a failing or hanging handler is reported and the \
+stdin and AGENTCTL_EVENT_UUID/FROM/TO set, AGENTCTL_TOKEN and AGENTCTL_DEV_TOKEN unset (a \
+handler that calls the API reads a token file of its own); a failing or hanging handler is reported and the \
 watch goes on. Exit 0 once --until/--until-jq holds for every agent, 7 if --timeout comes \
 first (without them --timeout just ends the watch), 3 on a refused token.
 

@@ -10,6 +10,7 @@
 //! Closed model (interval 0): `concurrency` workers each send the next beat as soon as their
 //! previous one has answered; latency is then the plain request time.
 
+mod histogram_check;
 pub(crate) mod pacer;
 pub mod report;
 pub mod shard;

@@ -9,18 +9,12 @@ use crate::timestamp::{MissingOffset, parse_rfc3339};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hdrhistogram::Histogram;
-use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
+use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
-/// Latencies are recorded in microseconds, up to an hour, to 3 significant digits.
-const HIGHEST_MICROS: u64 = 3_600_000_000;
-
-/// The histogram every run records into and every merge adds into.
-pub fn latency_histogram() -> Histogram<u64> {
-    Histogram::new_with_bounds(1, HIGHEST_MICROS, 3).expect("constant histogram bounds are valid")
-}
+pub use super::histogram_check::{HIGHEST_MICROS, latency_histogram};
 
 /// The counts of a run (or of several runs added together).
 pub struct Stats {
@@ -248,6 +242,9 @@ pub struct RunRecord {
     #[serde(default)]
     pub merged: Option<Vec<Shard>>,
     pub histogram: String,
+    /// Where it was read from (a file's name, `stdin`), for the errors about it.
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// Several runs added together, as one run holding all their samples would have counted them.
@@ -263,32 +260,48 @@ pub fn merge(runs: &[RunRecord]) -> Result<Merged, String> {
     let mut agents = 0;
     let mut shards = Vec::new();
     let mut window: Option<(SystemTime, SystemTime)> = None;
+    let mut sent: u64 = 0;
     for (n, run) in runs.iter().enumerate() {
-        let which = |what: String| format!("summary {}: {what}", n + 1);
+        let which = |what: String| {
+            if run.source.is_empty() {
+                format!("summary {}: {what}", n + 1)
+            } else {
+                format!("{}: {what}", run.source)
+            }
+        };
         let bytes = BASE64
             .decode(run.histogram.trim())
             .map_err(|err| which(format!("the histogram is not base64 ({err})")))?;
-        let histogram: Histogram<u64> = Deserializer::new()
-            .deserialize(&mut bytes.as_slice())
-            .map_err(|err| which(format!("the histogram does not decode ({err:?})")))?;
-        if histogram.len() != run.sent {
-            return Err(which(format!(
-                "the histogram holds {} beats but sent says {}",
-                histogram.len(),
-                run.sent
-            )));
-        }
+        let histogram = super::histogram_check::decode(&bytes)
+            .map_err(|err| which(format!("the histogram is refused: {err}")))?;
+        check_counts(run, histogram.len()).map_err(which)?;
+        let past = |what: &str| {
+            which(format!(
+                "{what} adds up past {} with the summaries before it",
+                u64::MAX
+            ))
+        };
+        sent = sent.checked_add(run.sent).ok_or_else(|| past("sent"))?;
         stats
             .latency_micros
             .add(&histogram)
             .map_err(|err| which(format!("the histogram does not fit ({err:?})")))?;
-        stats.ok += run.ok;
+        stats.ok = stats.ok.checked_add(run.ok).ok_or_else(|| past("ok"))?;
         for (class, count) in &run.failed {
-            *stats.failed.entry(class.clone()).or_default() += count;
+            let total = stats.failed.entry(class.clone()).or_default();
+            *total = total
+                .checked_add(*count)
+                .ok_or_else(|| past(&format!("failed \"{class}\"")))?;
         }
-        stats.late += run.late;
-        stats.unsent = stats.unsent.saturating_add(run.unsent);
-        agents += run.agents;
+        stats.late = stats
+            .late
+            .checked_add(run.late)
+            .ok_or_else(|| past("late"))?;
+        stats.unsent = stats
+            .unsent
+            .checked_add(run.unsent)
+            .ok_or_else(|| past("unsent"))?;
+        agents = u64::checked_add(agents, run.agents).ok_or_else(|| past("agents"))?;
         match (&run.merged, run.shard) {
             (Some(merged), _) => shards.extend(merged.iter().copied()),
             (None, Some(shard)) => shards.push(shard),
@@ -314,6 +327,40 @@ pub fn merge(runs: &[RunRecord]) -> Result<Merged, String> {
             merged: Some(shards),
         },
     })
+}
+
+/// The counts of one summary agree with each other and with its histogram: the histogram
+/// holds `sent` beats, each of them `ok` or failed (`ok + failed == sent`, added without
+/// overflow), and no more of them late than were sent.
+fn check_counts(run: &RunRecord, in_histogram: u64) -> Result<(), String> {
+    if in_histogram != run.sent {
+        return Err(format!(
+            "the histogram holds {in_histogram} beats but sent says {}",
+            run.sent
+        ));
+    }
+    let failed = run
+        .failed
+        .values()
+        .try_fold(0u64, |total, count| total.checked_add(*count))
+        .ok_or_else(|| format!("its failed counts add up past {}", u64::MAX))?;
+    let answered = run
+        .ok
+        .checked_add(failed)
+        .ok_or_else(|| format!("ok + failed adds up past {}", u64::MAX))?;
+    if answered != run.sent {
+        return Err(format!(
+            "ok ({}) + failed ({failed}) is {answered}, not sent ({})",
+            run.ok, run.sent
+        ));
+    }
+    if run.late > run.sent {
+        return Err(format!(
+            "late ({}) is more than sent ({})",
+            run.late, run.sent
+        ));
+    }
+    Ok(())
 }
 
 /// What is odd about a set of merged shards: duplicates (counted twice), missing ones, or

@@ -2,7 +2,9 @@
 //!
 //! Each change runs `sh -c CMD` with the event's JSON line on stdin and
 //! `AGENTCTL_EVENT_UUID`, `AGENTCTL_EVENT_FROM` (empty for the first event) and
-//! `AGENTCTL_EVENT_TO` in its environment. The changes of one agent are handled in order, one
+//! `AGENTCTL_EVENT_TO` in its environment, and without `AGENTCTL_TOKEN` and
+//! `AGENTCTL_DEV_TOKEN` (a handler is any command, and the token is not its to see: one that
+//! needs the API reads a token file). The changes of one agent are handled in order, one
 //! at a time; at most `concurrency` handlers run at once; each is killed after `timeout`. A
 //! handler that fails, hangs or cannot start is reported on stderr and never stops the watch.
 //! Its output is not shown (it would tear a live table or a JSON stream apart); a failure is
@@ -25,6 +27,10 @@ use tokio::task::JoinSet;
 
 /// The most of a handler's stderr kept for its failure report.
 const STDERR_KEPT: usize = 4096;
+
+/// The variables a handler's environment never holds: the tokens agentctl itself may have
+/// been given.
+pub const WITHHELD_VARS: [&str; 2] = ["AGENTCTL_TOKEN", "AGENTCTL_DEV_TOKEN"];
 
 /// How handlers are run.
 #[derive(Debug, Clone)]
@@ -173,7 +179,11 @@ async fn dispatch(config: ExecConfig, mut receiver: mpsc::UnboundedReceiver<Mess
 
 /// Runs one handler to its end or its timeout; `Err` says what went wrong.
 async fn run_handler(config: &ExecConfig, event: &Event) -> Result<(), String> {
-    let mut child = tokio::process::Command::new("sh")
+    let mut command = tokio::process::Command::new("sh");
+    for var in WITHHELD_VARS {
+        command.env_remove(var);
+    }
+    let mut child = command
         .arg("-c")
         .arg(&config.command)
         .env("AGENTCTL_EVENT_UUID", &event.uuid)

@@ -498,3 +498,156 @@ fn summary_merges_shards_from_files_and_from_one_stream() {
         .write_stdin(""));
     assert_eq!(ran.code, 2, "{}", ran.stderr);
 }
+
+/// A summary as `heartbeat simulate -o json` writes it, with the given counts and histogram
+/// bytes (base64-encoded here).
+fn summary_with(sent: u64, ok: &str, failed: &str, histogram: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        r#"{{"agents":1,"sent":{sent},"ok":{ok},"failed":{failed},"late":0,
+            "started_at":"2026-01-01T00:00:00Z","ended_at":"2026-01-01T00:00:01Z",
+            "shard":null,"histogram":"{}"}}"#,
+        base64::engine::general_purpose::STANDARD.encode(histogram)
+    )
+}
+
+/// HdrHistogram's plain V2 header, written by hand: the bounds `heartbeat simulate` uses
+/// (1 µs to 1 h, 3 digits) and the payload length given.
+fn v2_header(payload_len: u32) -> Vec<u8> {
+    let mut bytes = 0x1c84_9313u32.to_be_bytes().to_vec();
+    bytes.extend(payload_len.to_be_bytes());
+    bytes.extend(0u32.to_be_bytes());
+    bytes.extend(3u32.to_be_bytes());
+    bytes.extend(1u64.to_be_bytes());
+    bytes.extend(3_600_000_000u64.to_be_bytes());
+    bytes.extend(1f64.to_be_bytes());
+    bytes
+}
+
+#[test]
+fn a_histogram_bomb_is_refused_in_bounded_memory() {
+    let world = World::new();
+    // 410 bytes whose histogram header claims a payload of 4 GiB.
+    let mut header = v2_header(u32::MAX);
+    header.resize(160, 0);
+    let mut bomb = summary_with(0, "0", "{}", &header);
+    while bomb.len() < 410 {
+        bomb.push(' ');
+    }
+    let path = world.home().join("bomb.json");
+    std::fs::write(&path, &bomb).unwrap();
+    let ran = run(world.cmd().args(["heartbeat", "summary"]).arg(&path));
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(&format!(
+            "{}: the histogram is refused: its header says 4294967295 payload bytes but 120 follow it",
+            path.display()
+        )),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(ran.stdout, "");
+    let report = world.home().join("peak-rss");
+    let status = std::process::Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_agentctl"))
+        .args(["heartbeat", "summary"])
+        .arg(&path)
+        .env("AGENTCTL_CONFIG_DIR", world.config_dir())
+        .env("HOME", world.home())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("GNU time (/usr/bin/time) measures the peak memory");
+    assert_eq!(status.code(), Some(2));
+    let text = std::fs::read_to_string(&report).unwrap();
+    let peak_kib: u64 = text.lines().last().unwrap().trim().parse().unwrap();
+    // 4 GiB before the check; what any agentctl holds after it (a debug build starts at
+    // 15-19 MiB; the release build stays under 16 MiB).
+    assert!(
+        peak_kib <= 32 * 1024,
+        "peak RSS {peak_kib} KiB on a 410-byte summary"
+    );
+}
+
+#[test]
+fn summaries_whose_counts_do_not_add_up_are_refused() {
+    let world = World::new();
+    // One beat of 1 ms: 1000 empty counts (a zero run, -1000), then a count of 1.
+    let one = payload(&[-1000, 1]);
+    let cases = [
+        // ok > sent: `--fail-if errors>…` would be fooled.
+        (
+            summary_with(1, "2", "{}", &one),
+            "ok (2) + failed (0) is 2, not sent (1)",
+        ),
+        (
+            summary_with(1, "0", "{}", &one),
+            "ok (0) + failed (0) is 0, not sent (1)",
+        ),
+        (
+            summary_with(1, "18446744073709551615", r#"{"503":2}"#, &one),
+            "ok + failed adds up past 18446744073709551615",
+        ),
+        (
+            summary_with(1, "0", r#"{"503":18446744073709551615,"timeout":2}"#, &one),
+            "its failed counts add up past 18446744073709551615",
+        ),
+    ];
+    for (n, (text, said)) in cases.iter().enumerate() {
+        let path = world.home().join(format!("case-{n}.json"));
+        std::fs::write(&path, text).unwrap();
+        let ran = run(world.cmd().args(["heartbeat", "summary"]).arg(&path));
+        assert_eq!(ran.code, 2, "{}", ran.stderr);
+        assert!(
+            ran.stderr.contains(&format!("{}: {said}", path.display())),
+            "{}",
+            ran.stderr
+        );
+    }
+    // Each summary right, the sum past 2^64 - 1: an error, not a wrap.
+    let huge = payload(&[i64::MAX, i64::MAX]);
+    let big = world.home().join("big.json");
+    let count = (u64::MAX - 1).to_string();
+    std::fs::write(&big, summary_with(u64::MAX - 1, &count, "{}", &huge)).unwrap();
+    let alone = run(world
+        .cmd()
+        .args(["heartbeat", "summary", "-o", "json"])
+        .arg(&big));
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    let twice = run(world
+        .cmd()
+        .args(["heartbeat", "summary"])
+        .arg(&big)
+        .arg(&big));
+    assert_eq!(twice.code, 2, "{}", twice.stderr);
+    assert!(
+        twice.stderr.contains(&format!(
+            "{}: sent adds up past 18446744073709551615 with the summaries before it",
+            big.display()
+        )),
+        "{}",
+        twice.stderr
+    );
+}
+
+/// A V2 histogram of the given counts (negative: a run of that many empty counts), encoded as
+/// HdrHistogram does: zig-zag, then LEB128 with a 9th byte of 8 bits.
+fn payload(counts: &[i64]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for &count in counts {
+        let mut v = ((count << 1) ^ (count >> 63)) as u64;
+        for _ in 0..8 {
+            if v < 0x80 {
+                break;
+            }
+            body.push((v as u8 & 0x7f) | 0x80);
+            v >>= 7;
+        }
+        body.push(v as u8);
+    }
+    let mut bytes = v2_header(body.len() as u32);
+    bytes.extend(body);
+    bytes
+}

@@ -349,3 +349,46 @@ fn piped_with_an_explicit_table_there_is_one_row_per_change() {
     assert!(a.mock.calls() >= 5);
     unexpected.assert_calls(0);
 }
+
+#[test]
+fn exec_handlers_never_see_the_tokens() {
+    let server = MockServer::start();
+    let a = get_route(
+        &server,
+        "/api/v1/agents/a",
+        vec![Answer::ok(record("a", "online", "1"))],
+    );
+    let unexpected = nothing_else(&server);
+    let world = World::new();
+    let seen = world.home().join("env");
+    let handler = format!("env > '{}'", seen.display());
+    let ran = run(world
+        .cmd_at(&server.base_url())
+        .env("AGENTCTL_DEV_TOKEN", "dev-token-0123456789abcdef")
+        .env("HANDLER_SEES_THIS", "yes")
+        .args([
+            "watch",
+            "a",
+            "--interval",
+            "200ms",
+            "--timeout",
+            "300ms",
+            "--exec",
+            &handler,
+            "-o",
+            "ndjson",
+        ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let env = std::fs::read_to_string(&seen).unwrap();
+    let names: Vec<&str> = env.lines().filter_map(|l| l.split('=').next()).collect();
+    assert!(names.contains(&"HANDLER_SEES_THIS"), "{env}");
+    assert!(names.contains(&"AGENTCTL_EVENT_UUID"), "{env}");
+    assert!(!names.contains(&"AGENTCTL_TOKEN"), "{env}");
+    assert!(!names.contains(&"AGENTCTL_DEV_TOKEN"), "{env}");
+    assert!(
+        !env.contains(TOKEN) && !env.contains("dev-token-0123"),
+        "{env}"
+    );
+    assert!(a.mock.calls() >= 1);
+    unexpected.assert_calls(0);
+}

@@ -65,9 +65,22 @@ pub async fn run(ctx: &Context, args: HeartbeatSummaryArgs) -> Result<()> {
                 if skipped == 1 { "is" } else { "are" }
             ));
         }
-        runs.extend(found);
+        let several = found.len() > 1;
+        runs.extend(found.into_iter().enumerate().map(|(n, mut run)| {
+            run.source = if several {
+                format!("{name} (summary {})", n + 1)
+            } else {
+                name.clone()
+            };
+            run
+        }));
     }
-    let merged = merge(&runs).map_err(Error::other)?;
+    // A summary whose histogram or counts do not hold together is a bad input (exit 2), as a
+    // bad flag value is: nothing was measured wrongly, the file is not what it claims.
+    let merged = merge(&runs).map_err(|err| {
+        Error::usage(err)
+            .with_hint("give summaries as `agentctl heartbeat simulate -o json` wrote them")
+    })?;
     if let Some(shards) = &merged.window.merged {
         for warning in shard_warnings(shards) {
             ctx.ui.warn(&warning);
