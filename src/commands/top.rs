@@ -49,7 +49,8 @@ pub struct TopArgs {
 }
 
 pub async fn run(ctx: &Context, args: TopArgs) -> Result<()> {
-    if !args.once && !(ctx.stdin.is_terminal() && ctx.ui.stdout_is_terminal) {
+    let terminal = ctx.stdin.is_terminal() && ctx.ui.stdout_is_terminal;
+    if !args.once && !terminal {
         return Err(
             Error::usage("top needs a terminal on standard input and output").with_hint(
                 "in a script or a pipe, `agentctl watch --all` streams the changes and \

@@ -144,9 +144,10 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
         .map(|p| format!(" (profile {})", sanitize(p)))
         .unwrap_or_default();
     let total = top.rows().len();
+    // The counts first: they are what a narrow terminal must still show.
     let mut first = vec![
         Span::styled("agentctl top", bold),
-        Span::raw(format!("  {}{profile}  ", sanitize(&screen.host))),
+        Span::raw(" · "),
         Span::styled(
             format!("{total} agent{}", if total == 1 { "" } else { "s" }),
             bold,
@@ -160,6 +161,7 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
             style,
         ));
     }
+    first.push(Span::raw(format!("   {}{profile}", sanitize(&screen.host))));
     let mut second = Vec::new();
     match top.refresh.last_ok {
         Some((at, took)) => second.push(format!(
@@ -187,7 +189,7 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
     if let Some((reason, at)) = &top.refresh.error {
         let kept = match top.refresh.last_ok {
             Some((ok, _)) => format!(
-                "showing the data of {} ({} old)",
+                "showing the data of {}, {} old",
                 clock_time(ok),
                 format_duration(age(ok, now))
             ),
@@ -200,9 +202,9 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
         };
         lines.push(Line::styled(
             format!(
-                "listing failed at {}: {} · {kept}",
+                "listing failed at {} ({kept}): {}",
                 clock_time(*at),
-                cut(&sanitize(reason), 100)
+                cut(&sanitize(reason), 200)
             ),
             style,
         ));

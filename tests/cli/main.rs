@@ -34,6 +34,7 @@ mod simulate_wire;
 mod snapshots;
 mod status_values;
 mod tls;
+mod top;
 mod version;
 mod watch;
 mod watch_all;
