@@ -23,6 +23,8 @@ use tokio::sync::mpsc;
 
 /// How often the screen is redrawn with nothing new (the ages in it move on).
 const TICK: Duration = Duration::from_secs(1);
+/// The longest the first frame waits for the first walk.
+const FIRST_FRAME_WAIT: Duration = Duration::from_millis(500);
 
 /// How `top` ended without an error: `q`, with the picked uuid if `y` chose one.
 pub struct Ended {
@@ -187,14 +189,19 @@ pub async fn run<'a>(
     let mut walk_started = clock.instant();
     top.walk_started();
     let mut next_walk = walk_started + interval;
-    let mut tick = tokio::time::interval(TICK);
-    let mut dirty = true;
+    // The first frame waits for the first walk (a moment at most), so the screen opens on
+    // the fleet rather than on empty counts.
+    let first_frame = tokio::time::Instant::from_std(walk_started + FIRST_FRAME_WAIT);
+    let mut tick = tokio::time::interval_at(first_frame + TICK, TICK);
+    let mut drawn = false;
+    let mut dirty = false;
     let outcome = loop {
         if dirty {
             if let Err(err) = draw(&mut terminal, &mut top, screen, clock) {
                 break Err(err);
             }
             dirty = false;
+            drawn = true;
         }
         if walk.is_none() && clock.instant() >= next_walk {
             walk = Some(list());
@@ -241,6 +248,7 @@ pub async fn run<'a>(
                 }
             },
             () = tokio::time::sleep_until(wake), if walk.is_none() => {}
+            () = tokio::time::sleep_until(first_frame), if !drawn => dirty = true,
             _ = tick.tick() => dirty = true,
         }
     };

@@ -165,9 +165,9 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
     let mut second = Vec::new();
     match top.refresh.last_ok {
         Some((at, took)) => second.push(format!(
-            "refreshed {} ({} ago, took {})",
+            "refreshed {} ({}, took {})",
             clock_time(at),
-            format_duration(age(at, now)),
+            relative_time(at, now),
             format_took(took)
         )),
         None if top.refresh.walking => second.push("listing agents…".to_owned()),
@@ -189,9 +189,9 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
     if let Some((reason, at)) = &top.refresh.error {
         let kept = match top.refresh.last_ok {
             Some((ok, _)) => format!(
-                "showing the data of {}, {} old",
+                "showing the data of {}, {}",
                 clock_time(ok),
-                format_duration(age(ok, now))
+                relative_time(ok, now)
             ),
             None => "nothing listed yet".to_owned(),
         };
@@ -353,11 +353,11 @@ fn detail(top: &Top, row: &Row, screen: &Screen, now: SystemTime) -> Vec<Line<'s
     ));
     for change in seen {
         lines.push(Line::from(format!(
-            "  {}  {} → {}  ({} ago)",
+            "  {}  {} → {}  ({})",
             clock_time(change.time),
             sanitize(change.from.as_str()),
             sanitize(change.to.as_str()),
-            format_duration(age(change.time, now))
+            relative_time(change.time, now)
         )));
     }
     lines
@@ -418,10 +418,6 @@ fn footer(top: &Top) -> Line<'static> {
         text = format!("picked {} · {text}", sanitize(picked));
     }
     Line::styled(text, Style::default().add_modifier(Modifier::DIM))
-}
-
-fn age(then: SystemTime, now: SystemTime) -> Duration {
-    now.duration_since(then).unwrap_or_default()
 }
 
 /// `09:12:03 UTC`

@@ -35,6 +35,7 @@ mod snapshots;
 mod status_values;
 mod tls;
 mod top;
+mod top_terminal;
 mod version;
 mod watch;
 mod watch_all;
