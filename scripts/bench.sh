@@ -8,6 +8,8 @@
 #   BENCH_ONLY=fleet scripts/bench.sh   # only the fleet-scale sections (6-8)
 #   BENCH_ONLY=load scripts/bench.sh    # only simulate vs wrk and the low-load latency (4, 4b)
 #   BENCH_MILLION=1 scripts/bench.sh    # also a million simulated agents and 4 shards (9-10)
+#   BENCH_ONLY=top scripts/bench.sh     # only `top` at fleet scale vs watch --all (11; needs tmux)
+#   BENCH_BIN=target/profiling/agentctl scripts/bench.sh   # measure that binary, build nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +23,12 @@ if ((${#missing[@]})); then
   exit 2
 fi
 
-cargo build --release --locked --quiet
-bin=$PWD/target/release/agentctl
+if [[ -n ${BENCH_BIN:-} ]]; then
+  bin=$(realpath "$BENCH_BIN")
+else
+  cargo build --release --locked --quiet
+  bin=$PWD/target/release/agentctl
+fi
 work=$(mktemp -d)
 server_pid=
 extra_pids=() # servers and runs started below, stopped on any exit
@@ -65,7 +71,7 @@ echo "agentctl: $("$bin" --version), server: $host"
 echo
 
 only=${BENCH_ONLY:-all}
-if [[ $only != fleet ]]; then
+if [[ $only != fleet && $only != top ]]; then
 if [[ $only == all ]]; then
 # 1. start-up
 hyperfine -N --warmup 20 --runs 200 --export-json "$work/version.json" \
@@ -225,6 +231,72 @@ watch_all() { # $1 host, $2 log
   walks=$(grep -c '^> GET .*[?&]page=1&' "$work/watch-all.err" || true)
   echo "$(($(listings "$2") - before)) $(single_gets "$2") $(python3 -c "print($user+$sys)") $peak $walks"
 }
+
+# 11. top (issue 22) at fleet scale, in a tmux pane of 200x50: CPU per refresh, CPU per key
+#     redraw, peak RSS against watch --all on the same fleet, and key -> redrawn frame over
+#     BENCH_KEYS keys (j and k in turn; a frame counts as redrawn when capture-pane shows the
+#     selection moved, so the times include tmux's own round trips).
+if [[ $only == top ]]; then
+  command -v tmux >/dev/null 2>&1 || { echo "bench.sh: top needs tmux (apt-get install tmux)" >&2; exit 2; }
+  keys=${BENCH_KEYS:-200}
+  start_fleet_server "$fleet" fleet
+  read -r _ _ _ watch_peak walks < <(watch_all "$fleet_host" "$work/fleet.log")
+  pane=agentctl-bench-$$
+  top_in_tmux() { # $1 interval, $2 time file
+    tmux kill-session -t "$pane" 2>/dev/null || true
+    tmux new-session -d -s "$pane" -x 200 -y 50 \
+      "env AGENTCTL_HOST=$fleet_host AGENTCTL_TOKEN=$token AGENTCTL_CONFIG_DIR=$AGENTCTL_CONFIG_DIR \
+       /usr/bin/time -f '%U %S %M' -o $2 $bin top --interval $1 --page-size $page_size"
+    for _ in $(seq 600); do # until the first walk is on screen
+      tmux capture-pane -p -t "$pane" | grep -q '^agentctl top · [1-9]' && break
+      sleep 0.1
+    done
+  }
+  top_pid() { pgrep -f "^$bin top --interval $1" | head -n1; }
+  cpu_of() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; } # clock ticks of 10 ms
+  # Refreshes: fleet_seconds of walks every watch_interval, CPU and walks counted.
+  before=$(listings "$work/fleet.log")
+  top_in_tmux "${watch_interval}s" "$work/top.time"
+  sleep "$fleet_seconds"
+  tmux send-keys -t "$pane" q
+  for _ in $(seq 100); do tmux has-session -t "$pane" 2>/dev/null || break; sleep 0.1; done
+  read -r user sys top_peak < <(tail -n1 "$work/top.time")
+  walk=$(python3 -c "import math; print(math.ceil($fleet/min($page_size,1000)))")
+  top_walks=$(python3 -c "print(max(1, ($(listings "$work/fleet.log") - $before) // $walk))")
+  printf '11. top, %d agents, --interval %ss for %ss: %s walks, %.3f CPU-s per refresh (walk, sort, frame); peak RSS %.1f MiB vs watch --all %.1f MiB -> %.2fx (target <= 1.5x)\n' \
+    "$fleet" "$watch_interval" "$fleet_seconds" "$top_walks" "$(python3 -c "print(($user+$sys)/$top_walks)")" \
+    "$(python3 -c "print($top_peak/1024)")" "$(python3 -c "print($watch_peak/1024)")" \
+    "$(python3 -c "print(f'{$top_peak/$watch_peak:.2f}')")"
+  # Keys: one walk (a long interval), then the keys, each waited for on screen.
+  top_in_tmux 1h "$work/top-keys.time"
+  pid=$(top_pid 1h)
+  cpu_before=$(cpu_of "$pid")
+  python3 - "$pane" "$keys" >"$work/keys.txt" <<'PY'
+import subprocess, sys, time
+pane, count = sys.argv[1], int(sys.argv[2])
+def selected():
+    screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", pane], capture_output=True, text=True).stdout
+    return next((line for line in screen.splitlines() if line.startswith("> ")), "")
+times = []
+for n in range(count):
+    before = selected()
+    start = time.monotonic()
+    subprocess.run(["tmux", "send-keys", "-t", pane, "j" if n % 2 == 0 else "k"])
+    while selected() == before:
+        if time.monotonic() - start > 5:
+            break
+    times.append((time.monotonic() - start) * 1000)
+times.sort()
+print(f"{times[len(times) // 2]:.1f} {times[-1]:.1f}")
+PY
+  cpu_after=$(cpu_of "$pid")
+  tmux send-keys -t "$pane" q
+  read -r median max <"$work/keys.txt"
+  printf '11b. top, %d agents, %d keys (j/k) sent by tmux: key -> redrawn frame median %s ms, max %s ms (target < 16 ms a redraw); %.4f CPU-s per key redraw\n' \
+    "$fleet" "$keys" "$median" "$max" "$(python3 -c "print(($cpu_after - $cpu_before)/$keys)")"
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 start_fleet_server "$fleet" fleet
 read -r reqs gets cpu peak walks < <(watch_all "$fleet_host" "$work/fleet.log")

@@ -34,6 +34,7 @@ pub(crate) mod shutdown;
 pub mod simulate;
 pub mod status;
 pub mod timestamp;
+pub(crate) mod top;
 pub mod ui;
 pub(crate) mod watch;
 

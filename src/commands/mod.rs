@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod dev_server;
 pub mod heartbeat;
+pub mod top;
 pub mod watch;
 
 use crate::config::FilesUse;
@@ -25,6 +26,7 @@ pub enum Command {
     #[command(subcommand)]
     Agent(agent::AgentCommand),
     Watch(watch::WatchArgs),
+    Top(top::TopArgs),
     /// Log in and out, and see which host and token are used
     #[command(subcommand)]
     Auth(auth::AuthCommand),
@@ -44,6 +46,7 @@ pub async fn dispatch(ctx: &Context, command: Command) -> Result<()> {
         Command::DevServer(args) => dev_server::run(ctx, args).await,
         Command::Demo(args) => demo::run(ctx, args).await,
         Command::Watch(args) => watch::run(ctx, args).await,
+        Command::Top(args) => top::run(ctx, args).await,
         Command::Completions(args) => completions::run(ctx, args).await,
         Command::Auth(command) => auth::run(ctx, command).await,
         Command::Config(command) => config::run(ctx, command).await,
@@ -69,6 +72,8 @@ pub fn files_use(command: &Command) -> FilesUse {
 pub fn handles_signals(command: &Command) -> bool {
     match command {
         Command::Heartbeat(heartbeat::HeartbeatCommand::Send(args)) => args.every.is_some(),
+        // `--once` is stopped like any other command; the live view restores the terminal.
+        Command::Top(args) => !args.once,
         Command::Heartbeat(heartbeat::HeartbeatCommand::Simulate(_))
         | Command::Watch(_)
         | Command::DevServer(_) => true,

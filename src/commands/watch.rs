@@ -112,22 +112,28 @@ impl Fetch for ApiFetch<'_> {
     }
 
     fn list(&self) -> Listing<'_> {
-        let walk = self.client.walk(self.filters.request());
-        let filters = self.filters;
-        Box::pin(futures_util::stream::unfold(
-            walk,
-            move |mut walk| async move {
-                let page = walk.next().await?;
-                let page = page.map(|records| {
-                    records
-                        .into_iter()
-                        .filter(|record| filters.matches(record))
-                        .collect()
-                });
-                Some((page, walk))
-            },
-        ))
+        listing(self.client, self.filters)
     }
+}
+
+/// One walk of the listing as `agent list` filters it: the filters go to the server, and
+/// each page is checked against them again (a server may ignore one). `watch --all` and `top`
+/// both poll this way.
+pub fn listing<'a>(client: &'a ApiClient, filters: &'a ListFilters) -> Listing<'a> {
+    let walk = client.walk(filters.request());
+    Box::pin(futures_util::stream::unfold(
+        walk,
+        move |mut walk| async move {
+            let page = walk.next().await?;
+            let page = page.map(|records| {
+                records
+                    .into_iter()
+                    .filter(|record| filters.matches(record))
+                    .collect()
+            });
+            Some((page, walk))
+        },
+    ))
 }
 
 /// A sink that also hands every change to the `--exec` handlers.

@@ -23,7 +23,7 @@ fn accepting(server: &MockServer) -> Mock<'_> {
 }
 
 /// A command with a clean environment around a private world.
-fn command(world: &World, program: &str) -> std::process::Command {
+pub(crate) fn command(world: &World, program: &str) -> std::process::Command {
     let mut command = std::process::Command::new(program);
     command
         .env_clear()
@@ -39,7 +39,13 @@ fn command(world: &World, program: &str) -> std::process::Command {
 /// the ones agentctl started with (`terminal=same`), and `stty -a`. The shell lets Ctrl-C pass
 /// (the trap), as an interactive shell does, so it outlives agentctl.
 fn in_shell(world: &World, args: &[&str]) -> OsSession {
+    in_shell_with(world, args, &[])
+}
+
+/// [`in_shell`] with `envs` set for agentctl as well.
+pub(crate) fn in_shell_with(world: &World, args: &[&str], envs: &[(&str, &str)]) -> OsSession {
     let mut command = command(world, "/bin/sh");
+    command.envs(envs.iter().copied());
     command
         .arg("-c")
         .arg(
@@ -56,17 +62,17 @@ fn in_shell(world: &World, args: &[&str]) -> OsSession {
 
 /// Everything the terminal showed so far, kept by the test.
 #[derive(Default)]
-struct Screen(Vec<u8>);
+pub(crate) struct Screen(Vec<u8>);
 
 impl Screen {
-    fn keep(&mut self, captures: &expectrl::Captures) {
+    pub(crate) fn keep(&mut self, captures: &expectrl::Captures) {
         self.0.extend_from_slice(captures.before());
         for matched in captures.matches() {
             self.0.extend_from_slice(matched);
         }
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0).into_owned()
     }
 }
@@ -94,7 +100,7 @@ fn stty_flags(screen: &str) -> Vec<String> {
 }
 
 /// The pid of the only child of `parent` (agentctl under the shell).
-fn child_of(parent: u32) -> u32 {
+pub(crate) fn child_of(parent: u32) -> u32 {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let children = fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
@@ -107,7 +113,7 @@ fn child_of(parent: u32) -> u32 {
     }
 }
 
-fn kill(signal: &str, pid: u32) {
+pub(crate) fn kill(signal: &str, pid: u32) {
     let killed = std::process::Command::new("kill")
         .args([signal, &pid.to_string()])
         .status()

@@ -37,6 +37,8 @@ mod simulate_wire;
 mod snapshots;
 mod status_values;
 mod tls;
+mod top;
+mod top_terminal;
 mod version;
 mod watch;
 mod watch_all;

@@ -1,0 +1,825 @@
+//! What `top` knows and how keys move it: the fleet as the last walks of the listing left it
+//! (held once: rows are updated in place, the view is a list of row numbers), the view's
+//! order, filter and selection, and the key handling as a pure state machine. No I/O and no
+//! clock of its own: the caller passes the time.
+
+use crate::api::Agent;
+use crate::status::{AgentStatus, StatusValue};
+use crate::watch::state::status_of;
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, SystemTime};
+
+/// How many refreshes a status change stays marked on its row.
+pub const MARK_REFRESHES: u8 = 3;
+/// How many status changes of one agent the detail view keeps.
+const HISTORY_KEPT: usize = 5;
+
+/// A key, as the state machine sees it (the terminal's events are mapped onto these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Enter,
+    Esc,
+    Backspace,
+    Char(char),
+    /// Ctrl-C (the terminal is raw, so it arrives as a key, not as SIGINT).
+    Interrupt,
+}
+
+/// What the caller does after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing changed on screen.
+    Nothing,
+    Redraw,
+    /// Walk the listing now (`r`).
+    Refresh,
+    /// Leave: `q` (exit 0) or Ctrl-C (exit 130). The picked uuid, if any, is in
+    /// [`Top::picked`].
+    Quit {
+        interrupted: bool,
+    },
+}
+
+/// Which screen is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    List,
+    /// Typing a filter after `/`.
+    Filter,
+    /// One agent's record (its row number).
+    Detail(usize),
+    Help,
+}
+
+/// The column rows are ordered by (`s` cycles, `S` reverses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Problems first (offline, delayed, online), then the oldest heartbeat.
+    Status,
+    Name,
+    Uuid,
+    Type,
+    Region,
+    Version,
+    Heartbeat,
+}
+
+impl SortBy {
+    const CYCLE: [SortBy; 7] = [
+        SortBy::Status,
+        SortBy::Name,
+        SortBy::Uuid,
+        SortBy::Type,
+        SortBy::Region,
+        SortBy::Version,
+        SortBy::Heartbeat,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortBy::Status => "status",
+            SortBy::Name => "name",
+            SortBy::Uuid => "uuid",
+            SortBy::Type => "type",
+            SortBy::Region => "region",
+            SortBy::Version => "version",
+            SortBy::Heartbeat => "heartbeat",
+        }
+    }
+
+    fn next(self) -> SortBy {
+        let at = Self::CYCLE.iter().position(|s| *s == self).unwrap_or(0);
+        Self::CYCLE[(at + 1) % Self::CYCLE.len()]
+    }
+}
+
+/// A status change seen between two walks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub time: SystemTime,
+    pub from: StatusValue,
+    pub to: StatusValue,
+}
+
+/// One agent of the fleet.
+#[derive(Debug)]
+pub struct Row {
+    pub uuid: String,
+    pub agent: Agent,
+    pub status: StatusValue,
+    rank: u8,
+    heartbeat: Option<SystemTime>,
+    /// uuid, name, region and labels (`k=v`), lowercased, for `/`.
+    search: String,
+    /// The last change, while it is still marked: from, to, refreshes left.
+    pub mark: Option<(StatusValue, StatusValue, u8)>,
+    listed_in: u64,
+}
+
+impl Row {
+    fn new(uuid: String, agent: Agent) -> Row {
+        let mut row = Row {
+            uuid,
+            status: status_of(&agent),
+            agent,
+            rank: 0,
+            heartbeat: None,
+            search: String::new(),
+            mark: None,
+            listed_in: 0,
+        };
+        row.derive();
+        row
+    }
+
+    /// The fields read from the record, worked out once per record.
+    fn derive(&mut self) {
+        self.status = status_of(&self.agent);
+        self.rank = status_rank(&self.status);
+        self.heartbeat = self.agent.time("lastHeartbeatAt");
+        let mut search = self.uuid.to_lowercase();
+        for field in ["name", "region"] {
+            if let Some(text) = self.agent.text_ref(field) {
+                search.push('\n');
+                search.push_str(&text.to_lowercase());
+            }
+        }
+        for (key, value) in self.agent.labels().unwrap_or_default() {
+            search.push('\n');
+            search.push_str(&key.to_lowercase());
+            search.push('=');
+            search.push_str(&value.to_lowercase());
+        }
+        self.search = search;
+    }
+}
+
+/// offline, delayed, online; then what agentctl does not know.
+fn status_rank(status: &StatusValue) -> u8 {
+    match status.known() {
+        Some(AgentStatus::Offline) => 0,
+        Some(AgentStatus::Delayed) => 1,
+        Some(AgentStatus::Online) => 2,
+        Some(other) => AgentStatus::problem_rank(Some(other)).min(2),
+        None => 3,
+    }
+}
+
+/// How the last walks went.
+#[derive(Debug, Clone, Default)]
+pub struct Refresh {
+    /// When the last walk that worked ended, and how long it took.
+    pub last_ok: Option<(SystemTime, Duration)>,
+    /// Why the last walk failed, and when (cleared by one that works).
+    pub error: Option<(String, SystemTime)>,
+    /// A walk is running.
+    pub walking: bool,
+}
+
+/// The whole state of `top`.
+#[derive(Debug)]
+pub struct Top {
+    rows: Vec<Row>,
+    index: HashMap<String, usize>,
+    history: HashMap<String, VecDeque<Seen>>,
+    generation: u64,
+    /// The rows shown, in order: numbers into `rows`.
+    order: Vec<usize>,
+    /// The selected line of `order`, and the first line shown.
+    pub selected: usize,
+    pub offset: usize,
+    /// Body lines the screen has room for (the renderer says; PgUp/PgDn move by it).
+    pub page: usize,
+    pub sort: SortBy,
+    pub reverse: bool,
+    /// `1` `2` `3`: only this status.
+    pub only: Option<AgentStatus>,
+    pub filter: String,
+    pub mode: Mode,
+    /// `y`: the uuid printed on exit.
+    pub picked: Option<String>,
+    pub refresh: Refresh,
+}
+
+impl Default for Top {
+    fn default() -> Top {
+        Top::new()
+    }
+}
+
+impl Top {
+    pub fn new() -> Top {
+        Top {
+            rows: Vec::new(),
+            index: HashMap::new(),
+            history: HashMap::new(),
+            generation: 0,
+            order: Vec::new(),
+            selected: 0,
+            offset: 0,
+            page: 20,
+            sort: SortBy::Status,
+            reverse: false,
+            only: None,
+            filter: String::new(),
+            mode: Mode::List,
+            picked: None,
+            refresh: Refresh::default(),
+        }
+    }
+
+    /// Every agent of the fleet.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// How many rows the view shows (after the filter and the status view).
+    pub fn shown(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The rows of the view from line `from`, at most `count`: what one frame draws.
+    pub fn visible(&self, from: usize, count: usize) -> impl Iterator<Item = &Row> {
+        let end = from.saturating_add(count).min(self.order.len());
+        self.order[from.min(end)..end]
+            .iter()
+            .map(|&i| &self.rows[i])
+    }
+
+    /// The selected row, if the view shows any.
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.order.get(self.selected).map(|&i| &self.rows[i])
+    }
+
+    /// A row by its number (the detail view's).
+    pub fn row(&self, number: usize) -> Option<&Row> {
+        self.rows.get(number)
+    }
+
+    /// The changes seen of one agent in this session, oldest first.
+    pub fn history(&self, uuid: &str) -> impl Iterator<Item = &Seen> {
+        self.history.get(uuid).into_iter().flatten()
+    }
+
+    /// The fleet's counts by status, in `AgentStatus::ALL` order, then other values.
+    pub fn counts(&self) -> Vec<(String, usize)> {
+        let mut known = [0usize; AgentStatus::ALL.len()];
+        let mut other: std::collections::BTreeMap<&str, usize> = Default::default();
+        for row in &self.rows {
+            match row.status.known() {
+                Some(status) => {
+                    let at = AgentStatus::ALL
+                        .iter()
+                        .position(|s| *s == status)
+                        .unwrap_or(0);
+                    known[at] += 1;
+                }
+                None => *other.entry(row.status.as_str()).or_default() += 1,
+            }
+        }
+        let mut counts: Vec<(String, usize)> = AgentStatus::ALL
+            .iter()
+            .zip(known)
+            .filter(|(status, count)| status.is_reported() || *count > 0)
+            .map(|(status, count)| (status.as_str().to_owned(), count))
+            .collect();
+        counts.extend(other.into_iter().map(|(s, c)| (s.to_owned(), c)));
+        counts
+    }
+
+    /// A walk of the listing begins.
+    pub fn walk_started(&mut self) {
+        self.generation += 1;
+        self.refresh.walking = true;
+    }
+
+    /// One page of the walk in progress: records are updated in place (a status that moved is
+    /// marked and remembered), new agents added.
+    pub fn page(&mut self, records: Vec<Agent>, now: SystemTime) {
+        for agent in records {
+            let Some(uuid) = agent.uuid().filter(|u| !u.trim().is_empty()) else {
+                continue; // a record without an id cannot be told apart
+            };
+            match self.index.get(&uuid) {
+                Some(&at) => {
+                    let row = &mut self.rows[at];
+                    row.listed_in = self.generation;
+                    if row.agent == agent {
+                        continue;
+                    }
+                    let before = row.status.clone();
+                    row.agent = agent;
+                    row.derive();
+                    if row.status != before {
+                        row.mark = Some((before.clone(), row.status.clone(), MARK_REFRESHES));
+                        let seen = self.history.entry(uuid).or_default();
+                        if seen.len() == HISTORY_KEPT {
+                            seen.pop_front();
+                        }
+                        seen.push_back(Seen {
+                            time: now,
+                            from: before,
+                            to: row.status.clone(),
+                        });
+                    }
+                }
+                None => {
+                    let mut row = Row::new(uuid.clone(), agent);
+                    row.listed_in = self.generation;
+                    self.index.insert(uuid, self.rows.len());
+                    self.rows.push(row);
+                }
+            }
+        }
+    }
+
+    /// The walk ended: `Ok` after its last page (agents it did not list have left), `Err` with
+    /// the reason (the last good data stays). Marks age by one refresh either way.
+    pub fn walk_done(&mut self, outcome: Result<(), String>, took: Duration, now: SystemTime) {
+        self.refresh.walking = false;
+        // Read before rows go: `order` still numbers the rows as they were.
+        let keep = self.selected_row().map(|row| row.uuid.clone());
+        let detail = match self.mode {
+            Mode::Detail(at) => self.rows.get(at).map(|row| row.uuid.clone()),
+            _ => None,
+        };
+        match outcome {
+            Ok(()) => {
+                self.refresh.last_ok = Some((now, took));
+                self.refresh.error = None;
+                let generation = self.generation;
+                self.rows.retain(|row| row.listed_in == generation);
+                self.index = self
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(at, row)| (row.uuid.clone(), at))
+                    .collect();
+                let history = &mut self.history;
+                let index = &self.index;
+                history.retain(|uuid, _| index.contains_key(uuid));
+            }
+            Err(reason) => self.refresh.error = Some((reason, now)),
+        }
+        for row in &mut self.rows {
+            if let Some((_, _, left)) = &mut row.mark {
+                *left -= 1;
+                if *left == 0 {
+                    row.mark = None;
+                }
+            }
+        }
+        if let Some(uuid) = detail {
+            self.mode = match self.index.get(&uuid) {
+                Some(&at) => Mode::Detail(at),
+                None => Mode::List,
+            };
+        }
+        self.order.clear();
+        self.reorder_keeping(keep);
+    }
+
+    /// Works out the view again (after a walk, a filter, a sort or a status view), keeping
+    /// the same agent selected when it is still shown.
+    fn reorder(&mut self) {
+        let keep = self.selected_row().map(|row| row.uuid.clone());
+        self.reorder_keeping(keep);
+    }
+
+    /// Works out the view again, selecting `keep` when it is shown.
+    fn reorder_keeping(&mut self, keep: Option<String>) {
+        let needle = self.filter.to_lowercase();
+        let only = self.only;
+        let rows = &self.rows;
+        self.order.clear();
+        self.order.extend((0..rows.len()).filter(|&at| {
+            let row = &rows[at];
+            only.is_none_or(|s| row.status.known() == Some(s))
+                && (needle.is_empty() || row.search.contains(&needle))
+        }));
+        let sort = self.sort;
+        let text = |row: &Row, field: &str| row.agent.text_ref(field).map(|t| t.to_lowercase());
+        let compare = |a: &usize, b: &usize| {
+            let (a, b) = (&rows[*a], &rows[*b]);
+            let by = match sort {
+                // The oldest heartbeat first; none at all before any.
+                SortBy::Status => (a.rank, a.heartbeat).cmp(&(b.rank, b.heartbeat)),
+                SortBy::Heartbeat => a.heartbeat.cmp(&b.heartbeat),
+                SortBy::Uuid => std::cmp::Ordering::Equal,
+                SortBy::Name => text(a, "name").cmp(&text(b, "name")),
+                SortBy::Type => text(a, "type").cmp(&text(b, "type")),
+                SortBy::Region => text(a, "region").cmp(&text(b, "region")),
+                SortBy::Version => text(a, "version").cmp(&text(b, "version")),
+            };
+            by.then_with(|| a.uuid.cmp(&b.uuid))
+        };
+        match sort {
+            // Keyed sorts read each record's field once, not once per comparison.
+            SortBy::Name | SortBy::Type | SortBy::Region | SortBy::Version => {
+                let field = match sort {
+                    SortBy::Name => "name",
+                    SortBy::Type => "type",
+                    SortBy::Region => "region",
+                    _ => "version",
+                };
+                self.order.sort_by_cached_key(|&at| {
+                    let row = &rows[at];
+                    (text(row, field), row.uuid.clone())
+                });
+            }
+            _ => self.order.sort_unstable_by(compare),
+        }
+        if self.reverse {
+            self.order.reverse();
+        }
+        self.selected = keep
+            .and_then(|uuid| self.order.iter().position(|&at| rows[at].uuid == uuid))
+            .unwrap_or(0);
+        self.clamp();
+    }
+
+    /// Keeps the selection inside the view and on screen.
+    fn clamp(&mut self) {
+        let len = self.order.len();
+        self.selected = self.selected.min(len.saturating_sub(1));
+        let page = self.page.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+        self.offset = self.offset.min(len.saturating_sub(page));
+    }
+
+    /// The screen has room for `page` body lines now (a resize, or the first frame).
+    pub fn set_page(&mut self, page: usize) {
+        if self.page != page {
+            self.page = page;
+            self.clamp();
+        }
+    }
+
+    fn move_to(&mut self, line: usize) -> Effect {
+        let before = (self.selected, self.offset);
+        self.selected = line;
+        self.clamp();
+        if before == (self.selected, self.offset) {
+            Effect::Nothing
+        } else {
+            Effect::Redraw
+        }
+    }
+}
+
+/// What a key does to the state, at `now` (the run's clock; frozen in tests). No key reads
+/// the time today: ages are worked out when a frame is drawn.
+pub fn handle(top: &mut Top, key: Key, _now: SystemTime) -> Effect {
+    if key == Key::Interrupt {
+        return Effect::Quit { interrupted: true };
+    }
+    match top.mode {
+        Mode::Filter => filter_key(top, key),
+        Mode::Help => match key {
+            Key::Char('q') => Effect::Quit { interrupted: false },
+            _ => {
+                top.mode = Mode::List;
+                Effect::Redraw
+            }
+        },
+        Mode::Detail(_) => match key {
+            Key::Esc | Key::Enter | Key::Backspace => {
+                top.mode = Mode::List;
+                Effect::Redraw
+            }
+            _ => list_key(top, key),
+        },
+        Mode::List => list_key(top, key),
+    }
+}
+
+fn filter_key(top: &mut Top, key: Key) -> Effect {
+    match key {
+        Key::Esc => {
+            top.mode = Mode::List;
+            top.filter.clear();
+        }
+        Key::Enter => top.mode = Mode::List,
+        Key::Backspace => {
+            top.filter.pop();
+        }
+        Key::Char(ch) if !ch.is_control() => top.filter.push(ch),
+        Key::Up | Key::Down | Key::PageUp | Key::PageDown | Key::Home | Key::End => {
+            top.mode = Mode::List;
+            return list_key(top, key);
+        }
+        _ => return Effect::Nothing,
+    }
+    top.reorder();
+    Effect::Redraw
+}
+
+fn list_key(top: &mut Top, key: Key) -> Effect {
+    let last = top.order.len().saturating_sub(1);
+    let page = top.page.max(1);
+    let in_detail = matches!(top.mode, Mode::Detail(_));
+    let effect = match key {
+        Key::Up | Key::Char('k') => top.move_to(top.selected.saturating_sub(1)),
+        Key::Down | Key::Char('j') => top.move_to((top.selected + 1).min(last)),
+        Key::PageUp => top.move_to(top.selected.saturating_sub(page)),
+        Key::PageDown => top.move_to((top.selected + page).min(last)),
+        Key::Home | Key::Char('g') => top.move_to(0),
+        Key::End | Key::Char('G') => top.move_to(last),
+        Key::Char('q') => return Effect::Quit { interrupted: false },
+        Key::Char('r') => return Effect::Refresh,
+        Key::Char('y') => {
+            top.picked = top.selected_row().map(|row| row.uuid.clone());
+            return Effect::Redraw;
+        }
+        Key::Char('?') => {
+            top.mode = Mode::Help;
+            return Effect::Redraw;
+        }
+        Key::Char('/') => {
+            top.mode = Mode::Filter;
+            return Effect::Redraw;
+        }
+        Key::Esc if !top.filter.is_empty() => {
+            top.filter.clear();
+            top.reorder();
+            Effect::Redraw
+        }
+        Key::Enter => {
+            if let Some(&at) = top.order.get(top.selected) {
+                top.mode = Mode::Detail(at);
+                return Effect::Redraw;
+            }
+            Effect::Nothing
+        }
+        Key::Char('s') => {
+            top.sort = top.sort.next();
+            top.reverse = false;
+            top.reorder();
+            Effect::Redraw
+        }
+        Key::Char('S') => {
+            top.reverse = !top.reverse;
+            top.reorder();
+            Effect::Redraw
+        }
+        Key::Char(digit @ '0'..='3') => {
+            top.only = match digit {
+                '1' => Some(AgentStatus::Online),
+                '2' => Some(AgentStatus::Delayed),
+                '3' => Some(AgentStatus::Offline),
+                _ => None,
+            };
+            top.reorder();
+            Effect::Redraw
+        }
+        _ => Effect::Nothing,
+    };
+    // Moving in the detail view moves to the next agent's detail.
+    if in_detail && let Some(&at) = top.order.get(top.selected) {
+        top.mode = Mode::Detail(at);
+    }
+    effect
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at(secs: u64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 + secs)
+    }
+
+    fn agent(uuid: &str, status: &str, region: &str, beat: u64) -> Agent {
+        let beat = humantime::format_rfc3339_seconds(at(beat)).to_string();
+        Agent::from_value(json!({
+            "uuid": uuid, "name": format!("{uuid}-name"), "status": status,
+            "region": region, "lastHeartbeatAt": beat, "labels": {"team": "ops"}
+        }))
+        .unwrap()
+    }
+
+    fn walk(top: &mut Top, records: Vec<Agent>, now: SystemTime) {
+        top.walk_started();
+        top.page(records, now);
+        top.walk_done(Ok(()), Duration::from_millis(40), now);
+    }
+
+    fn fleet() -> Top {
+        let mut top = Top::new();
+        top.page = 3;
+        walk(
+            &mut top,
+            vec![
+                agent("a1", "online", "eu", 100),
+                agent("a2", "offline", "us", 10),
+                agent("a3", "delayed", "eu", 50),
+                agent("a4", "offline", "eu", 5),
+                agent("a5", "online", "us", 90),
+            ],
+            at(120),
+        );
+        top
+    }
+
+    fn shown(top: &Top) -> Vec<&str> {
+        top.visible(0, usize::MAX)
+            .map(|r| r.uuid.as_str())
+            .collect()
+    }
+
+    fn keys(top: &mut Top, keys: &[Key]) -> Vec<Effect> {
+        keys.iter().map(|k| handle(top, *k, at(130))).collect()
+    }
+
+    #[test]
+    fn problems_come_first_then_the_oldest_heartbeat() {
+        let top = fleet();
+        assert_eq!(shown(&top), ["a4", "a2", "a3", "a5", "a1"]);
+        assert_eq!(
+            top.counts(),
+            [
+                ("online".to_owned(), 2),
+                ("delayed".to_owned(), 1),
+                ("offline".to_owned(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn moving_scrolls_the_page_and_stops_at_the_ends() {
+        let mut top = fleet();
+        assert_eq!(keys(&mut top, &[Key::Up]), [Effect::Nothing]);
+        keys(&mut top, &[Key::Down, Key::Char('j'), Key::Down]);
+        assert_eq!((top.selected, top.offset), (3, 1));
+        keys(&mut top, &[Key::End]);
+        assert_eq!((top.selected, top.offset), (4, 2));
+        assert_eq!(keys(&mut top, &[Key::Down]), [Effect::Nothing]);
+        keys(&mut top, &[Key::PageUp]);
+        assert_eq!((top.selected, top.offset), (1, 1));
+        keys(&mut top, &[Key::Char('k'), Key::PageDown]);
+        assert_eq!((top.selected, top.offset), (3, 1));
+        keys(&mut top, &[Key::Home]);
+        assert_eq!((top.selected, top.offset), (0, 0));
+        assert_eq!(top.selected_row().unwrap().uuid, "a4");
+    }
+
+    #[test]
+    fn the_filter_narrows_as_typed_and_esc_clears_it() {
+        let mut top = fleet();
+        keys(&mut top, &[Key::Char('/'), Key::Char('E'), Key::Char('u')]);
+        assert_eq!(top.mode, Mode::Filter);
+        assert_eq!(shown(&top), ["a4", "a3", "a1"]);
+        // q is text while typing a filter.
+        assert_eq!(keys(&mut top, &[Key::Char('q')]), [Effect::Redraw]);
+        assert_eq!(shown(&top), Vec::<&str>::new());
+        keys(&mut top, &[Key::Backspace, Key::Enter]);
+        assert_eq!((top.mode, top.filter.as_str()), (Mode::List, "Eu"));
+        keys(&mut top, &[Key::Char('3')]);
+        assert_eq!(shown(&top), ["a4"], "offline agents in eu");
+        keys(&mut top, &[Key::Esc]);
+        assert_eq!(shown(&top), ["a4", "a2"]);
+        keys(&mut top, &[Key::Char('/'), Key::Char('x'), Key::Esc]);
+        assert_eq!((top.mode, top.filter.as_str()), (Mode::List, ""));
+        keys(&mut top, &[Key::Char('0'), Key::Char('/')]);
+        for ch in "team=ops".chars() {
+            handle(&mut top, Key::Char(ch), at(130));
+        }
+        assert_eq!(top.shown(), 5, "labels are searched as key=value");
+    }
+
+    #[test]
+    fn sort_cycles_and_reverses_keeping_the_selection() {
+        let mut top = fleet();
+        keys(&mut top, &[Key::Down]);
+        assert_eq!(top.selected_row().unwrap().uuid, "a2");
+        keys(&mut top, &[Key::Char('s')]);
+        assert_eq!((top.sort, shown(&top)[0]), (SortBy::Name, "a1"));
+        assert_eq!(top.selected_row().unwrap().uuid, "a2");
+        keys(&mut top, &[Key::Char('S')]);
+        assert_eq!(shown(&top), ["a5", "a4", "a3", "a2", "a1"]);
+        assert_eq!(top.selected, 3);
+        for _ in 0..6 {
+            keys(&mut top, &[Key::Char('s')]);
+        }
+        assert_eq!((top.sort, top.reverse), (SortBy::Status, false));
+        keys(&mut top, &[Key::Char('s'), Key::Char('s'), Key::Char('s')]);
+        assert_eq!(top.sort, SortBy::Type);
+        keys(&mut top, &[Key::Char('s'), Key::Char('s'), Key::Char('s')]);
+        assert_eq!(top.sort, SortBy::Heartbeat);
+        assert_eq!(shown(&top), ["a4", "a2", "a3", "a5", "a1"]);
+    }
+
+    #[test]
+    fn enter_opens_the_detail_and_esc_goes_back() {
+        let mut top = fleet();
+        assert_eq!(keys(&mut top, &[Key::Enter]), [Effect::Redraw]);
+        let Mode::Detail(at_row) = top.mode else {
+            panic!("{:?}", top.mode)
+        };
+        assert_eq!(top.row(at_row).unwrap().uuid, "a4");
+        keys(&mut top, &[Key::Down]);
+        let Mode::Detail(next) = top.mode else {
+            panic!("{:?}", top.mode)
+        };
+        assert_eq!(top.row(next).unwrap().uuid, "a2");
+        keys(&mut top, &[Key::Esc]);
+        assert_eq!(top.mode, Mode::List);
+        keys(&mut top, &[Key::Char('?')]);
+        assert_eq!(top.mode, Mode::Help);
+        keys(&mut top, &[Key::Esc]);
+        assert_eq!(top.mode, Mode::List);
+        // An empty view has no detail to open.
+        keys(&mut top, &[Key::Char('/'), Key::Char('z'), Key::Enter]);
+        assert_eq!(keys(&mut top, &[Key::Enter]), [Effect::Nothing]);
+    }
+
+    #[test]
+    fn quit_refresh_and_pick() {
+        let mut top = fleet();
+        assert_eq!(keys(&mut top, &[Key::Char('r')]), [Effect::Refresh]);
+        keys(&mut top, &[Key::Down, Key::Char('y')]);
+        assert_eq!(top.picked.as_deref(), Some("a2"));
+        assert_eq!(
+            keys(&mut top, &[Key::Char('q'), Key::Interrupt]),
+            [
+                Effect::Quit { interrupted: false },
+                Effect::Quit { interrupted: true }
+            ]
+        );
+        top.mode = Mode::Filter;
+        assert_eq!(
+            keys(&mut top, &[Key::Interrupt]),
+            [Effect::Quit { interrupted: true }]
+        );
+    }
+
+    #[test]
+    fn status_changes_are_marked_for_a_few_refreshes_and_remembered() {
+        let mut top = fleet();
+        let moved = |top: &Top, uuid: &str| {
+            top.rows()
+                .iter()
+                .find(|r| r.uuid == uuid)
+                .and_then(|r| r.mark.clone())
+                .map(|(from, to, left)| (from.to_string(), to.to_string(), left))
+        };
+        assert_eq!(moved(&top, "a1"), None, "the first sighting is no change");
+        let next = vec![
+            agent("a1", "offline", "eu", 100),
+            agent("a2", "offline", "us", 10),
+            agent("a3", "delayed", "eu", 50),
+            agent("a5", "online", "us", 90),
+        ];
+        walk(&mut top, next.clone(), at(130));
+        assert_eq!(
+            moved(&top, "a1"),
+            Some(("online".into(), "offline".into(), MARK_REFRESHES - 1))
+        );
+        assert_eq!(shown(&top), ["a2", "a1", "a3", "a5"], "a4 left the listing");
+        // A failed walk keeps the data and ages the marks too.
+        top.walk_started();
+        top.walk_done(Err("HTTP 503".into()), Duration::ZERO, at(135));
+        assert_eq!(top.refresh.error.as_ref().unwrap().0, "HTTP 503");
+        assert_eq!(top.shown(), 4);
+        walk(&mut top, next, at(140));
+        assert!(top.refresh.error.is_none());
+        assert_eq!(moved(&top, "a1"), None, "aged out after {MARK_REFRESHES}");
+        let seen: Vec<&Seen> = top.history("a1").collect();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(
+            (seen[0].time, seen[0].from.as_str(), seen[0].to.as_str()),
+            (at(130), "online", "offline")
+        );
+    }
+
+    #[test]
+    fn the_detail_follows_its_agent_across_walks() {
+        let mut top = fleet();
+        keys(&mut top, &[Key::End, Key::Up, Key::Enter]);
+        walk(
+            &mut top,
+            vec![
+                agent("a5", "offline", "us", 90),
+                agent("a9", "online", "us", 1),
+            ],
+            at(130),
+        );
+        let Mode::Detail(at_row) = top.mode else {
+            panic!("{:?}", top.mode)
+        };
+        assert_eq!(top.row(at_row).unwrap().uuid, "a5");
+        walk(&mut top, vec![agent("a9", "online", "us", 1)], at(140));
+        assert_eq!(top.mode, Mode::List, "its agent left");
+    }
+}

@@ -1,0 +1,124 @@
+//! `agentctl top` in a pseudo-terminal against the dev server: the screen shows the fleet's
+//! counts, and every way out leaves the terminal as it was found (`stty -g` unchanged) with
+//! the contract's exit code; `y` then `q` prints the picked uuid.
+
+#![cfg(unix)]
+
+use crate::auth_terminal::{Screen, child_of, in_shell_with, kill};
+use crate::common::dev_binary::DevServer;
+use crate::common::*;
+use expectrl::session::OsSession;
+use expectrl::{Eof, Expect};
+use std::time::{Duration, Instant, SystemTime};
+
+const OFFLINE: &str = "0f0f0f0f-0000-4000-8000-00000000000f";
+
+/// A dev server holding one online, one delayed and one offline agent.
+fn server(world: &World) -> DevServer {
+    let stamp = |ago: u64| {
+        humantime::format_rfc3339_seconds(SystemTime::now() - Duration::from_secs(ago)).to_string()
+    };
+    let seed = world.home().join("seed.json");
+    let records = serde_json::json!([
+        {"uuid": "0a0a0a0a-0000-4000-8000-00000000000a", "name": "web-01", "lastHeartbeatAt": stamp(0)},
+        {"uuid": "0d0d0d0d-0000-4000-8000-00000000000d", "name": "web-02", "lastHeartbeatAt": stamp(30)},
+        {"uuid": OFFLINE, "name": "db-01", "lastHeartbeatAt": stamp(3600)},
+    ]);
+    std::fs::write(&seed, records.to_string()).unwrap();
+    DevServer::start(world, &["--seed", seed.to_str().unwrap()])
+}
+
+/// `agentctl top` in a 120x30 pseudo-terminal, under a shell that reports its exit code and
+/// whether the terminal's settings came back.
+fn top(world: &World, server: &DevServer) -> OsSession {
+    let mut session = in_shell_with(
+        world,
+        &["top", "--interval", "1s"],
+        &[("AGENTCTL_HOST", &server.url), ("AGENTCTL_TOKEN", TOKEN)],
+    );
+    session.get_process_mut().set_window_size(120, 30).unwrap();
+    session
+}
+
+/// The screen's text without escape sequences.
+fn plain(text: &str) -> String {
+    let escapes = regex::Regex::new(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78])").unwrap();
+    escapes.replace_all(text, "").into_owned()
+}
+
+/// Waits until the screen shows the three statuses counted. Blanks are left out of the
+/// comparison: ratatui moves the cursor over cells that stay blank instead of writing them.
+fn wait_for_counts(session: &mut OsSession, screen: &mut Screen) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let counts = |text: &str| {
+        let text: String = plain(text).chars().filter(|c| *c != ' ').collect();
+        text.contains("3agents·1online·1delayed·1offline")
+    };
+    while !counts(&screen.text()) {
+        assert!(
+            Instant::now() < deadline,
+            "no counts on screen:\n{}",
+            plain(&screen.text())
+        );
+        if let Ok(found) = session.expect("offline") {
+            screen.keep(&found);
+        }
+    }
+}
+
+fn ended(session: &mut OsSession, screen: &mut Screen) -> String {
+    screen.keep(&session.expect(Eof).unwrap());
+    plain(&screen.text())
+}
+
+#[test]
+fn the_screen_counts_the_fleet_and_q_exits_0_with_the_terminal_restored() {
+    let world = World::new();
+    let server = server(&world);
+    let mut session = top(&world, &server);
+    let mut screen = Screen::default();
+    wait_for_counts(&mut session, &mut screen);
+    // The offline agent's row follows, first of the rows: problems first.
+    screen.keep(&session.expect(OFFLINE).unwrap());
+    assert!(screen.text().contains("\x1b[?1049h"), "no alternate screen");
+    session.send("q").unwrap();
+    let seen = ended(&mut session, &mut screen);
+    assert!(seen.contains("exit=0"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+    assert!(
+        screen.text().contains("\x1b[?1049l"),
+        "the alternate screen was not left"
+    );
+    assert!(!seen.contains(TOKEN));
+}
+
+#[test]
+fn sigterm_exits_143_with_the_terminal_restored() {
+    let world = World::new();
+    let server = server(&world);
+    let mut session = top(&world, &server);
+    let mut screen = Screen::default();
+    wait_for_counts(&mut session, &mut screen);
+    let agentctl = child_of(session.get_process().pid().as_raw() as u32);
+    kill("-TERM", agentctl);
+    let seen = ended(&mut session, &mut screen);
+    assert!(seen.contains("exit=143"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+}
+
+#[test]
+fn y_then_q_prints_the_picked_uuid() {
+    let world = World::new();
+    let server = server(&world);
+    let mut session = top(&world, &server);
+    let mut screen = Screen::default();
+    wait_for_counts(&mut session, &mut screen);
+    // Problems first: the offline agent is selected.
+    session.send("y").unwrap();
+    screen.keep(&session.expect("picked").unwrap());
+    session.send("q").unwrap();
+    let seen = ended(&mut session, &mut screen);
+    let after = seen.rsplit_once("picked").unwrap().1;
+    assert!(after.contains(&format!("{OFFLINE}\r\nexit=0")), "{after}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+}
