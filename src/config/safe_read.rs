@@ -194,6 +194,7 @@ pub(super) fn io_error(what: &str, path: &Path, err: &io::Error) -> Error {
 mod tests {
     use super::*;
     use crate::config::ConfigFiles;
+    use crate::files::mkfifo;
     use std::os::unix::fs::{PermissionsExt, symlink};
     use std::time::{Duration, Instant};
 
@@ -202,15 +203,6 @@ mod tests {
         let files = ConfigFiles::new(dir.path().join("agentctl"));
         fs::create_dir_all(files.dir()).unwrap();
         (dir, files)
-    }
-
-    fn mkfifo(path: &Path) {
-        rustix::fs::mkfifoat(
-            rustix::fs::CWD,
-            path,
-            rustix::fs::Mode::from_raw_mode(0o600),
-        )
-        .unwrap();
     }
 
     #[test]

@@ -7,5 +7,7 @@ mod write;
 pub(crate) use write::inject;
 pub(crate) use write::{replaced, temp_dir, write_atomic};
 mod read;
+#[cfg(all(test, unix))]
+pub(crate) use read::tests::mkfifo;
 
 pub(crate) use read::{ReadError, open_regular, read_capped, read_file};

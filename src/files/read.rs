@@ -131,12 +131,12 @@ fn size_text(bytes: u64) -> String {
 }
 
 #[cfg(all(test, unix))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
     use std::time::{Duration, Instant};
 
-    fn mkfifo(path: &Path) {
+    pub(crate) fn mkfifo(path: &Path) {
         rustix::fs::mkfifoat(
             rustix::fs::CWD,
             path,
