@@ -14,6 +14,7 @@ mod options;
 mod print;
 mod table;
 
+pub use json::print_json_text;
 pub use options::{OutputFormat, OutputOptions, Shape};
 pub use print::{ListPrinter, json_text, print_agents, print_json};
 pub use table::{

@@ -1,7 +1,7 @@
 //! Printing records and JSON documents in the chosen format: what commands call.
 
 use super::jq_output;
-use super::json::for_stdout;
+use super::json::{document_text, print_json_text};
 use super::options::{OutputFormat, OutputOptions, Shape};
 use super::table::agents_table;
 use crate::api::Agent;
@@ -121,11 +121,9 @@ impl<'a> ListPrinter<'a> {
         }
     }
 
-    fn write(&self, text: &str) -> Result<()> {
-        if text.is_empty() {
-            return Ok(());
-        }
-        self.ui.data(text)
+    /// JSON as it is written, page by page: through the one path of JSON to stdout.
+    fn write(&self, json: &str) -> Result<()> {
+        print_json_text(self.ui, &self.options, json)
     }
 }
 
@@ -146,13 +144,7 @@ pub fn json_text(options: &OutputOptions, value: &serde_json::Value) -> Result<S
     if let Some(jq) = &options.jq {
         return jq_output::text(options, jq, value);
     }
-    let text = if options.format == OutputFormat::Ndjson {
-        serde_json::to_string(value)
-    } else {
-        serde_json::to_string_pretty(value)
-    };
-    let text = text.expect("JSON values always serialize");
-    Ok(format!("{}\n", for_stdout(options, &text)))
+    Ok(document_text(options, value))
 }
 
 #[cfg(test)]
