@@ -75,6 +75,10 @@ impl Screen {
     pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0).into_owned()
     }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// The prompt turns echo off right after drawing itself (and flushes pending input when it

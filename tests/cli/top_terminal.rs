@@ -1,6 +1,7 @@
 //! `agentctl top` in a pseudo-terminal against the dev server: the screen shows the fleet's
 //! counts, and every way out leaves the terminal as it was found (`stty -g` unchanged) with
-//! the contract's exit code; `y` then `q` prints the picked uuid.
+//! the contract's exit code (`q` 0, SIGTERM 143, SIGHUP 129); `y` then `q` prints the picked
+//! uuid; a resize redraws at the new size.
 
 #![cfg(unix)]
 
@@ -12,6 +13,7 @@ use expectrl::{Eof, Expect};
 use std::time::{Duration, Instant, SystemTime};
 
 const OFFLINE: &str = "0f0f0f0f-0000-4000-8000-00000000000f";
+const ONLINE: &str = "0a0a0a0a-0000-4000-8000-00000000000a";
 
 /// A dev server holding one online, one delayed and one offline agent.
 fn server(world: &World) -> DevServer {
@@ -20,7 +22,7 @@ fn server(world: &World) -> DevServer {
     };
     let seed = world.home().join("seed.json");
     let records = serde_json::json!([
-        {"uuid": "0a0a0a0a-0000-4000-8000-00000000000a", "name": "web-01", "lastHeartbeatAt": stamp(0)},
+        {"uuid": ONLINE, "name": "web-01", "lastHeartbeatAt": stamp(0)},
         {"uuid": "0d0d0d0d-0000-4000-8000-00000000000d", "name": "web-02", "lastHeartbeatAt": stamp(30)},
         {"uuid": OFFLINE, "name": "db-01", "lastHeartbeatAt": stamp(3600)},
     ]);
@@ -46,24 +48,43 @@ fn plain(text: &str) -> String {
     escapes.replace_all(text, "").into_owned()
 }
 
-/// Waits until the screen shows the three statuses counted. Blanks are left out of the
-/// comparison: ratatui moves the cursor over cells that stay blank instead of writing them.
-fn wait_for_counts(session: &mut OsSession, screen: &mut Screen) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let counts = |text: &str| {
-        let text: String = plain(text).chars().filter(|c| *c != ' ').collect();
-        text.contains("3agents·1online·1delayed·1offline")
+/// What a terminal of `rows` x `cols` shows after the bytes seen so far. ratatui writes only
+/// the cells that changed between frames, so the counts (`0 agents` before the first walk,
+/// `3 agents` after it) are read off an emulated screen, never off the byte stream.
+fn shown(bytes: &[u8], rows: u16, cols: u16) -> String {
+    let mut terminal = vt100::Parser::new(rows, cols, 0);
+    terminal.process(bytes);
+    terminal.screen().contents()
+}
+
+/// Waits until a `rows` x `cols` screen shows the three statuses counted; `screen` holds
+/// what was read since the terminal last took this size.
+fn wait_for_counts(session: &mut OsSession, screen: &mut Screen, rows: u16, cols: u16) {
+    wait_for(session, screen, rows, cols, &[COUNTED]);
+}
+
+const COUNTED: &str = "3 agents · 1 online · 1 delayed · 1 offline";
+
+/// Waits until a `rows` x `cols` screen shows every one of `wanted`.
+fn wait_for(session: &mut OsSession, screen: &mut Screen, rows: u16, cols: u16, wanted: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    session.set_expect_timeout(Some(Duration::from_millis(500)));
+    let all_shown = |screen: &Screen| {
+        let text = shown(screen.bytes(), rows, cols);
+        wanted.iter().all(|wanted| text.contains(wanted))
     };
-    while !counts(&screen.text()) {
+    while !all_shown(screen) {
         assert!(
             Instant::now() < deadline,
-            "no counts on screen:\n{}",
-            plain(&screen.text())
+            "{wanted:?} not on screen:\n{}",
+            shown(screen.bytes(), rows, cols)
         );
-        if let Ok(found) = session.expect("offline") {
+        // Whatever has arrived, however little.
+        if let Ok(found) = session.expect(expectrl::Regex("(?s).+")) {
             screen.keep(&found);
         }
     }
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
 }
 
 fn ended(session: &mut OsSession, screen: &mut Screen) -> String {
@@ -77,9 +98,19 @@ fn the_screen_counts_the_fleet_and_q_exits_0_with_the_terminal_restored() {
     let server = server(&world);
     let mut session = top(&world, &server);
     let mut screen = Screen::default();
-    wait_for_counts(&mut session, &mut screen);
-    // The offline agent's row follows, first of the rows: problems first.
-    screen.keep(&session.expect(OFFLINE).unwrap());
+    // The offline agent's row comes with them.
+    wait_for(
+        &mut session,
+        &mut screen,
+        30,
+        120,
+        &[COUNTED, OFFLINE, ONLINE],
+    );
+    let text = shown(screen.bytes(), 30, 120);
+    assert!(
+        text.find(OFFLINE) < text.find(ONLINE),
+        "problems first:\n{text}"
+    );
     assert!(screen.text().contains("\x1b[?1049h"), "no alternate screen");
     session.send("q").unwrap();
     let seen = ended(&mut session, &mut screen);
@@ -98,11 +129,52 @@ fn sigterm_exits_143_with_the_terminal_restored() {
     let server = server(&world);
     let mut session = top(&world, &server);
     let mut screen = Screen::default();
-    wait_for_counts(&mut session, &mut screen);
+    wait_for_counts(&mut session, &mut screen, 30, 120);
     let agentctl = child_of(session.get_process().pid().as_raw() as u32);
     kill("-TERM", agentctl);
     let seen = ended(&mut session, &mut screen);
     assert!(seen.contains("exit=143"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+}
+
+#[test]
+fn sighup_exits_129_with_the_terminal_restored() {
+    let world = World::new();
+    let server = server(&world);
+    let mut session = top(&world, &server);
+    let mut screen = Screen::default();
+    wait_for_counts(&mut session, &mut screen, 30, 120);
+    let agentctl = child_of(session.get_process().pid().as_raw() as u32);
+    kill("-HUP", agentctl);
+    let seen = ended(&mut session, &mut screen);
+    assert!(seen.contains("exit=129"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+    let left = screen.text().rfind("\x1b[?1049l");
+    assert!(
+        left > screen.text().rfind("\x1b[?1049h"),
+        "the alternate screen was not left"
+    );
+}
+
+#[test]
+fn a_resize_redraws_at_the_new_size() {
+    let world = World::new();
+    let server = server(&world);
+    let mut session = top(&world, &server);
+    let mut screen = Screen::default();
+    wait_for_counts(&mut session, &mut screen, 30, 120);
+    session.get_process_mut().set_window_size(40, 6).unwrap();
+    let mut small = Screen::default();
+    small.keep(&session.expect("40x6").unwrap());
+    let said: String = plain(&small.text()).chars().filter(|c| *c != ' ').collect();
+    assert!(said.contains("terminaltoosmall:40x6"), "{said}");
+    // Large enough again: the fleet is drawn anew, counts first.
+    session.get_process_mut().set_window_size(100, 20).unwrap();
+    let mut again = Screen::default();
+    wait_for_counts(&mut session, &mut again, 20, 100);
+    session.send("q").unwrap();
+    let seen = ended(&mut session, &mut screen);
+    assert!(seen.contains("exit=0"), "{seen}");
     assert!(seen.contains("terminal=same"), "{seen}");
 }
 
@@ -112,7 +184,7 @@ fn y_then_q_prints_the_picked_uuid() {
     let server = server(&world);
     let mut session = top(&world, &server);
     let mut screen = Screen::default();
-    wait_for_counts(&mut session, &mut screen);
+    wait_for_counts(&mut session, &mut screen, 30, 120);
     // Problems first: the offline agent is selected.
     session.send("y").unwrap();
     screen.keep(&session.expect("picked").unwrap());
