@@ -8,6 +8,7 @@ use crate::jq::JqFilter;
 use crate::output::OutputFormat;
 use crate::status::{AgentStatus, StatusFlag};
 use crate::watch::exec::{ExecConfig, Handlers};
+use crate::watch::handler_queue::QUEUE_CAPACITY;
 use crate::watch::poller::{Change, Fetch, Listing, Sink, Until, View};
 use crate::watch::render::{ChangeRows, JsonLines, LiveTable};
 use crate::watch::{Plan, Targets, watch};
@@ -32,7 +33,8 @@ table|wide. A failed poll is \"unreachable\" (with a \"reason\"), a 404 \"absent
 yet, polled at the normal pace). --exec runs `sh -c CMD` for each change with the event on \
 stdin and AGENTCTL_EVENT_UUID/FROM/TO set, AGENTCTL_TOKEN and AGENTCTL_DEV_TOKEN unset (a \
 handler that calls the API reads a token file of its own); a failing or hanging handler is reported and the \
-watch goes on. Exit 0 once --until/--until-jq holds for every agent, 7 if --timeout comes \
+watch goes on. Handlers that fall behind get each agent's latest change, from what its handler last \
+saw, with \"coalesced\":N counting the changes folded into it (stderr says how many). Exit 0 once --until/--until-jq holds for every agent, 7 if --timeout comes \
 first (without them --timeout just ends the watch), 3 on a refused token.
 
 Examples:
@@ -202,6 +204,8 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
                 command,
                 concurrency: args.exec_concurrency as usize,
                 timeout: args.exec_timeout,
+                capacity: QUEUE_CAPACITY,
+                report_every: args.interval,
             },
             ctx.ui.clone(),
         )

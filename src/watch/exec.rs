@@ -10,19 +10,25 @@
 //! Its output is not shown (it would tear a live table or a JSON stream apart); a failure is
 //! reported with the last line it wrote to stderr.
 //!
-//! The handlers run on tasks of their own, fed through a channel: the poll loop never waits
-//! for them. When the watch ends, [`Handlers::finish`] lets the queued and running handlers
-//! finish within one more `timeout`, then stops what is left.
+//! The handlers run on tasks of their own, fed from a bounded queue
+//! ([`HandlerQueue`](super::handler_queue::HandlerQueue)): the poll loop never waits for
+//! them. When handlers fall behind (a slow handler, a flapping fleet), the waiting changes of
+//! each agent are folded into its latest one, `from` what its handler last saw, with a
+//! `"coalesced":N` field on the event line counting the changes folded in; how many were
+//! folded is said on stderr at most once per interval, and in all when the watch ends. When
+//! the watch ends, [`Handlers::finish`] lets the queued and running handlers finish within
+//! one more `timeout`, then stops what is left.
 
+use super::handler_queue::{HandlerQueue, Pending};
 use super::state::Change;
 use crate::sanitize::sanitize;
 use crate::ui::Ui;
-use std::collections::{HashMap, VecDeque};
+use std::pin::Pin;
 use std::process::Stdio;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 /// The most of a handler's stderr kept for its failure report.
@@ -38,6 +44,11 @@ pub struct ExecConfig {
     pub command: String,
     pub concurrency: usize,
     pub timeout: Duration,
+    /// The most changes waiting for handlers before they are folded per agent
+    /// ([`QUEUE_CAPACITY`](super::handler_queue::QUEUE_CAPACITY)).
+    pub capacity: usize,
+    /// The shortest time between two reports of folded changes (the watch's interval).
+    pub report_every: Duration,
 }
 
 /// One change for a handler: who, from what, to what, and the event line.
@@ -49,15 +60,43 @@ struct Event {
     line: String,
 }
 
-enum Message {
-    Event(Event),
-    /// The watch was interrupted: run nothing more that has not started.
-    DropQueued,
+impl Event {
+    fn of(pending: &Pending) -> Event {
+        let change = &pending.change;
+        let mut line = change.to_json_line();
+        if pending.coalesced > 0 {
+            // The line is one object: the count goes in before its closing brace.
+            line.pop();
+            line.push_str(&format!(",\"coalesced\":{}}}", pending.coalesced));
+        }
+        Event {
+            uuid: change.uuid.clone(),
+            from: change.from.as_ref().map(ToString::to_string),
+            to: change.to.to_string(),
+            line,
+        }
+    }
+}
+
+/// What the watch and the dispatcher share: the queue, and whether the watch is over.
+struct Shared {
+    queue: HandlerQueue,
+    closed: bool,
+    /// Changes folded since the watch began.
+    folded_total: u64,
+}
+
+type SharedQueue = Arc<Mutex<Shared>>;
+
+fn lock(shared: &SharedQueue) -> std::sync::MutexGuard<'_, Shared> {
+    // A panic elsewhere leaves the queue consistent (every change to it is one call).
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The handle the watch holds: changes go in, [`finish`](Self::finish) waits at the end.
 pub struct Handlers {
-    sender: mpsc::UnboundedSender<Message>,
+    shared: SharedQueue,
+    wake: Arc<Notify>,
     dispatcher: tokio::task::JoinHandle<()>,
     timeout: Duration,
     ui: Arc<Ui>,
@@ -66,11 +105,17 @@ pub struct Handlers {
 impl Handlers {
     /// Starts the dispatcher (call inside the runtime).
     pub fn start(config: ExecConfig, ui: Arc<Ui>) -> Handlers {
-        let (sender, receiver) = mpsc::unbounded_channel();
+        let shared = Arc::new(Mutex::new(Shared {
+            queue: HandlerQueue::new(config.capacity),
+            closed: false,
+            folded_total: 0,
+        }));
+        let wake = Arc::new(Notify::new());
         let timeout = config.timeout;
-        let dispatcher = tokio::spawn(dispatch(config, receiver, ui.clone()));
+        let dispatcher = tokio::spawn(dispatch(config, shared.clone(), wake.clone(), ui.clone()));
         Handlers {
-            sender,
+            shared,
+            wake,
             dispatcher,
             timeout,
             ui,
@@ -79,22 +124,22 @@ impl Handlers {
 
     /// Queues the handler run for one change.
     pub fn change(&self, change: &Change) {
-        let _ = self.sender.send(Message::Event(Event {
-            uuid: change.uuid.clone(),
-            from: change.from.as_ref().map(ToString::to_string),
-            to: change.to.to_string(),
-            line: change.to_json_line(),
-        }));
+        lock(&self.shared).queue.push(change.clone());
+        self.wake.notify_one();
     }
 
     /// The watch is over: no new events. Queued handlers still run unless `interrupted` (a
     /// signal: only the running ones are waited for). Everything is bounded by one more
     /// `--exec-timeout`; what is still running then is killed and reported.
     pub async fn finish(self, interrupted: bool) {
-        if interrupted {
-            let _ = self.sender.send(Message::DropQueued);
+        {
+            let mut shared = lock(&self.shared);
+            if interrupted {
+                shared.queue.clear();
+            }
+            shared.closed = true;
         }
-        drop(self.sender);
+        self.wake.notify_one();
         let mut dispatcher = self.dispatcher;
         if tokio::time::timeout(self.timeout, &mut dispatcher)
             .await
@@ -108,70 +153,86 @@ impl Handlers {
                 crate::duration::format_duration(self.timeout)
             ));
         }
+        let folded = folded_in_all(&self.shared);
+        if folded > 0 {
+            self.ui.warn(&format!(
+                "--exec: {folded} change{} in all {} folded into a later change of the same agent \
+                 (the handlers fell behind)",
+                plural(folded),
+                if folded == 1 { "was" } else { "were" }
+            ));
+        }
     }
 }
 
-/// Owns the queues: starts a handler for an agent when it has an event waiting, none of its
-/// own running, and a slot is free.
-async fn dispatch(config: ExecConfig, mut receiver: mpsc::UnboundedReceiver<Message>, ui: Arc<Ui>) {
+/// Folded changes counted by the dispatcher, plus any it did not get to count.
+fn folded_in_all(shared: &SharedQueue) -> u64 {
+    let mut shared = lock(shared);
+    let late = shared.queue.take_coalesced();
+    shared.folded_total += late;
+    shared.folded_total
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// Starts a handler for an agent when it has a change waiting, none of its own running, and
+/// a slot is free; says how many changes were folded, at most once per `report_every`.
+async fn dispatch(config: ExecConfig, shared: SharedQueue, wake: Arc<Notify>, ui: Arc<Ui>) {
     let config = Arc::new(config);
-    let mut queued: HashMap<String, VecDeque<Event>> = HashMap::new();
-    // Agents with an event waiting and no handler running, oldest first.
-    let mut ready: VecDeque<String> = VecDeque::new();
     let mut running: JoinSet<String> = JoinSet::new();
-    let mut busy: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut open = true;
+    // Folded since the last report, and the timer of the next report.
+    let mut unreported: u64 = 0;
+    let mut report: Option<Pin<Box<tokio::time::Sleep>>> = None;
     loop {
-        while running.len() < config.concurrency
-            && let Some(uuid) = ready.pop_front()
-        {
-            let Some(event) = queued.get_mut(&uuid).and_then(VecDeque::pop_front) else {
-                continue;
-            };
-            if queued.get(&uuid).is_some_and(VecDeque::is_empty) {
-                queued.remove(&uuid);
+        let over = {
+            let mut shared = lock(&shared);
+            while running.len() < config.concurrency
+                && let Some(pending) = shared.queue.next()
+            {
+                let event = Event::of(&pending);
+                let config = config.clone();
+                let ui = ui.clone();
+                running.spawn(async move {
+                    if let Err(problem) = run_handler(&config, &event).await {
+                        ui.warn(&format!(
+                            "--exec handler for {} ({} → {}) {problem}",
+                            sanitize(&event.uuid),
+                            sanitize(event.from.as_deref().unwrap_or("null")),
+                            sanitize(&event.to)
+                        ));
+                    }
+                    event.uuid
+                });
             }
-            busy.insert(uuid.clone());
-            let config = config.clone();
-            let ui = ui.clone();
-            running.spawn(async move {
-                if let Err(problem) = run_handler(&config, &event).await {
-                    ui.warn(&format!(
-                        "--exec handler for {} ({} → {}) {problem}",
-                        sanitize(&event.uuid),
-                        sanitize(event.from.as_deref().unwrap_or("null")),
-                        sanitize(&event.to)
-                    ));
-                }
-                event.uuid
-            });
+            let folded = shared.queue.take_coalesced();
+            shared.folded_total += folded;
+            unreported += folded;
+            shared.closed && shared.queue.is_empty()
+        };
+        if unreported > 0 && report.is_none() {
+            report = Some(Box::pin(tokio::time::sleep(config.report_every)));
         }
-        if !open && running.is_empty() && ready.is_empty() {
+        if over && running.is_empty() {
             return;
         }
         tokio::select! {
-            message = receiver.recv(), if open => match message {
-                Some(Message::Event(event)) => {
-                    let uuid = event.uuid.clone();
-                    let queue = queued.entry(uuid.clone()).or_default();
-                    queue.push_back(event);
-                    if queue.len() == 1 && !busy.contains(&uuid) {
-                        ready.push_back(uuid);
-                    }
-                }
-                Some(Message::DropQueued) => {
-                    queued.clear();
-                    ready.clear();
-                }
-                None => open = false,
-            },
+            () = wake.notified() => {}
             Some(done) = running.join_next(), if !running.is_empty() => {
                 if let Ok(uuid) = done {
-                    busy.remove(&uuid);
-                    if queued.contains_key(&uuid) {
-                        ready.push_back(uuid);
-                    }
+                    lock(&shared).queue.done(&uuid);
                 }
+            }
+            () = async { report.as_mut().expect("armed").await }, if report.is_some() => {
+                report = None;
+                ui.warn(&format!(
+                    "--exec: handlers are behind: {unreported} change{} folded into a later \
+                     change of the same agent in the last {}",
+                    plural(unreported),
+                    crate::duration::format_duration(config.report_every)
+                ));
+                unreported = 0;
             }
         }
     }
@@ -289,6 +350,8 @@ mod tests {
                 command,
                 concurrency: 1,
                 timeout: Duration::from_secs(10),
+                capacity: 16,
+                report_every: Duration::from_secs(5),
             },
             Arc::new(ui),
         );
@@ -301,6 +364,48 @@ mod tests {
         assert_eq!(
             captured.stderr(),
             "warning: --exec handler for a (delayed → offline) exited with status 3: disk full\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_hands_the_latest_change_and_counts_what_was_folded() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let command = format!(
+            "read line; echo \"[$AGENTCTL_EVENT_FROM>$AGENTCTL_EVENT_TO] $line\" >> '{}'",
+            log.display()
+        );
+        let (ui, captured) = Ui::captured(false);
+        let handlers = Handlers::start(
+            ExecConfig {
+                command,
+                concurrency: 1,
+                timeout: Duration::from_secs(10),
+                capacity: 2,
+                report_every: Duration::from_secs(5),
+            },
+            Arc::new(ui),
+        );
+        // Nothing yields between these: the dispatcher sees them all at once, past capacity.
+        let statuses = ["online", "offline"];
+        handlers.change(&change("a", None, "online"));
+        for n in 0..9 {
+            handlers.change(&change("a", Some(statuses[n % 2]), statuses[(n + 1) % 2]));
+        }
+        handlers.change(&change("b", None, "delayed"));
+        handlers.finish(false).await;
+        let written = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(
+            written,
+            "[>offline] {\"time\":\"1970-01-01T00:00:00.000Z\",\"uuid\":\"a\",\"from\":null,\
+             \"to\":\"offline\",\"agent\":null,\"coalesced\":9}\n\
+             [>delayed] {\"time\":\"1970-01-01T00:00:00.000Z\",\"uuid\":\"b\",\"from\":null,\
+             \"to\":\"delayed\",\"agent\":null}\n"
+        );
+        assert_eq!(
+            captured.stderr(),
+            "warning: --exec: 9 changes in all were folded into a later change of the same \
+             agent (the handlers fell behind)\n"
         );
     }
 }

@@ -2,6 +2,7 @@
 //! The `watch` command (commands/watch.rs) only validates its flags and picks a view.
 
 pub mod exec;
+pub mod handler_queue;
 pub mod poller;
 pub mod render;
 pub mod state;

@@ -149,3 +149,91 @@ fn the_filters_of_agent_list_apply_to_watch_all() {
     listing.mock.assert_calls(1);
     unexpected.assert_calls(0);
 }
+
+#[test]
+fn a_slow_handler_over_a_flapping_fleet_gets_the_latest_change_and_stderr_counts_the_folded() {
+    // 300 agents that all flip between online and offline on every walk (every 100ms), and a
+    // handler that takes a second: thousands of changes for the few handlers that can run.
+    // The waiting ones are folded per agent once 1024 wait, and stderr says how many.
+    let server = MockServer::start();
+    let listing = Seen::new();
+    server.mock(|when, then| {
+        api_list(when);
+        then.respond_with(listing.answer(move |n, _| {
+            let status = if n % 2 == 0 { "online" } else { "offline" };
+            let records: Vec<Value> = (0..300)
+                .map(|a| json!({"uuid": format!("agent-{a:03}"), "status": status}))
+                .collect();
+            json_response(200, json!({"items": records, "total": 300}).to_string())
+        }));
+    });
+    let unexpected = nothing_else(&server);
+    let world = World::new();
+    let log = world.home().join("handled");
+    let handler = format!("cat >> '{}'; sleep 1", log.display());
+    let ran = run(world.cmd_at(&server.base_url()).args([
+        "watch",
+        "--all",
+        "--interval",
+        "100ms",
+        "--timeout",
+        "3s",
+        "--exec",
+        &handler,
+        "--exec-concurrency",
+        "1",
+        "--exec-timeout",
+        "1500ms",
+        "-o",
+        "ndjson",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    unexpected.assert_calls(0);
+    let walks = listing.len();
+    assert!(walks >= 5, "{walks} walks");
+    // Every change is still printed: the folding is the handlers' alone.
+    assert!(events(&ran.stdout).len() >= 300 * 5);
+    let number = |line: &str, before: &str| -> u64 {
+        let (head, _) = line.split_once(before).unwrap();
+        head.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    let behind: Vec<u64> = lines
+        .iter()
+        .filter(|l| l.starts_with("warning: --exec: handlers are behind: "))
+        .map(|l| number(l, " changes folded"))
+        .collect();
+    let in_all: Vec<u64> = lines
+        .iter()
+        .filter(|l| l.contains(" changes in all were folded into a later change of the same agent"))
+        .map(|l| number(l, " changes in all"))
+        .collect();
+    assert_eq!(in_all.len(), 1, "{}", ran.stderr);
+    // Reported at most once an interval, not once a change.
+    assert!(!behind.is_empty() && behind.len() <= 35, "{}", ran.stderr);
+    assert!(behind.iter().sum::<u64>() <= in_all[0]);
+    assert!(
+        in_all[0] >= 300 * (walks as u64 - 5),
+        "{} folded in {walks} walks",
+        in_all[0]
+    );
+    // The first handler saw the first change; a later one got an agent's latest change,
+    // from what its handler last saw (nothing: null), with the count folded into it.
+    let handled: Vec<Value> = events(&std::fs::read_to_string(&log).unwrap());
+    assert!(handled.len() >= 2, "{handled:?}");
+    assert_eq!(
+        (
+            &handled[0]["uuid"],
+            &handled[0]["from"],
+            handled[0].get("coalesced")
+        ),
+        (&json!("agent-000"), &Value::Null, None)
+    );
+    assert_eq!(handled[1]["uuid"], "agent-001");
+    assert_eq!(handled[1]["from"], Value::Null);
+    assert!(
+        handled[1]["coalesced"].as_u64().unwrap() >= 1,
+        "{:?}",
+        handled[1]
+    );
+}
