@@ -8,7 +8,8 @@ use serde_json::json;
 /// List the profiles and their settings
 ///
 /// Prints `current_profile=NAME`, then one `PROFILE.KEY=VALUE` line per stored setting, as
-/// config.toml holds them (tokens are not listed: see `agentctl auth status`).
+/// config.toml holds them (tokens are not listed: see `agentctl auth status`). A profile whose
+/// name is not a valid one (letters, digits, `-` and `_`) is ignored and named in a warning.
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
