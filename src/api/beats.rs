@@ -14,14 +14,18 @@
 
 use super::client::{ApiClient, ApiResult, HeartbeatTarget};
 use super::error::{ApiError, Failure, TransportFailure, transport_error};
-use super::http1::{ReadError, read_response};
+use super::http1::{ReadError, Response, read_response};
 use super::request::Request;
 use super::retry::{Answer, MAX_RESPONSE_BODY_BYTES, NoAnswer, Sender, too_large};
+use hyper::StatusCode;
 use hyper::header::HeaderValue;
 use rustls::pki_types::ServerName;
+use std::mem::MaybeUninit;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Waker};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
@@ -118,7 +122,7 @@ impl Connections {
     }
 
     async fn exchange(&self, request: &Request<'_>, what: &str) -> Result<Answer, NoAnswer> {
-        let idle = self.idle().pop();
+        let idle = self.quiet_idle();
         let reused = idle.is_some();
         let mut connection = match idle {
             Some(connection) => connection,
@@ -127,12 +131,11 @@ impl Connections {
         let mut outcome = connection
             .exchange(request, &self.authority, self.all_headers)
             .await;
-        if reused
-            && request.is_idempotent()
-            && outcome.as_ref().is_err_and(ReadError::before_answer)
-        {
-            // The server closed the idle connection as it was taken: the request goes out
-            // again on a new one (sending it twice does no harm).
+        if reused && request.is_idempotent() && closed_while_idle(&outcome) {
+            // The server closed the idle connection as it was taken (its write met a closed
+            // connection, the connection ended before any byte of an answer, or the server's
+            // idle timeout answered 408 first): the request goes out again on a new one, once
+            // (sending it twice does no harm); a second failure is the beat's.
             connection = self.connect(what).await?;
             outcome = connection
                 .exchange(request, &self.authority, self.all_headers)
@@ -183,6 +186,18 @@ impl Connections {
         })
     }
 
+    /// An idle connection on which nothing came since its last answer, the others dropped:
+    /// bytes there were never asked for (a stale answer would be taken for the next one's),
+    /// and the end of the connection means the server closed it.
+    fn quiet_idle(&self) -> Option<Connection> {
+        loop {
+            let mut connection = self.idle().pop()?;
+            if connection.is_quiet() {
+                return Some(connection);
+            }
+        }
+    }
+
     fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
         self.idle.lock().unwrap_or_else(|err| err.into_inner())
     }
@@ -231,7 +246,7 @@ impl Connection {
         request: &Request<'_>,
         authority: &HeaderValue,
         all_headers: bool,
-    ) -> Result<super::http1::Response, ReadError> {
+    ) -> Result<Response, ReadError> {
         request.write_http1(authority, &mut self.write);
         self.stream
             .write_all(&self.write)
@@ -246,6 +261,38 @@ impl Connection {
         )
         .await
     }
+
+    /// Whether nothing has come on the connection since its last answer: no byte and not its
+    /// end, looked at without waiting. First what the stream holds or the runtime already
+    /// knows (TLS: records read but not yet returned, a `close_notify`), then the socket
+    /// itself, which the runtime may not have looked at since.
+    fn is_quiet(&mut self) -> bool {
+        let mut probe = [0u8; 1];
+        let mut probe = ReadBuf::new(&mut probe);
+        let mut cx = Context::from_waker(Waker::noop());
+        if Pin::new(&mut self.stream)
+            .poll_read(&mut cx, &mut probe)
+            .is_ready()
+        {
+            return false;
+        }
+        let mut peek = [MaybeUninit::uninit(); 1];
+        matches!(
+            socket2::SockRef::from(self.stream.tcp()).peek(&mut peek),
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock
+        )
+    }
+}
+
+/// A reused connection's request failed in a way that says the server had closed it, or
+/// was closing it, before the request came: the write met a closed connection, the
+/// connection ended (or was reset) before any byte of an answer, or the answer is a 408
+/// (the server's idle timeout, sent before the request arrived).
+fn closed_while_idle(outcome: &Result<Response, ReadError>) -> bool {
+    match outcome {
+        Ok(response) => response.status == StatusCode::REQUEST_TIMEOUT,
+        Err(err) => err.before_answer(),
+    }
 }
 
 impl ReadError {
@@ -255,6 +302,23 @@ impl ReadError {
     }
 }
 
-/// A plain or TLS stream.
-trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+/// A plain or TLS stream, and the TCP stream under it.
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Io for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Io for tokio_rustls::client::TlsStream<TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        self.get_ref().0
+    }
+}
+
+#[cfg(test)]
+#[path = "beats_tests.rs"]
+mod tests;

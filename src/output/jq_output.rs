@@ -1,13 +1,14 @@
 //! `--jq` in the output layer: the filter's results on stdout (compact for ndjson and `-c`,
 //! pretty otherwise, as jq), what it says on stderr, and its errors as they happen.
 
-use super::{OutputFormat, OutputOptions, for_stdout};
+use super::json::for_stdout;
+use super::options::{OutputFormat, OutputOptions};
 use crate::error::Result;
 use crate::jq::{Event, JqFilter};
 use crate::sanitize::sanitize;
 use crate::ui::Ui;
 
-/// The text of `--jq` on one document, for [`super::json_text`].
+/// The text of `--jq` on one document, for `json_text`.
 pub(super) fn text(
     options: &OutputOptions,
     jq: &JqFilter,

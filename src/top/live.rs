@@ -107,10 +107,17 @@ fn install_panic_hook() {
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            leave_terminal(&mut std::io::stdout());
-            previous(info);
+            restore_then_report(&|| leave_terminal(&mut std::io::stdout()), &*previous, info);
         }));
     });
+}
+
+/// The panic hook's body: `restore` first, then `previous` (the hook that prints the
+/// message). The other way round, a terminal still raw and in the alternate screen would draw
+/// the message over and lose it.
+fn restore_then_report<I: ?Sized>(restore: &dyn Fn(), previous: &dyn Fn(&I), info: &I) {
+    restore();
+    previous(info);
 }
 
 /// A terminal event as `top` reads it.
@@ -298,5 +305,22 @@ async fn next_page(
     match walk {
         Some(stream) => stream.next().await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn the_panic_hook_restores_the_terminal_before_the_message() {
+        let calls = Mutex::new(Vec::new());
+        restore_then_report(
+            &|| calls.lock().unwrap().push("restore".to_owned()),
+            &|message: &str| calls.lock().unwrap().push(format!("print {message}")),
+            "boom",
+        );
+        assert_eq!(*calls.lock().unwrap(), ["restore", "print boom"]);
     }
 }

@@ -1,11 +1,13 @@
 //! `agentctl top`: a full-screen view of the fleet, refreshed by one walk of the listing per
 //! interval (the walk and the filters of `watch --all`, handed in by the command).
 //!
-//! - `state`: the fleet, the view and the keys, pure;
+//! - `fleet`: the agents as the walks left them, their counts, filtering and sorting, pure;
+//! - `state`: the view over the fleet and the keys, pure;
 //! - `render`: one frame, drawn with ratatui;
 //! - `live`: the terminal (raw mode, alternate screen, restored on every way out), the keys
 //!   and the refresh timer.
 
+pub mod fleet;
 pub mod live;
 pub mod render;
 pub mod state;

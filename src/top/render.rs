@@ -3,7 +3,8 @@
 //! a screenful of records), the footer; or one agent's detail, or the help. Every string from
 //! the server is shown through the one sanitizer.
 
-use super::state::{Mode, Row, Top};
+use super::fleet::Row;
+use super::state::{Mode, Top};
 use crate::duration::format_duration;
 use crate::output::{Column, relative_time};
 use crate::sanitize::sanitize;

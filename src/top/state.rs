@@ -1,18 +1,12 @@
-//! What `top` knows and how keys move it: the fleet as the last walks of the listing left it
-//! (held once: rows are updated in place, the view is a list of row numbers), the view's
-//! order, filter and selection, and the key handling as a pure state machine. No I/O and no
-//! clock of its own: the caller passes the time.
+//! What `top` shows and how keys move it: the view over the fleet (its order, filter,
+//! status view and selection, a list of row numbers into the fleet held once), the screen
+//! shown, and the key handling as a pure state machine. No I/O and no clock of its own: the
+//! caller passes the time.
 
+use super::fleet::{Arrange, Fleet, Refresh, Row, Seen, SortBy};
 use crate::api::Agent;
-use crate::status::{AgentStatus, StatusValue};
-use crate::watch::state::status_of;
-use std::collections::{HashMap, VecDeque};
+use crate::status::AgentStatus;
 use std::time::{Duration, SystemTime};
-
-/// How many refreshes a status change stays marked on its row.
-pub const MARK_REFRESHES: u8 = 3;
-/// How many status changes of one agent the detail view keeps.
-const HISTORY_KEPT: usize = 5;
 
 /// A key, as the state machine sees it (the terminal's events are mapped onto these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,138 +51,10 @@ pub enum Mode {
     Help,
 }
 
-/// The column rows are ordered by (`s` cycles, `S` reverses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortBy {
-    /// Problems first (offline, delayed, online), then the oldest heartbeat.
-    Status,
-    Name,
-    Uuid,
-    Type,
-    Region,
-    Version,
-    Heartbeat,
-}
-
-impl SortBy {
-    const CYCLE: [SortBy; 7] = [
-        SortBy::Status,
-        SortBy::Name,
-        SortBy::Uuid,
-        SortBy::Type,
-        SortBy::Region,
-        SortBy::Version,
-        SortBy::Heartbeat,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SortBy::Status => "status",
-            SortBy::Name => "name",
-            SortBy::Uuid => "uuid",
-            SortBy::Type => "type",
-            SortBy::Region => "region",
-            SortBy::Version => "version",
-            SortBy::Heartbeat => "heartbeat",
-        }
-    }
-
-    fn next(self) -> SortBy {
-        let at = Self::CYCLE.iter().position(|s| *s == self).unwrap_or(0);
-        Self::CYCLE[(at + 1) % Self::CYCLE.len()]
-    }
-}
-
-/// A status change seen between two walks.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Seen {
-    pub time: SystemTime,
-    pub from: StatusValue,
-    pub to: StatusValue,
-}
-
-/// One agent of the fleet.
-#[derive(Debug)]
-pub struct Row {
-    pub uuid: String,
-    pub agent: Agent,
-    pub status: StatusValue,
-    rank: u8,
-    heartbeat: Option<SystemTime>,
-    /// uuid, name, region and labels (`k=v`), lowercased, for `/`.
-    search: String,
-    /// The last change, while it is still marked: from, to, refreshes left.
-    pub mark: Option<(StatusValue, StatusValue, u8)>,
-    listed_in: u64,
-}
-
-impl Row {
-    fn new(uuid: String, agent: Agent) -> Row {
-        let mut row = Row {
-            uuid,
-            status: status_of(&agent),
-            agent,
-            rank: 0,
-            heartbeat: None,
-            search: String::new(),
-            mark: None,
-            listed_in: 0,
-        };
-        row.derive();
-        row
-    }
-
-    /// The fields read from the record, worked out once per record.
-    fn derive(&mut self) {
-        self.status = status_of(&self.agent);
-        self.rank = status_rank(&self.status);
-        self.heartbeat = self.agent.time("lastHeartbeatAt");
-        let mut search = self.uuid.to_lowercase();
-        for field in ["name", "region"] {
-            if let Some(text) = self.agent.text_ref(field) {
-                search.push('\n');
-                search.push_str(&text.to_lowercase());
-            }
-        }
-        for (key, value) in self.agent.labels().unwrap_or_default() {
-            search.push('\n');
-            search.push_str(&key.to_lowercase());
-            search.push('=');
-            search.push_str(&value.to_lowercase());
-        }
-        self.search = search;
-    }
-}
-
-/// offline, delayed, online; then what agentctl does not know.
-fn status_rank(status: &StatusValue) -> u8 {
-    match status.known() {
-        Some(AgentStatus::Offline) => 0,
-        Some(AgentStatus::Delayed) => 1,
-        Some(AgentStatus::Online) => 2,
-        Some(other) => AgentStatus::problem_rank(Some(other)).min(2),
-        None => 3,
-    }
-}
-
-/// How the last walks went.
-#[derive(Debug, Clone, Default)]
-pub struct Refresh {
-    /// When the last walk that worked ended, and how long it took.
-    pub last_ok: Option<(SystemTime, Duration)>,
-    /// Why the last walk failed, and when (cleared by one that works).
-    pub error: Option<(String, SystemTime)>,
-    /// A walk is running.
-    pub walking: bool,
-}
-
 /// The whole state of `top`.
 #[derive(Debug)]
 pub struct Top {
-    rows: Vec<Row>,
-    index: HashMap<String, usize>,
-    history: HashMap<String, VecDeque<Seen>>,
-    generation: u64,
+    fleet: Fleet,
     /// The rows shown, in order: numbers into `rows`.
     order: Vec<usize>,
     /// The selected line of `order`, and the first line shown.
@@ -216,10 +82,7 @@ impl Default for Top {
 impl Top {
     pub fn new() -> Top {
         Top {
-            rows: Vec::new(),
-            index: HashMap::new(),
-            history: HashMap::new(),
-            generation: 0,
+            fleet: Fleet::default(),
             order: Vec::new(),
             selected: 0,
             offset: 0,
@@ -236,7 +99,7 @@ impl Top {
 
     /// Every agent of the fleet.
     pub fn rows(&self) -> &[Row] {
-        &self.rows
+        self.fleet.rows()
     }
 
     /// How many rows the view shows (after the filter and the status view).
@@ -249,94 +112,41 @@ impl Top {
         let end = from.saturating_add(count).min(self.order.len());
         self.order[from.min(end)..end]
             .iter()
-            .map(|&i| &self.rows[i])
+            .map(|&i| &self.fleet.rows()[i])
     }
 
     /// The selected row, if the view shows any.
     pub fn selected_row(&self) -> Option<&Row> {
-        self.order.get(self.selected).map(|&i| &self.rows[i])
+        self.order
+            .get(self.selected)
+            .map(|&i| &self.fleet.rows()[i])
     }
 
     /// A row by its number (the detail view's).
     pub fn row(&self, number: usize) -> Option<&Row> {
-        self.rows.get(number)
+        self.fleet.rows().get(number)
     }
 
     /// The changes seen of one agent in this session, oldest first.
     pub fn history(&self, uuid: &str) -> impl Iterator<Item = &Seen> {
-        self.history.get(uuid).into_iter().flatten()
+        self.fleet.history(uuid)
     }
 
     /// The fleet's counts by status, in `AgentStatus::ALL` order, then other values.
     pub fn counts(&self) -> Vec<(String, usize)> {
-        let mut known = [0usize; AgentStatus::ALL.len()];
-        let mut other: std::collections::BTreeMap<&str, usize> = Default::default();
-        for row in &self.rows {
-            match row.status.known() {
-                Some(status) => {
-                    let at = AgentStatus::ALL
-                        .iter()
-                        .position(|s| *s == status)
-                        .unwrap_or(0);
-                    known[at] += 1;
-                }
-                None => *other.entry(row.status.as_str()).or_default() += 1,
-            }
-        }
-        let mut counts: Vec<(String, usize)> = AgentStatus::ALL
-            .iter()
-            .zip(known)
-            .filter(|(status, count)| status.is_reported() || *count > 0)
-            .map(|(status, count)| (status.as_str().to_owned(), count))
-            .collect();
-        counts.extend(other.into_iter().map(|(s, c)| (s.to_owned(), c)));
-        counts
+        self.fleet.counts()
     }
 
     /// A walk of the listing begins.
     pub fn walk_started(&mut self) {
-        self.generation += 1;
+        self.fleet.walk_started();
         self.refresh.walking = true;
     }
 
     /// One page of the walk in progress: records are updated in place (a status that moved is
     /// marked and remembered), new agents added.
     pub fn page(&mut self, records: Vec<Agent>, now: SystemTime) {
-        for agent in records {
-            let Some(uuid) = agent.uuid().filter(|u| !u.trim().is_empty()) else {
-                continue; // a record without an id cannot be told apart
-            };
-            match self.index.get(&uuid) {
-                Some(&at) => {
-                    let row = &mut self.rows[at];
-                    row.listed_in = self.generation;
-                    if row.agent == agent {
-                        continue;
-                    }
-                    let before = row.status.clone();
-                    row.agent = agent;
-                    row.derive();
-                    if row.status != before {
-                        row.mark = Some((before.clone(), row.status.clone(), MARK_REFRESHES));
-                        let seen = self.history.entry(uuid).or_default();
-                        if seen.len() == HISTORY_KEPT {
-                            seen.pop_front();
-                        }
-                        seen.push_back(Seen {
-                            time: now,
-                            from: before,
-                            to: row.status.clone(),
-                        });
-                    }
-                }
-                None => {
-                    let mut row = Row::new(uuid.clone(), agent);
-                    row.listed_in = self.generation;
-                    self.index.insert(uuid, self.rows.len());
-                    self.rows.push(row);
-                }
-            }
-        }
+        self.fleet.page(records, now);
     }
 
     /// The walk ended: `Ok` after its last page (agents it did not list have left), `Err` with
@@ -346,38 +156,20 @@ impl Top {
         // Read before rows go: `order` still numbers the rows as they were.
         let keep = self.selected_row().map(|row| row.uuid.clone());
         let detail = match self.mode {
-            Mode::Detail(at) => self.rows.get(at).map(|row| row.uuid.clone()),
+            Mode::Detail(at) => self.fleet.rows().get(at).map(|row| row.uuid.clone()),
             _ => None,
         };
-        match outcome {
+        match &outcome {
             Ok(()) => {
                 self.refresh.last_ok = Some((now, took));
                 self.refresh.error = None;
-                let generation = self.generation;
-                self.rows.retain(|row| row.listed_in == generation);
-                self.index = self
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(at, row)| (row.uuid.clone(), at))
-                    .collect();
-                let history = &mut self.history;
-                let index = &self.index;
-                history.retain(|uuid, _| index.contains_key(uuid));
             }
-            Err(reason) => self.refresh.error = Some((reason, now)),
+            Err(reason) => self.refresh.error = Some((reason.clone(), now)),
         }
-        for row in &mut self.rows {
-            if let Some((_, _, left)) = &mut row.mark {
-                *left -= 1;
-                if *left == 0 {
-                    row.mark = None;
-                }
-            }
-        }
+        self.fleet.walk_done(outcome.is_ok());
         if let Some(uuid) = detail {
-            self.mode = match self.index.get(&uuid) {
-                Some(&at) => Mode::Detail(at),
+            self.mode = match self.fleet.position(&uuid) {
+                Some(at) => Mode::Detail(at),
                 None => Mode::List,
             };
         }
@@ -395,49 +187,14 @@ impl Top {
     /// Works out the view again, selecting `keep` when it is shown.
     fn reorder_keeping(&mut self, keep: Option<String>) {
         let needle = self.filter.to_lowercase();
-        let only = self.only;
-        let rows = &self.rows;
-        self.order.clear();
-        self.order.extend((0..rows.len()).filter(|&at| {
-            let row = &rows[at];
-            only.is_none_or(|s| row.status.known() == Some(s))
-                && (needle.is_empty() || row.search.contains(&needle))
-        }));
-        let sort = self.sort;
-        let text = |row: &Row, field: &str| row.agent.text_ref(field).map(|t| t.to_lowercase());
-        let compare = |a: &usize, b: &usize| {
-            let (a, b) = (&rows[*a], &rows[*b]);
-            let by = match sort {
-                // The oldest heartbeat first; none at all before any.
-                SortBy::Status => (a.rank, a.heartbeat).cmp(&(b.rank, b.heartbeat)),
-                SortBy::Heartbeat => a.heartbeat.cmp(&b.heartbeat),
-                SortBy::Uuid => std::cmp::Ordering::Equal,
-                SortBy::Name => text(a, "name").cmp(&text(b, "name")),
-                SortBy::Type => text(a, "type").cmp(&text(b, "type")),
-                SortBy::Region => text(a, "region").cmp(&text(b, "region")),
-                SortBy::Version => text(a, "version").cmp(&text(b, "version")),
-            };
-            by.then_with(|| a.uuid.cmp(&b.uuid))
+        let view = Arrange {
+            only: self.only,
+            needle: &needle,
+            sort: self.sort,
+            reverse: self.reverse,
         };
-        match sort {
-            // Keyed sorts read each record's field once, not once per comparison.
-            SortBy::Name | SortBy::Type | SortBy::Region | SortBy::Version => {
-                let field = match sort {
-                    SortBy::Name => "name",
-                    SortBy::Type => "type",
-                    SortBy::Region => "region",
-                    _ => "version",
-                };
-                self.order.sort_by_cached_key(|&at| {
-                    let row = &rows[at];
-                    (text(row, field), row.uuid.clone())
-                });
-            }
-            _ => self.order.sort_unstable_by(compare),
-        }
-        if self.reverse {
-            self.order.reverse();
-        }
+        self.fleet.arrange(view, &mut self.order);
+        let rows = self.fleet.rows();
         self.selected = keep
             .and_then(|uuid| self.order.iter().position(|&at| rows[at].uuid == uuid))
             .unwrap_or(0);
@@ -594,6 +351,7 @@ fn list_key(top: &mut Top, key: Key) -> Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::top::fleet::MARK_REFRESHES;
     use serde_json::json;
 
     fn at(secs: u64) -> SystemTime {

@@ -6,8 +6,8 @@ use super::state::{Change, FleetChange, Watched};
 use crate::duration::format_duration;
 use crate::error::Result;
 use crate::output::{
-    Column, OutputFormat, OutputOptions, columns, json_text, plain_table, relative_time,
-    render_table, status_cell,
+    Column, OutputFormat, OutputOptions, columns, json_text, plain_table, print_json_text,
+    relative_time, render_table, status_cell,
 };
 use crate::sanitize::sanitize;
 use crate::status::{AgentStatus, StatusValue};
@@ -39,7 +39,7 @@ impl Sink for JsonLines {
         }
         let mut line = change.to_json_line();
         line.push('\n');
-        self.ui.data(&line)
+        print_json_text(&self.ui, &self.options, &line)
     }
 
     fn fleet(&mut self, change: &FleetChange) -> Result<()> {

@@ -23,6 +23,7 @@ mod hostile_files;
 mod jq;
 mod jq_forms;
 mod jq_parity;
+mod json_terminal;
 mod paging;
 mod readme;
 mod readme_scripting;

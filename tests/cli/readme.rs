@@ -3,7 +3,12 @@
 //! with `agentctl` on PATH and a private HOME (so the completion examples write into the
 //! test's own home) and config dir. A command that cannot run here
 //! is skipped only for a reason listed in `SKIPS` (a real remote host, an install step, a
-//! command that runs until stopped); the test prints what it skipped.
+//! command that runs until stopped); each test prints what it skipped.
+//!
+//! One test per group of README sections (`GROUPS`), each with its own dev server and config
+//! dir, the section's commands in the README's order, so the groups run side by side;
+//! `every_readme_example_belongs_to_one_group` holds every section with an example to exactly
+//! one group, so no example goes unrun.
 
 use crate::common::dev_binary::DevServer;
 use crate::common::*;
@@ -43,31 +48,79 @@ const SKIPS: &[(&str, &str)] = &[
 /// is then ended the way an operator would end it.
 const RUNS_UNTIL_STOPPED: &[&str] = &["watch --all", "watch web-01 web-02 |"];
 
+/// The README's sections that hold examples, grouped: one test runs each group, on its own
+/// dev server and config dir, its commands in the README's order. (test name, headings)
+const GROUPS: &[(&str, &[&str])] = &[
+    ("install_and_usage", &["Quick start", "Install", "Usage"]),
+    (
+        "simulating",
+        &[
+            "Simulating heartbeats",
+            "Simulating a fleet across machines, on Kubernetes",
+        ],
+    ),
+    ("listing_and_watching", &["Listing and watching agents"]),
+    (
+        "top_and_profiles",
+        &[
+            "`agentctl top`: a full-screen view",
+            "Profiles and credentials",
+        ],
+    ),
+    ("scripting", &["Scripting"]),
+    ("recipes", &["Recipes"]),
+    (
+        "completions_and_dev_server",
+        &["Shell completions and man pages", "Dev server"],
+    ),
+];
+
+/// One command of a README sh/bash block, with the heading of the section it is under.
+struct Example {
+    section: String,
+    command: String,
+}
+
 /// The commands of the README's sh/bash blocks: continuation lines joined, comments and blank
 /// lines dropped; a block with `if`/`case`/`for` is kept whole.
-fn readme_commands() -> Vec<String> {
+fn readme_examples() -> Vec<Example> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
-    let mut commands = Vec::new();
+    let mut examples = Vec::new();
+    let mut section = String::new();
     let mut block: Option<Vec<String>> = None;
+    // Inside a code block of another language (its `#` lines are not headings).
+    let mut other_block = false;
     for line in readme.lines() {
         let fence = line.trim_start().starts_with("```");
+        if other_block {
+            other_block = !fence;
+            continue;
+        }
         match (&mut block, fence) {
             (None, true) => {
                 let lang = line.trim_start().trim_start_matches('`').trim();
                 if lang == "sh" || lang == "bash" {
                     block = Some(Vec::new());
+                } else {
+                    other_block = true;
                 }
             }
             (Some(lines), true) => {
                 let lines = std::mem::take(lines);
                 block = None;
+                let mut push = |command: String| {
+                    examples.push(Example {
+                        section: section.clone(),
+                        command,
+                    })
+                };
                 let whole = lines.join("\n");
                 if lines.iter().any(|l| {
                     let t = l.trim_start();
                     t.starts_with("if ") || t.starts_with("case ") || t.starts_with("for ")
                 }) {
-                    commands.push(whole);
+                    push(whole);
                     continue;
                 }
                 let mut current = String::new();
@@ -82,18 +135,74 @@ fn readme_commands() -> Vec<String> {
                         continue;
                     }
                     current.push_str(trimmed);
-                    commands.push(std::mem::take(&mut current));
+                    push(std::mem::take(&mut current));
                 }
             }
             (Some(lines), false) => lines.push(line.to_owned()),
-            (None, false) => {}
+            (None, false) => {
+                if line.starts_with('#') {
+                    section = line.trim_start_matches('#').trim().to_owned();
+                }
+            }
         }
     }
-    commands
+    examples
+}
+
+/// Why `command` cannot run in a test, if it cannot.
+fn skipped_because(command: &str) -> Option<&'static str> {
+    SKIPS
+        .iter()
+        .find(|(piece, _)| command.contains(piece))
+        .map(|(_, why)| *why)
 }
 
 #[test]
-fn every_readme_example_runs_as_written() {
+fn every_readme_example_belongs_to_one_group() {
+    let examples = readme_examples();
+    assert!(examples.len() > 30, "{} examples", examples.len());
+    let mut sections: Vec<&str> = examples.iter().map(|e| e.section.as_str()).collect();
+    sections.dedup();
+    for section in &sections {
+        let owners: Vec<&str> = GROUPS
+            .iter()
+            .filter(|(_, headings)| headings.contains(section))
+            .map(|(name, _)| *name)
+            .collect();
+        assert_eq!(
+            owners.len(),
+            1,
+            "the README section {section:?} has examples and must be in exactly one of GROUPS \
+             (it is in {owners:?})"
+        );
+    }
+    for (name, headings) in GROUPS {
+        for heading in *headings {
+            assert!(
+                sections.contains(heading),
+                "group {name}: no README section {heading:?} with examples"
+            );
+        }
+    }
+    let runnable = examples
+        .iter()
+        .filter(|e| skipped_because(&e.command).is_none())
+        .count();
+    assert!(runnable >= 20, "only {runnable} examples can run");
+}
+
+/// Runs the examples of group `name` as written, in order, against a fresh dev server.
+fn group_runs_as_written(name: &str) {
+    let (_, headings) = GROUPS
+        .iter()
+        .find(|(group, _)| *group == name)
+        .unwrap_or_else(|| panic!("no group {name}"));
+    let commands: Vec<String> = readme_examples()
+        .into_iter()
+        .filter(|e| headings.contains(&e.section.as_str()))
+        .map(|e| e.command)
+        .collect();
+    assert!(!commands.is_empty(), "group {name}: no examples");
     let world = World::new();
     let server = DevServer::start(&world, &[]);
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_agentctl"))
@@ -139,12 +248,10 @@ fn every_readme_example_runs_as_written() {
         String::from_utf8_lossy(&seeded.stderr)
     );
 
-    let commands = readme_commands();
-    assert!(commands.len() > 30, "{commands:#?}");
     let mut ran = 0;
     let mut skipped = Vec::new();
     for command in &commands {
-        if let Some((_, why)) = SKIPS.iter().find(|(piece, _)| command.contains(piece)) {
+        if let Some(why) = skipped_because(command) {
             skipped.push(format!("{command}  ({why})"));
             continue;
         }
@@ -180,8 +287,42 @@ fn every_readme_example_runs_as_written() {
         ran += 1;
     }
     eprintln!(
-        "ran {ran} README examples; skipped:\n  {}",
+        "{name}: ran {ran} README examples; skipped:\n  {}",
         skipped.join("\n  ")
     );
-    assert!(ran >= 20, "only {ran} examples ran");
+}
+
+#[test]
+fn readme_install_and_usage_examples_run_as_written() {
+    group_runs_as_written("install_and_usage");
+}
+
+#[test]
+fn readme_simulating_examples_run_as_written() {
+    group_runs_as_written("simulating");
+}
+
+#[test]
+fn readme_listing_and_watching_examples_run_as_written() {
+    group_runs_as_written("listing_and_watching");
+}
+
+#[test]
+fn readme_top_and_profiles_examples_run_as_written() {
+    group_runs_as_written("top_and_profiles");
+}
+
+#[test]
+fn readme_scripting_examples_run_as_written() {
+    group_runs_as_written("scripting");
+}
+
+#[test]
+fn readme_recipes_examples_run_as_written() {
+    group_runs_as_written("recipes");
+}
+
+#[test]
+fn readme_completions_and_dev_server_examples_run_as_written() {
+    group_runs_as_written("completions_and_dev_server");
 }

@@ -3,7 +3,7 @@
 //! (redaction, TLS, and the client itself when a proxy applies).
 
 use crate::common::mock::*;
-use crate::common::stub::{KeepAlive, Leaf, Reply, Stub, TlsStub};
+use crate::common::stub::{KeepAlive, Leaf, Reply, Stub, TlsStub, WhenIdle};
 use crate::common::*;
 use serde_json::Value;
 
@@ -116,6 +116,71 @@ fn an_idle_connection_the_server_closed_is_replaced_without_losing_the_beat() {
     assert_eq!(summary["ok"], 3, "{summary}");
     assert_eq!(summary["failed"], serde_json::json!({}), "{summary}");
     assert_eq!(stub.requests().len(), 3);
+}
+
+/// Four beats, one at a time, 100 ms apart: each finds the connection the last one used idle
+/// (and the server's unasked bytes there), and the summary's counts are compared with what the
+/// server received.
+fn idle_beats(server: &KeepAlive) -> (Value, usize) {
+    let world = World::new();
+    let mut cmd = world.cmd_at(&server.url());
+    cmd.args([
+        "heartbeat",
+        "simulate",
+        "--agents",
+        "1",
+        "--interval",
+        "100ms",
+        "--beats",
+        "4",
+        "--concurrency",
+        "1",
+        "--retries",
+        "0",
+        "-o",
+        "json",
+    ]);
+    let ran = run(&mut cmd);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
+    (summary, server.received().len())
+}
+
+#[test]
+fn an_idle_connection_the_server_closed_with_a_408_is_not_used_and_no_beat_is_lost() {
+    // The server's idle timeout: a 408 nobody asked for, then the connection closed. Before
+    // the check the next beat read that 408 as its answer: counted as failed, never received.
+    let server = KeepAlive::start_idle(
+        200,
+        r#"{"uuid":"sim-0001"}"#,
+        WhenIdle::SendAndClose(
+            b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
+        ),
+    );
+    let (summary, received) = idle_beats(&server);
+    assert_eq!(received, 4, "{summary}");
+    assert_eq!(summary["sent"], 4, "{summary}");
+    assert_eq!(summary["ok"], 4, "{summary}");
+    assert_eq!(summary["failed"], serde_json::json!({}), "{summary}");
+}
+
+#[test]
+fn a_stale_answer_sent_while_idle_is_not_counted_against_the_next_beat() {
+    // A 500 nobody asked for, on a connection kept open: before the check the next beat took
+    // it as its own answer, and each later beat the answer meant for the one before.
+    let server = KeepAlive::start_idle(
+        200,
+        r#"{"uuid":"sim-0001"}"#,
+        WhenIdle::Send(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 2\r\n\r\n{}"),
+    );
+    let (summary, received) = idle_beats(&server);
+    assert_eq!(received, 4, "{summary}");
+    assert_eq!(summary["sent"], 4, "{summary}");
+    assert_eq!(summary["ok"], 4, "{summary}");
+    assert_eq!(summary["failed"], serde_json::json!({}), "{summary}");
+    let connections: std::collections::BTreeSet<usize> =
+        server.received().iter().map(|r| r.connection).collect();
+    assert_eq!(connections.len(), 4, "each beat on a connection of its own");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `agentctl top` in a pseudo-terminal against the dev server: the screen shows the fleet's
 //! counts, and every way out leaves the terminal as it was found (`stty -g` unchanged) with
-//! the contract's exit code; `y` then `q` prints the picked uuid.
+//! the contract's exit code (`q` 0, SIGTERM 143, SIGHUP 129); `y` then `q` prints the picked
+//! uuid; a resize redraws at the new size.
 
 #![cfg(unix)]
 
@@ -103,6 +104,47 @@ fn sigterm_exits_143_with_the_terminal_restored() {
     kill("-TERM", agentctl);
     let seen = ended(&mut session, &mut screen);
     assert!(seen.contains("exit=143"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+}
+
+#[test]
+fn sighup_exits_129_with_the_terminal_restored() {
+    let world = World::new();
+    let server = server(&world);
+    let mut session = top(&world, &server);
+    let mut screen = Screen::default();
+    wait_for_counts(&mut session, &mut screen);
+    let agentctl = child_of(session.get_process().pid().as_raw() as u32);
+    kill("-HUP", agentctl);
+    let seen = ended(&mut session, &mut screen);
+    assert!(seen.contains("exit=129"), "{seen}");
+    assert!(seen.contains("terminal=same"), "{seen}");
+    let left = screen.text().rfind("\x1b[?1049l");
+    assert!(
+        left > screen.text().rfind("\x1b[?1049h"),
+        "the alternate screen was not left"
+    );
+}
+
+#[test]
+fn a_resize_redraws_at_the_new_size() {
+    let world = World::new();
+    let server = server(&world);
+    let mut session = top(&world, &server);
+    let mut screen = Screen::default();
+    wait_for_counts(&mut session, &mut screen);
+    session.get_process_mut().set_window_size(40, 6).unwrap();
+    let mut small = Screen::default();
+    small.keep(&session.expect("40x6").unwrap());
+    let said: String = plain(&small.text()).chars().filter(|c| *c != ' ').collect();
+    assert!(said.contains("terminaltoosmall:40x6"), "{said}");
+    // Large enough again: the fleet is drawn anew, counts first.
+    session.get_process_mut().set_window_size(100, 20).unwrap();
+    let mut again = Screen::default();
+    wait_for_counts(&mut session, &mut again);
+    session.send("q").unwrap();
+    let seen = ended(&mut session, &mut screen);
+    assert!(seen.contains("exit=0"), "{seen}");
     assert!(seen.contains("terminal=same"), "{seen}");
 }
 

@@ -112,16 +112,16 @@ fn until_online_on_an_offline_agent_times_out_with_exit_7() {
         "watch",
         "agent-1",
         "--interval",
-        "500ms",
+        "200ms",
         "--until",
         "online",
         "--timeout",
-        "3s",
+        "1s",
     ]));
     let elapsed = started.elapsed();
     assert_eq!(ran.code, 7, "{}", ran.stderr);
     assert!(
-        elapsed >= Duration::from_millis(2900) && elapsed < Duration::from_secs(10),
+        elapsed >= Duration::from_millis(950) && elapsed < Duration::from_secs(10),
         "{elapsed:?}"
     );
     assert_eq!(
@@ -130,13 +130,13 @@ fn until_online_on_an_offline_agent_times_out_with_exit_7() {
     );
     assert!(
         ran.stderr
-            .contains("1 of 1 agents not online after 3s: agent-1"),
+            .contains("1 of 1 agents not online after 1s: agent-1"),
         "{}",
         ran.stderr
     );
-    // About one poll per 500 ms over 3 s.
+    // About one poll per 200 ms over 1 s.
     let polls = agent.mock.calls();
-    assert!((4..=9).contains(&polls), "{polls}");
+    assert!((3..=9).contains(&polls), "{polls}");
     unexpected.assert_calls(0);
 }
 
@@ -170,7 +170,7 @@ fn a_failing_agent_turns_unreachable_and_the_others_go_on() {
         "--interval",
         "200ms",
         "--timeout",
-        "3s",
+        "2s",
     ]));
     // Without --until, --timeout just ends the watch.
     assert_eq!(ran.code, 0, "{}", ran.stderr);
@@ -204,10 +204,10 @@ fn a_failing_agent_turns_unreachable_and_the_others_go_on() {
             .filter(|e| e["to"] != "unreachable")
             .all(|e| e.get("reason").is_none())
     );
-    // The good agent kept its pace (~15 polls in 3 s) while the bad one backed off: after its
+    // The good agent kept its pace (~10 polls in 2 s) while the bad one backed off: after its
     // second failure it waited two intervals (400 ms ± jitter), not one.
     let good = good.mock.calls();
-    assert!(good >= 8, "good polled {good} times");
+    assert!(good >= 6, "good polled {good} times");
     let bad = bad.seen.times();
     assert!(bad.len() >= 3, "bad polled {} times", bad.len());
     let after_second_failure = bad[2] - bad[1];

@@ -78,9 +78,10 @@ fn a_404_is_absent_and_a_failure_is_unreachable() {
 
 #[test]
 fn watching_a_new_agent_until_online_ends_within_an_interval_of_its_first_beat() {
-    // The agent's first heartbeat lands 3.5 s in; until then the server does not know it.
+    // The agent's first heartbeat lands 1.75 s in (three and a half intervals); until then
+    // the server does not know it.
     let started = Instant::now();
-    let beat_at = started + Duration::from_millis(3500);
+    let beat_at = started + Duration::from_millis(1750);
     let server = MockServer::start();
     let seen = Seen::new();
     let agent = server.mock(|when, then| {
@@ -104,7 +105,7 @@ fn watching_a_new_agent_until_online_ends_within_an_interval_of_its_first_beat()
             "--until",
             "online",
             "--interval",
-            "1s",
+            "500ms",
             "--timeout",
             "30s",
             "-o",
@@ -114,16 +115,17 @@ fn watching_a_new_agent_until_online_ends_within_an_interval_of_its_first_beat()
     );
     let ended = Instant::now();
     assert_eq!(ran.code, 0, "{}", ran.stderr);
-    // Polled every second (±10%), never backed off: seen at most ~1.1 s after the beat (a
-    // backed-off poll would come at 7 s). Generous bound for a loaded machine.
+    // Polled every 500 ms (±10%), never backed off: seen at most ~550 ms after the beat (a
+    // backed-off poll would come at 3.5 s, 1.75 s after it, after a gap of two intervals).
+    // Generous bounds for a loaded machine.
     let late = ended.saturating_duration_since(beat_at);
     assert!(
-        late < Duration::from_millis(2500),
+        late < Duration::from_millis(1250),
         "noticed {late:?} after the beat"
     );
     let gaps: Vec<Duration> = seen.times().windows(2).map(|w| w[1] - w[0]).collect();
     assert!(
-        gaps.iter().all(|g| *g < Duration::from_millis(1600)),
+        gaps.iter().all(|g| *g < Duration::from_millis(850)),
         "{gaps:?}"
     );
     assert!(agent.calls() >= 4, "polled {} times", agent.calls());

@@ -236,10 +236,29 @@ pub struct KeepAlive {
     received: Arc<Mutex<Vec<Recorded>>>,
 }
 
+/// What a [`KeepAlive`] server does with a connection once it has answered on it.
+#[derive(Clone, Copy)]
+pub enum WhenIdle {
+    /// Waits for the next request.
+    Wait,
+    /// Ten milliseconds later (the connection idle by then), sends these bytes nobody asked
+    /// for, then waits for the next request: a stale answer a client must not take for the
+    /// answer to its next request.
+    Send(&'static [u8]),
+    /// Ten milliseconds later, sends these bytes and closes the connection, as a server whose
+    /// idle timeout answers `408` does.
+    SendAndClose(&'static [u8]),
+}
+
 impl KeepAlive {
     /// Answers every request with `status` and the JSON `body`, keeping the connection open
     /// for as many requests as the client sends on it.
     pub fn start(status: u16, body: &'static str) -> KeepAlive {
+        KeepAlive::start_idle(status, body, WhenIdle::Wait)
+    }
+
+    /// [`KeepAlive::start`], doing `idle` after each answer.
+    pub fn start_idle(status: u16, body: &'static str, idle: WhenIdle) -> KeepAlive {
         let received: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let connections = Arc::new(AtomicUsize::new(0));
         let recorded = received.clone();
@@ -259,6 +278,14 @@ impl KeepAlive {
                 if writer.write_all(head.as_bytes()).is_err()
                     || writer.write_all(body.as_bytes()).is_err()
                 {
+                    return;
+                }
+                let (WhenIdle::Send(unasked) | WhenIdle::SendAndClose(unasked)) = idle else {
+                    continue;
+                };
+                // The client has read the answer and put the connection aside by now.
+                std::thread::sleep(Duration::from_millis(10));
+                if writer.write_all(unasked).is_err() || matches!(idle, WhenIdle::SendAndClose(_)) {
                     return;
                 }
             }
