@@ -215,6 +215,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
                 report_every: args.interval,
             },
             ctx.ui.clone(),
+            ctx.shutdown.clone(),
         )
     });
     // SIGINT, SIGTERM and SIGHUP end the watch alike: the sink restores the terminal.
