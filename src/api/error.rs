@@ -248,10 +248,41 @@ pub fn transport_error(
         )
         .with_hint("is the host right and the server running? Check --host / AGENTCTL_HOST")
     } else {
-        ApiError::new(what, Failure::Network, chain)
+        // A connection made, then cut: the innermost cause in plain words ("connection reset
+        // by peer"), not the stack's chain ("error sending request for url (…): client error
+        // (SendRequest): connection error: …"), which -v still shows.
+        let root = plain_cause(&innermost_cause(err.as_ref()));
+        ApiError::new(
+            what,
+            Failure::Network,
+            format!("the connection was cut before a complete answer: {root}"),
+        )
+        .with_hint("the server closed or reset the connection; run the command again (-v shows the cause in full)")
     };
     error.cause = Some(err);
     error
+}
+
+/// An error's last words as a phrase: without the `(os error 104)` tail, lowercased at the
+/// start (`Connection reset by peer (os error 104)` → `connection reset by peer`).
+fn plain_cause(root: &str) -> String {
+    let mut text = root.trim();
+    if let Some((head, tail)) = text.rsplit_once(" (os error ")
+        && tail
+            .strip_suffix(')')
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        text = head;
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first)
+            if first.is_uppercase() && !chars.clone().next().is_some_and(char::is_uppercase) =>
+        {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_owned(),
+    }
 }
 
 /// The last error of a chain, sanitized: the one that says what really happened.
@@ -309,6 +340,38 @@ mod tests {
             err.to_string(),
             "agent a: the server's response is not valid: not JSON; it began: <[REDACTED]>"
         );
+    }
+
+    #[test]
+    fn a_connection_cut_short_is_said_in_plain_words() {
+        assert_eq!(
+            plain_cause("Connection reset by peer (os error 104)"),
+            "connection reset by peer"
+        );
+        assert_eq!(
+            plain_cause("connection closed before message completed"),
+            "connection closed before message completed"
+        );
+        assert_eq!(
+            plain_cause("TLS close_notify missing"),
+            "TLS close_notify missing"
+        );
+        assert_eq!(plain_cause("odd (os error x)"), "odd (os error x)");
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        let reset = std::io::Error::other(anyhow::Error::from(reset).context("connection error"));
+        let facts = TransportFailure {
+            timed_out: false,
+            connect: false,
+            host: Some("127.0.0.1".into()),
+            port: Some(80),
+        };
+        let err = transport_error(reset.into(), facts, "agent list", Duration::from_secs(10));
+        assert_eq!(err.kind(), ErrorKind::Network);
+        assert_eq!(
+            err.to_string(),
+            "agent list: the connection was cut before a complete answer: connection reset"
+        );
+        assert!(err.cause.is_some() && err.hint.is_some());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::output::OutputFormat;
 use crate::status::{AgentStatus, StatusFlag};
 use crate::watch::exec::{ExecConfig, Handlers};
 use crate::watch::handler_queue::QUEUE_CAPACITY;
-use crate::watch::poller::{Change, Fetch, Listing, Sink, Until, View};
+use crate::watch::poller::{Change, Fetch, FleetChange, Listing, Sink, Until, View};
 use crate::watch::render::{ChangeRows, JsonLines, LiveTable};
 use crate::watch::{Plan, Targets, watch};
 use clap::{ArgGroup, Args};
@@ -30,7 +30,9 @@ pages per interval, statuses from the listed records (the filters of `agent list
 terminal gets a live table, problem agents first; a pipe gets one JSON event per change, \
 {\"time\",\"uuid\",\"from\",\"to\",\"agent\"}, or one row per change with an explicit -o \
 table|wide. A failed poll is \"unreachable\" (with a \"reason\"), a 404 \"absent\" (no heartbeat \
-yet, polled at the normal pace). --exec runs `sh -c CMD` for each change with the event on \
+yet, polled at the normal pace). With --all a failed walk of the listing is one event for the fleet, \
+\"uuid\":null and \"to\":\"unreachable\" with a \"reason\", and it answering again one more, \
+\"to\":\"reachable\" (handlers are not run for these); failed walks are retried every interval. --exec runs `sh -c CMD` for each change with the event on \
 stdin and AGENTCTL_EVENT_UUID/FROM/TO set, AGENTCTL_TOKEN and AGENTCTL_DEV_TOKEN unset (a \
 handler that calls the API reads a token file of its own); a failing or hanging handler is reported and the \
 watch goes on. Handlers that fall behind get each agent's latest change, from what its handler last \
@@ -160,6 +162,11 @@ impl<S: Sink> Sink for WithHandlers<'_, S> {
     fn list_failed(&mut self, reason: &str) {
         self.sink.list_failed(reason);
     }
+    /// Not a handler's: handlers are per agent (AGENTCTL_EVENT_UUID), and the fleet's
+    /// events are in the stream for whoever reads it.
+    fn fleet(&mut self, change: &FleetChange) -> Result<()> {
+        self.sink.fleet(change)
+    }
     fn warn(&mut self, line: &str) {
         self.sink.warn(line);
     }
@@ -208,6 +215,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> Result<()> {
                 report_every: args.interval,
             },
             ctx.ui.clone(),
+            ctx.shutdown.clone(),
         )
     });
     // SIGINT, SIGTERM and SIGHUP end the watch alike: the sink restores the terminal.

@@ -7,6 +7,7 @@
 //! parse is an error naming the file and line, and is never rewritten.
 
 use super::edit::edited_text;
+use super::profile_name::is_valid_profile_name;
 use super::safe_read::{Which, check_dir, io_error, read_text};
 use crate::error::{Error, Result};
 use crate::sanitize::sanitize;
@@ -198,9 +199,21 @@ impl ConfigDoc {
             .insert("current_profile".into(), toml::Value::String(name.into()));
     }
 
-    /// The profile names, sorted.
+    /// The names of the profiles agentctl can select, sorted. A table under a name that is
+    /// not a valid profile name (`config.toml` edited by hand: `*`, blanks, quotes, `$(…)`) is
+    /// left out, so it never reaches a completion, a hint or a shell unquoted: see
+    /// [`invalid_profile_names`](Self::invalid_profile_names).
     pub fn profile_names(&self) -> Vec<String> {
-        sorted_keys(self.profiles())
+        let mut names = sorted_keys(self.profiles());
+        names.retain(|name| is_valid_profile_name(name));
+        names
+    }
+
+    /// The profile tables under names that are not valid profile names, sorted.
+    pub fn invalid_profile_names(&self) -> Vec<String> {
+        let mut names = sorted_keys(self.profiles());
+        names.retain(|name| !is_valid_profile_name(name));
+        names
     }
 
     pub fn has_profile(&self, name: &str) -> bool {

@@ -5,13 +5,15 @@
 mod edit;
 mod files;
 mod keys;
+mod profile_name;
 mod resolve;
 mod safe_read;
 mod settings;
 
 pub use files::{ConfigDoc, ConfigFiles};
 pub use keys::{ConfigKey, display_value, parse_retries};
-pub use resolve::{unknown_profile, validate_profile_name};
+pub use profile_name::{is_valid_profile_name, validate_profile_name};
+pub use resolve::unknown_profile;
 pub use settings::*;
 
 use crate::error::Result;
@@ -75,7 +77,7 @@ pub fn save_profile(
 pub fn become_current_if_none(config: &mut ConfigDoc, name: &str) -> bool {
     let has_current = config
         .current_profile()
-        .is_some_and(|current| config.has_profile(current));
+        .is_some_and(|current| is_valid_profile_name(current) && config.has_profile(current));
     if !has_current {
         config.set_current_profile(name);
     }
@@ -101,6 +103,11 @@ mod tests {
         config.set_current_profile("removed");
         assert!(become_current_if_none(&mut config, "b"));
         assert_eq!(config.current_profile(), Some("b"));
+        // One whose name is not valid (config.toml edited by hand) is never selected: taken too.
+        config.profile_mut("bad*");
+        config.set_current_profile("bad*");
+        assert!(become_current_if_none(&mut config, "a"));
+        assert_eq!(config.current_profile(), Some("a"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::files::{ConfigDoc, ConfigFiles};
 use super::keys::{self, ConfigKey};
+use super::profile_name::validate_profile_name;
 use super::settings::{
     DEFAULT_PROFILE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, FilesUse, GlobalFlags, Resolved,
     Settings, Source, default_config_dir, host_setting_name, host_text, parse_host,
@@ -235,26 +236,6 @@ fn select_profile(
         return Ok(Resolved::new(current.to_owned(), Source::Profile));
     }
     Ok(Resolved::new(DEFAULT_PROFILE.to_owned(), Source::Default))
-}
-
-/// A profile name: letters, digits, `-` and `_`, at most 64 characters (it becomes a TOML key
-/// and appears in `config list` as `NAME.key`).
-pub fn validate_profile_name(name: &str) -> Result<()> {
-    let name = name.trim();
-    let valid = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::usage(format!(
-            "'{}' is not a valid profile name",
-            crate::sanitize::sanitize(name)
-        ))
-        .with_hint("use letters, digits, '-' and '_' (at most 64 characters)"))
-    }
 }
 
 /// The usage error for a profile that does not exist, listing the ones that do.

@@ -22,6 +22,7 @@
 use super::handler_queue::{HandlerQueue, Pending};
 use super::state::Change;
 use crate::sanitize::sanitize;
+use crate::shutdown::Shutdown;
 use crate::ui::Ui;
 use std::pin::Pin;
 use std::process::Stdio;
@@ -103,8 +104,10 @@ pub struct Handlers {
 }
 
 impl Handlers {
-    /// Starts the dispatcher (call inside the runtime).
-    pub fn start(config: ExecConfig, ui: Arc<Ui>) -> Handlers {
+    /// Starts the dispatcher (call inside the runtime). Once `shutdown` has fired, no handler
+    /// is started: a signal ends the watch, and the handlers it killed (they share the
+    /// terminal's process group) must not be followed by the ones queued behind them.
+    pub fn start(config: ExecConfig, ui: Arc<Ui>, shutdown: Shutdown) -> Handlers {
         let shared = Arc::new(Mutex::new(Shared {
             queue: HandlerQueue::new(config.capacity),
             closed: false,
@@ -112,7 +115,13 @@ impl Handlers {
         }));
         let wake = Arc::new(Notify::new());
         let timeout = config.timeout;
-        let dispatcher = tokio::spawn(dispatch(config, shared.clone(), wake.clone(), ui.clone()));
+        let dispatcher = tokio::spawn(dispatch(
+            config,
+            shared.clone(),
+            wake.clone(),
+            ui.clone(),
+            shutdown,
+        ));
         Handlers {
             shared,
             wake,
@@ -179,7 +188,13 @@ fn plural(count: u64) -> &'static str {
 
 /// Starts a handler for an agent when it has a change waiting, none of its own running, and
 /// a slot is free; says how many changes were folded, at most once per `report_every`.
-async fn dispatch(config: ExecConfig, shared: SharedQueue, wake: Arc<Notify>, ui: Arc<Ui>) {
+async fn dispatch(
+    config: ExecConfig,
+    shared: SharedQueue,
+    wake: Arc<Notify>,
+    ui: Arc<Ui>,
+    shutdown: Shutdown,
+) {
     let config = Arc::new(config);
     let mut running: JoinSet<String> = JoinSet::new();
     // Folded since the last report, and the timer of the next report.
@@ -188,6 +203,9 @@ async fn dispatch(config: ExecConfig, shared: SharedQueue, wake: Arc<Notify>, ui
     loop {
         let over = {
             let mut shared = lock(&shared);
+            if shutdown.received().is_some() {
+                shared.queue.clear();
+            }
             while running.len() < config.concurrency
                 && let Some(pending) = shared.queue.next()
             {
@@ -354,6 +372,7 @@ mod tests {
                 report_every: Duration::from_secs(5),
             },
             Arc::new(ui),
+            Shutdown::never(),
         );
         handlers.change(&change("a", None, "online"));
         handlers.change(&change("a", Some("online"), "delayed"));
@@ -385,6 +404,7 @@ mod tests {
                 report_every: Duration::from_secs(5),
             },
             Arc::new(ui),
+            Shutdown::never(),
         );
         // Nothing yields between these: the dispatcher sees them all at once, past capacity.
         let statuses = ["online", "offline"];
@@ -407,5 +427,30 @@ mod tests {
             "warning: --exec: 9 changes in all were folded into a later change of the same \
              agent (the handlers fell behind)\n"
         );
+    }
+
+    #[tokio::test]
+    async fn after_a_signal_no_queued_handler_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let (ui, _) = Ui::captured(false);
+        let (trigger, shutdown) = Shutdown::manual();
+        let handlers = Handlers::start(
+            ExecConfig {
+                command: format!("echo \"$AGENTCTL_EVENT_UUID\" >> '{}'", log.display()),
+                concurrency: 1,
+                timeout: Duration::from_secs(10),
+                capacity: 16,
+                report_every: Duration::from_secs(5),
+            },
+            Arc::new(ui),
+            shutdown,
+        );
+        trigger.fire(crate::shutdown::Signal::Terminate);
+        handlers.change(&change("a", None, "online"));
+        // The dispatcher runs before the watch gets to `finish`.
+        tokio::task::yield_now().await;
+        handlers.finish(true).await;
+        assert!(!log.exists(), "{:?}", std::fs::read_to_string(&log));
     }
 }

@@ -10,8 +10,8 @@
 //! advance it, timers included) and its time of day stamps the changes (frozen in tests); the
 //! HTTP side is the `Fetch` trait, so the loop runs in-process against a scripted fake.
 
-pub use super::state::Change;
 use super::state::Watched;
+pub use super::state::{Change, FleetChange};
 use crate::api::{Agent, AgentId, ApiError};
 use crate::backoff::{Backoff, spread};
 use crate::clock::Clock;
@@ -50,6 +50,8 @@ pub trait Sink {
     fn frame_every(&self) -> Option<Duration>;
     /// The listing failed (`--all`); the watch goes on with the agents already known.
     fn list_failed(&mut self, reason: &str);
+    /// The listing became unreachable, or answers again (`--all`): once per outage each way.
+    fn fleet(&mut self, change: &FleetChange) -> Result<()>;
     /// Something the operator should know that is not a change (on stderr).
     fn warn(&mut self, line: &str);
     /// The watch ends (also on Ctrl-C): leave the terminal as it was found.
@@ -63,6 +65,8 @@ pub struct View<'a> {
     pub now: SystemTime,
     /// Why the last listing failed, while it keeps failing (`--all`).
     pub list_error: Option<&'a str>,
+    /// When the listing began failing, while it keeps failing (`--all`).
+    pub list_down_since: Option<SystemTime>,
 }
 
 /// Which agents to watch.
@@ -132,9 +136,12 @@ pub async fn watch<F: Fetch, S: Sink>(
     let mut walk_started = start;
     let mut generation: u64 = 0;
     let mut next_list = listing.then_some(start);
-    let mut list_failures: u32 = 0;
     let mut listed_once = false;
     let mut list_error: Option<String> = None;
+    // Whether the listing answered its last request: `None` before the first answer.
+    let mut fleet_reachable: Option<bool> = None;
+    let mut list_down_since: Option<SystemTime> = None;
+    let mut fleet_changes: Vec<FleetChange> = Vec::new();
     let mut jq_failed = false;
     let mut in_flight = FuturesUnordered::new();
     let frame_every = sink.frame_every();
@@ -173,7 +180,7 @@ pub async fn watch<F: Fetch, S: Sink>(
         if let (Some(every), Some(at)) = (frame_every, next_frame)
             && at <= now
         {
-            let view = view(&agents, plan, clock, list_error.as_deref());
+            let view = view(&agents, plan, clock, list_error.as_deref(), list_down_since);
             if let Err(err) = sink.frame(&view) {
                 break Err(err);
             }
@@ -241,6 +248,10 @@ pub async fn watch<F: Fetch, S: Sink>(
                 let now = clock.instant();
                 match page {
                     Some(Ok(records)) => {
+                        if fleet_reachable.replace(true) == Some(false) {
+                            fleet_changes.push(FleetChange::reachable(wall));
+                            list_down_since = None;
+                        }
                         for record in records {
                             // A record without a usable id cannot be told apart; skipped.
                             let Some(id) = record.text_ref("uuid").and_then(|u| AgentId::parse(&u).ok()) else {
@@ -263,7 +274,6 @@ pub async fn watch<F: Fetch, S: Sink>(
                         // The walk is over: whoever it did not list has gone.
                         walk = None;
                         listed_once = true;
-                        list_failures = 0;
                         list_error = None;
                         let vanished: Vec<AgentId> = agents
                             .iter()
@@ -287,16 +297,34 @@ pub async fn watch<F: Fetch, S: Sink>(
                         {
                             break Err(err.into());
                         }
-                        list_failures = list_failures.saturating_add(1);
                         let why = sanitize(&err.to_string()).into_owned();
                         sink.list_failed(&why);
                         list_error = Some(why);
-                        let wait = poll_delay(plan.interval, list_failures);
-                        next_list = Some((walk_started + spread(wait)).max(now));
+                        let before = fleet_reachable.replace(false);
+                        if before != Some(false) {
+                            let reason = sanitize(&err.detail).into_owned();
+                            fleet_changes.push(FleetChange::unreachable(
+                                wall,
+                                before == Some(true),
+                                reason,
+                            ));
+                            list_down_since = Some(wall);
+                        }
+                        // No backoff: a walk is what every interval costs anyway, and a
+                        // fleet back up is seen within one interval (never later: the spread
+                        // is below it only).
+                        next_list =
+                            Some((walk_started + spread(plan.interval).min(plan.interval)).max(now));
                     }
                 }
             }
             () = &mut timer, if wake.is_some() => {}
+        }
+        if let Some(err) = fleet_changes
+            .drain(..)
+            .find_map(|change| sink.fleet(&change).err())
+        {
+            break Err(err);
         }
         if let Some(err) = changes.iter().find_map(|change| sink.change(change).err()) {
             break Err(err);
@@ -312,7 +340,7 @@ pub async fn watch<F: Fetch, S: Sink>(
             break Ok(());
         }
     };
-    let view = view(&agents, plan, clock, list_error.as_deref());
+    let view = view(&agents, plan, clock, list_error.as_deref(), list_down_since);
     let finished = sink.finish(&view);
     outcome.and(finished)
 }
@@ -380,12 +408,14 @@ fn view<'a>(
     plan: &Plan,
     clock: &Clock,
     list_error: Option<&'a str>,
+    list_down_since: Option<SystemTime>,
 ) -> View<'a> {
     View {
         agents,
         interval: plan.interval,
         now: clock.now(),
         list_error,
+        list_down_since,
     }
 }
 

@@ -16,6 +16,8 @@ struct Script {
     /// walk repeats.
     listings: RefCell<Vec<Vec<Vec<&'static str>>>>,
     list_calls: Cell<usize>,
+    /// When each walk of the listing started.
+    walks: RefCell<Vec<Instant>>,
     calls: RefCell<Vec<(Instant, String)>>,
     in_flight: Cell<usize>,
     max_in_flight: Cell<usize>,
@@ -67,6 +69,7 @@ impl Fetch for Script {
     }
 
     fn list(&self) -> Listing<'_> {
+        self.walks.borrow_mut().push(Instant::now());
         let pages = {
             let mut listings = self.listings.borrow_mut();
             if listings.len() > 1 {
@@ -79,6 +82,14 @@ impl Fetch for Script {
             futures_util::stream::iter(pages).then(move |page| async move {
                 self.list_calls.set(self.list_calls.get() + 1);
                 tokio::time::sleep(Duration::from_millis(10)).await;
+                // A page of `!` is a connection refused.
+                if page == ["!"] {
+                    return Err(ApiError::new(
+                        "agent list",
+                        Failure::Network,
+                        "could not connect to 127.0.0.1:9: Connection refused",
+                    ));
+                }
                 Ok(page
                     .into_iter()
                     .map(|entry| {
@@ -97,6 +108,8 @@ impl Fetch for Script {
 #[derive(Default)]
 struct Recorder {
     changes: Vec<(String, Option<String>, String)>,
+    /// `(from, to, reason)` of the fleet's events.
+    fleet: Vec<(Option<&'static str>, &'static str, Option<String>)>,
     finished: bool,
 }
 
@@ -116,6 +129,11 @@ impl Sink for Recorder {
         None
     }
     fn list_failed(&mut self, _reason: &str) {}
+    fn fleet(&mut self, change: &FleetChange) -> Result<()> {
+        self.fleet
+            .push((change.from, change.to, change.reason.clone()));
+        Ok(())
+    }
     fn warn(&mut self, _line: &str) {}
     fn finish(&mut self, _view: &View<'_>) -> Result<()> {
         self.finished = true;
@@ -501,4 +519,77 @@ async fn until_jq_waits_for_every_record_to_match() {
         "{}",
         err.message
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_listing_is_one_fleet_event_each_way_and_walks_go_on_at_the_interval() {
+    // Listed, then four failed walks (a 20 s outage at a 5 s interval), then listed again
+    // with the agent offline.
+    let script = Script::default();
+    *script.listings.borrow_mut() = vec![
+        vec![vec!["a:online"]],
+        vec![vec!["!"]],
+        vec![vec!["!"]],
+        vec![vec!["!"]],
+        vec![vec!["!"]],
+        vec![vec!["a:offline"]],
+    ];
+    let mut sink = Recorder::default();
+    let clock = Clock::system();
+    let plan = plan(Targets::All, Some("offline"), Some(120));
+    watch(&script, &mut sink, &plan, &clock, std::future::pending())
+        .await
+        .unwrap();
+    assert_eq!(
+        sink.changes,
+        [
+            change("a", None, "online"),
+            change("a", Some("online"), "offline")
+        ]
+    );
+    let refused = "could not connect to 127.0.0.1:9: Connection refused".to_owned();
+    assert_eq!(
+        sink.fleet,
+        [
+            (Some("reachable"), "unreachable", Some(refused)),
+            (Some("unreachable"), "reachable", None),
+        ]
+    );
+    // No backoff while the listing fails: every walk within one interval of the last (and
+    // no sooner than the spread allows), so the fleet back up is seen within one interval.
+    let walks = script.walks.borrow();
+    assert_eq!(walks.len(), 6);
+    let gaps: Vec<Duration> = walks.windows(2).map(|pair| pair[1] - pair[0]).collect();
+    assert!(
+        (Duration::from_millis(4_500)..=Duration::from_millis(5_500)).contains(&gaps[0]),
+        "{gaps:?}"
+    );
+    assert!(
+        gaps[1..]
+            .iter()
+            .all(|gap| (Duration::from_millis(4_500)..=Duration::from_secs(5)).contains(gap)),
+        "after a failed walk: {gaps:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_listing_that_never_answered_fails_from_null() {
+    let script = Script::default();
+    *script.listings.borrow_mut() = vec![vec![vec!["!"]], vec![vec!["a:online"]]];
+    let mut sink = Recorder::default();
+    let clock = Clock::system();
+    let plan = plan(Targets::All, Some("online"), Some(60));
+    watch(&script, &mut sink, &plan, &clock, std::future::pending())
+        .await
+        .unwrap();
+    let froms: Vec<_> = sink
+        .fleet
+        .iter()
+        .map(|(from, to, _)| (*from, *to))
+        .collect();
+    assert_eq!(
+        froms,
+        [(None, "unreachable"), (Some("unreachable"), "reachable")]
+    );
+    assert_eq!(sink.changes, [change("a", None, "online")]);
 }

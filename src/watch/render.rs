@@ -2,7 +2,7 @@
 //! live table redrawn in place at a terminal.
 
 use super::poller::{Sink, View};
-use super::state::{Change, Watched};
+use super::state::{Change, FleetChange, Watched};
 use crate::duration::format_duration;
 use crate::error::Result;
 use crate::output::{
@@ -40,6 +40,15 @@ impl Sink for JsonLines {
         let mut line = change.to_json_line();
         line.push('\n');
         print_json_text(&self.ui, &self.options, &line)
+    }
+
+    fn fleet(&mut self, change: &FleetChange) -> Result<()> {
+        if self.options.jq.is_some() {
+            return self.ui.data(&json_text(&self.options, &change.to_json())?);
+        }
+        let mut line = change.to_json_line();
+        line.push('\n');
+        self.ui.data(&line)
     }
 
     fn warn(&mut self, line: &str) {
@@ -145,6 +154,10 @@ impl Sink for LiveTable {
     }
 
     fn list_failed(&mut self, _reason: &str) {} // shown in the header line
+
+    fn fleet(&mut self, _change: &FleetChange) -> Result<()> {
+        Ok(()) // the header line says since when the listing fails, and stops saying it
+    }
 
     fn warn(&mut self, line: &str) {
         self.ui.warn(line);
@@ -274,7 +287,15 @@ fn summary(view: &View<'_>) -> String {
     parts.push(format!("{} UTC", clock.get(11..19).unwrap_or(&clock)));
     let mut line = parts.join(" · ");
     if let Some(error) = view.list_error {
-        let _ = write!(line, " · listing failed: {}", cut(&sanitize(error), 80));
+        let since = view.list_down_since.map_or_else(String::new, |since| {
+            let at = humantime::format_rfc3339_seconds(since).to_string();
+            format!(" since {}", at.get(11..19).unwrap_or(&at))
+        });
+        let _ = write!(
+            line,
+            " · listing failed{since}: {}",
+            cut(&sanitize(error), 80)
+        );
     }
     line
 }
@@ -433,6 +454,14 @@ impl Sink for ChangeRows {
             .warn(&format!("could not list agents (watching on): {reason}"));
     }
 
+    fn fleet(&mut self, change: &FleetChange) -> Result<()> {
+        // A failure is warned of each time (list_failed); the end of an outage once.
+        if change.reason.is_none() {
+            self.ui.status("the listing answers again (watching on)");
+        }
+        Ok(())
+    }
+
     fn warn(&mut self, line: &str) {
         self.ui.warn(line);
     }
@@ -490,6 +519,7 @@ mod tests {
             interval: Duration::from_secs(5),
             now,
             list_error: None,
+            list_down_since: None,
         };
         let lines = frame_lines(&view, false, true, false, None);
         assert_eq!(
@@ -528,6 +558,7 @@ mod tests {
             interval: Duration::from_secs(1),
             now,
             list_error: Some("HTTP 503"),
+            list_down_since: Some(now - Duration::from_secs(75)),
         };
         let mut live = LiveTable::new(Arc::new(ui), false, true);
         live.rows = || Some(40);
@@ -540,6 +571,9 @@ mod tests {
         assert_eq!(out.matches("\r\x1b[5A").count(), 2, "{out:?}");
         assert!(out.ends_with(SHOW_CURSOR));
         assert_eq!(out.matches(SHOW_CURSOR).count(), 1);
-        assert!(out.contains("listing failed: HTTP 503"));
+        assert!(
+            out.contains("listing failed since 07:58:45: HTTP 503"),
+            "{out:?}"
+        );
     }
 }

@@ -81,6 +81,71 @@ impl Change {
     }
 }
 
+/// The fleet's `to` once the listing answers again after failing (`watch --all`).
+pub const REACHABLE: &str = "reachable";
+
+/// The listing itself failed, or answers again (`watch --all`): one event for the whole
+/// fleet, shaped as an agent's change with no agent:
+/// `{"time","uuid":null,"from","to","agent":null[,"reason"]}`. `to` is `"unreachable"` (with
+/// the `reason`, as an agent's failed poll) or `"reachable"`; `from` is the one before, `null`
+/// when no walk had answered yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetChange {
+    pub time: SystemTime,
+    pub from: Option<&'static str>,
+    pub to: &'static str,
+    /// Why the walk failed (`unreachable` only), already sanitized.
+    pub reason: Option<String>,
+}
+
+impl FleetChange {
+    /// The listing failed with `reason`; `listed_before` says whether a walk answered before.
+    pub fn unreachable(time: SystemTime, listed_before: bool, reason: String) -> FleetChange {
+        FleetChange {
+            time,
+            from: listed_before.then_some(REACHABLE),
+            to: AgentStatus::Unreachable.as_str(),
+            reason: Some(reason),
+        }
+    }
+
+    /// The listing answers again.
+    pub fn reachable(time: SystemTime) -> FleetChange {
+        FleetChange {
+            time,
+            from: Some(AgentStatus::Unreachable.as_str()),
+            to: REACHABLE,
+            reason: None,
+        }
+    }
+
+    /// The event object, fields in the order of an agent's change.
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        object.insert(
+            "time".into(),
+            Value::String(humantime::format_rfc3339_millis(self.time).to_string()),
+        );
+        object.insert("uuid".into(), Value::Null);
+        object.insert(
+            "from".into(),
+            self.from
+                .map_or(Value::Null, |from| Value::String(from.into())),
+        );
+        object.insert("to".into(), Value::String(self.to.into()));
+        object.insert("agent".into(), Value::Null);
+        if let Some(reason) = &self.reason {
+            object.insert("reason".into(), Value::String(reason.clone()));
+        }
+        Value::Object(object)
+    }
+
+    /// The compact JSON line (without the newline).
+    pub fn to_json_line(&self) -> String {
+        self.to_json().to_string()
+    }
+}
+
 /// The status a record reports, normalized for comparison (`Online ` → `online`).
 pub fn status_of(agent: &Agent) -> StatusValue {
     match agent.status() {
@@ -258,5 +323,21 @@ mod tests {
         assert_eq!(line, change.to_json().to_string());
         let back = watched.answered(agent("online"), now).unwrap();
         assert_eq!(back.to_json()["from"], "maintenance");
+    }
+
+    #[test]
+    fn fleet_events_are_shaped_as_an_agents_change_without_the_agent() {
+        let now = UNIX_EPOCH + Duration::from_millis(1_800_000_000_123);
+        let first = FleetChange::unreachable(now, false, "connection refused".into());
+        assert_eq!(
+            first.to_json_line(),
+            r#"{"time":"2027-01-15T08:00:00.123Z","uuid":null,"from":null,"to":"unreachable","agent":null,"reason":"connection refused"}"#
+        );
+        let later = FleetChange::unreachable(now, true, "HTTP 503".into());
+        assert_eq!(later.to_json()["from"], "reachable");
+        assert_eq!(
+            FleetChange::reachable(now).to_json_line(),
+            r#"{"time":"2027-01-15T08:00:00.123Z","uuid":null,"from":"unreachable","to":"reachable","agent":null}"#
+        );
     }
 }

@@ -74,7 +74,16 @@ fn agent_list_json_and_ndjson_escape_c1_and_bidi_controls_at_a_terminal() {
     {"uuid":"agent-1","name":"a\u0085b","region":"\u202eus","status":"online"}
     [exit status: 0]
     "#);
-    list.assert_calls(2);
+    // --jq's JSON results too, and its raw strings are sanitized like any server string.
+    insta::assert_snapshot!(at_a_terminal(&world, &server, &["agent", "list", "--jq", ".[0].name"]), @r#"
+    "a\u0085b"
+    [exit status: 0]
+    "#);
+    insta::assert_snapshot!(at_a_terminal(&world, &server, &["agent", "list", "--jq", ".[0].region", "-r"]), @r"
+    \u{202e}us
+    [exit status: 0]
+    ");
+    list.assert_calls(4);
 }
 
 #[test]

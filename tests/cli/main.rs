@@ -25,6 +25,7 @@ mod jq_forms;
 mod jq_parity;
 mod json_terminal;
 mod paging;
+mod profile_names;
 mod readme;
 mod readme_scripting;
 mod redaction;

@@ -413,3 +413,62 @@ fn an_empty_result_is_said_at_a_terminal_and_silent_in_a_pipe() {
     );
     unexpected.assert_calls(0);
 }
+
+#[test]
+fn a_walk_cut_off_on_page_2_says_what_was_printed_and_that_the_list_is_incomplete() {
+    // Page 1 (two of four agents) answers; every request for page 2 is met with a TCP reset,
+    // as a server killed mid-walk.
+    use crate::common::stub::{Reply, Stub, response};
+    let stub = Stub::start(|request| {
+        if request.path.contains("page=1&") {
+            let body = json!({"items": [{"uuid": "a1"}, {"uuid": "a2"}], "total": 4});
+            Reply::Raw(response(200, body.to_string().as_bytes(), ""))
+        } else {
+            Reply::Reset
+        }
+    });
+    let world = World::new();
+    let listed = |format: &str| {
+        run(world
+            .cmd_at(&stub.url())
+            .args(["agent", "list", "-o", format, "--retries", "0"]))
+    };
+    insta::assert_snapshot!(listed("ndjson").transcript(), @r#"
+    [exit status: 6]
+    ----- stdout -----
+    {"uuid":"a1"}
+    {"uuid":"a2"}
+    ----- stderr -----
+    error: agent list is incomplete: 2 agents printed, then page 2 failed: the connection was cut before a complete answer: connection reset by peer
+    hint: the server closed or reset the connection; run the command again (-v shows the cause in full)
+    "#);
+    // -o json: the array is left open, so no reader takes it for the whole list.
+    let json = listed("json");
+    assert_eq!(json.code, 6);
+    assert!(
+        json.stdout
+            .starts_with("[\n  {\n    \"uuid\": \"a1\"\n  },\n  {"),
+        "{}",
+        json.stdout
+    );
+    assert!(!json.stdout.trim_end().ends_with(']'), "{}", json.stdout);
+    assert!(
+        json.stderr
+            .starts_with("error: agent list is incomplete: 2 agents printed, then page 2 failed: "),
+        "{}",
+        json.stderr
+    );
+    // A table is printed at the end only: nothing was.
+    let table = listed("table");
+    assert_eq!((table.code, table.stdout.as_str()), (6, ""));
+    assert!(
+        table.stderr.starts_with(
+            "error: agent list is incomplete: nothing printed (2 agents read), page 2 failed: the connection was cut"
+        ),
+        "{}",
+        table.stderr
+    );
+    let pages: Vec<String> = stub.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(pages.len(), 6, "{pages:?}");
+    assert!(pages[1].starts_with("/api/v1/agents?page=2&"), "{pages:?}");
+}

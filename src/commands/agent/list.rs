@@ -1,8 +1,8 @@
 use super::filters::ListFilters;
-use crate::api::Agent;
+use crate::api::{Agent, ApiError};
 use crate::context::Context;
-use crate::error::Result;
-use crate::output::ListPrinter;
+use crate::error::{Error, Result};
+use crate::output::{ListPrinter, OutputFormat};
 use clap::Args;
 use std::cmp::Ordering;
 
@@ -102,11 +102,26 @@ pub async fn run(ctx: &Context, args: AgentListArgs) -> Result<()> {
         request.page_size = request.page_size.min(limit.min(u32::MAX as u64) as u32);
     }
     let mut walk = client.walk(request);
-    let mut printer = ListPrinter::new(&ctx.ui, ctx.output_options());
+    let options = ctx.output_options();
+    // Whether each page is written as it comes (else every record is held to the end).
+    let streams = matches!(options.format, OutputFormat::Ndjson | OutputFormat::Json)
+        && options.jq.is_none()
+        && args.sort_by.is_none();
+    let mut printer = ListPrinter::new(&ctx.ui, options);
     let mut held: Vec<Agent> = Vec::new();
     let mut matched: u64 = 0;
+    let mut pages: u64 = 0;
     while let Some(page) = walk.next().await {
-        let mut page: Vec<Agent> = page?
+        let page = match page {
+            Ok(page) => page,
+            Err(err) if pages == 0 => return Err(err.into()),
+            Err(err) => {
+                let printed = if streams { printer.count() } else { 0 };
+                return Err(cut_short(err, pages + 1, printed, printer.count()));
+            }
+        };
+        pages += 1;
+        let mut page: Vec<Agent> = page
             .into_iter()
             .filter(|agent| filters.matches(agent))
             .collect();
@@ -137,6 +152,29 @@ pub async fn run(ctx: &Context, args: AgentListArgs) -> Result<()> {
         ctx.ui.status("No agents match.");
     }
     Ok(())
+}
+
+/// The error of a walk that failed after its first page: what was printed, and that the list
+/// is incomplete, ahead of the cause (the exit code stays the cause's).
+fn cut_short(err: ApiError, page: u64, printed: usize, read: usize) -> Error {
+    let agents = |n: usize| format!("{n} agent{}", if n == 1 { "" } else { "s" });
+    let message = if printed > 0 || read == 0 {
+        format!(
+            "agent list is incomplete: {} printed, then page {page} failed: {}",
+            agents(printed),
+            err.detail
+        )
+    } else {
+        format!(
+            "agent list is incomplete: nothing printed ({} read), page {page} failed: {}",
+            agents(read),
+            err.detail
+        )
+    };
+    let mut error = Error::new(err.kind(), message);
+    error.hint = err.hint;
+    error.cause = err.cause;
+    error
 }
 
 /// A value to sort on: times as times (for the timestamp fields), numbers as numbers when

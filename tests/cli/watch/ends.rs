@@ -1,6 +1,8 @@
 //! How a watch ends: no listing, a refused token, Ctrl-C, and the live table at a terminal.
 
 use super::*;
+use crate::common::stub::{Reply, Stub, response};
+use std::sync::{Arc, Mutex};
 
 #[test]
 fn a_server_without_a_listing_ends_watch_all_with_exit_4() {
@@ -47,11 +49,30 @@ fn a_listing_that_fails_later_is_a_warning_and_the_watch_goes_on() {
         "1s",
     ]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let events = events(&ran.stdout);
+    // The failed walk is one event for the fleet, and its recovery one more.
+    let (fleet, agents): (Vec<Value>, Vec<Value>) =
+        events.into_iter().partition(|e| e["uuid"].is_null());
     assert_eq!(
-        moves(&events(&ran.stdout)),
+        moves(&agents),
         [
             ("a".into(), Value::Null, "online".into()),
             ("a".into(), json!("online"), "gone".into()),
+        ]
+    );
+    let fleet: Vec<Value> = fleet
+        .into_iter()
+        .map(|mut e| {
+            e.as_object_mut().unwrap().remove("time").unwrap();
+            e
+        })
+        .collect();
+    assert_eq!(
+        fleet,
+        [
+            json!({"uuid": null, "from": "reachable", "to": "unreachable", "agent": null,
+                   "reason": "HTTP 500 Internal Server Error: list broke"}),
+            json!({"uuid": null, "from": "unreachable", "to": "reachable", "agent": null}),
         ]
     );
     assert_eq!(
@@ -154,4 +175,75 @@ fn at_a_terminal_the_table_is_drawn_in_place_and_the_cursor_restored() {
     );
     assert!(a.mock.calls() >= 1 && b.mock.calls() >= 2);
     unexpected.assert_calls(0);
+}
+
+#[test]
+fn a_listing_cut_off_then_back_is_one_fleet_event_each_way_and_seen_within_an_interval() {
+    // The first three walks meet a connection reset (the server going down); then the server
+    // answers again. Each walk after a failed one comes within the interval (300ms), not
+    // after a backoff.
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let seen = times.clone();
+    let stub = Stub::start(move |_| {
+        let mut times = seen.lock().unwrap();
+        times.push(Instant::now());
+        if times.len() <= 3 {
+            Reply::Reset
+        } else {
+            Reply::Raw(response(
+                200,
+                br#"{"items":[{"uuid":"a","status":"online"}],"total":1}"#,
+                "",
+            ))
+        }
+    });
+    let world = World::new();
+    let ran = run(world.cmd_at(&stub.url()).args([
+        "watch",
+        "--all",
+        "--interval",
+        "300ms",
+        "--retries",
+        "0",
+        "--until",
+        "online",
+        "--timeout",
+        "20s",
+        "-o",
+        "ndjson",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let events: Vec<Value> = events(&ran.stdout)
+        .into_iter()
+        .map(|mut e| {
+            assert!(e.as_object_mut().unwrap().remove("time").is_some());
+            e
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            json!({"uuid": null, "from": null, "to": "unreachable", "agent": null,
+                   "reason": "the connection was cut before a complete answer: connection reset by peer"}),
+            json!({"uuid": null, "from": "unreachable", "to": "reachable", "agent": null}),
+            json!({"uuid": "a", "from": null, "to": "online",
+                   "agent": {"uuid": "a", "status": "online"}}),
+        ]
+    );
+    // A warning per failed walk, as before.
+    assert_eq!(
+        ran.stderr
+            .matches("warning: could not list agents (watching on)")
+            .count(),
+        3,
+        "{}",
+        ran.stderr
+    );
+    let times = times.lock().unwrap();
+    assert_eq!(times.len(), 4, "{}", stub.requests().len());
+    let gaps: Vec<Duration> = times.windows(2).map(|pair| pair[1] - pair[0]).collect();
+    assert!(
+        gaps.iter().all(|gap| *gap < Duration::from_millis(500)),
+        "walks after failed ones: {gaps:?}"
+    );
 }
