@@ -252,20 +252,44 @@ fn beats_due_but_never_sent_before_the_duration_ended_are_counted_unsent() {
     // other 48 of the 50 due in the second (one every 20 ms) never go out.
     let silent = crate::common::stub::Silent::start();
     let world = World::new();
-    let ran = simulate(
-        &world,
-        &silent.url(),
-        &[
-            "--duration",
-            "1s",
-            "--concurrency",
-            "2",
-            "--request-timeout",
-            "2s",
-            "--fail-if",
-            "errors>50%",
-        ],
-    );
+    // The two runs are independent (a silent server answers no one): side by side.
+    let (ran, table) = std::thread::scope(|scope| {
+        let table = scope.spawn(|| {
+            let mut cmd = world.cmd_at(&silent.url());
+            cmd.args([
+                "heartbeat",
+                "simulate",
+                "--agents",
+                "1",
+                "--interval",
+                "20ms",
+                "--retries",
+                "0",
+                "--duration",
+                "200ms",
+                "--concurrency",
+                "1",
+                "--request-timeout",
+                "1s",
+            ]);
+            run(&mut cmd)
+        });
+        let ran = simulate(
+            &world,
+            &silent.url(),
+            &[
+                "--duration",
+                "1s",
+                "--concurrency",
+                "2",
+                "--request-timeout",
+                "2s",
+                "--fail-if",
+                "errors>50%",
+            ],
+        );
+        (ran, table.join().unwrap())
+    });
     assert_ne!(ran.code, 0, "{}", ran.stderr);
     let summary: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(
@@ -275,26 +299,6 @@ fn beats_due_but_never_sent_before_the_duration_ended_are_counted_unsent() {
     );
     assert_eq!(summary["thresholds"][0]["value"], 100.0, "{summary}");
     assert_eq!(summary["thresholds"][0]["crossed"], true, "{summary}");
-    let table = {
-        let mut cmd = world.cmd_at(&silent.url());
-        cmd.args([
-            "heartbeat",
-            "simulate",
-            "--agents",
-            "1",
-            "--interval",
-            "20ms",
-            "--retries",
-            "0",
-            "--duration",
-            "200ms",
-            "--concurrency",
-            "1",
-            "--request-timeout",
-            "1s",
-        ]);
-        run(&mut cmd)
-    };
     assert!(
         table
             .stdout

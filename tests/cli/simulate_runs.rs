@@ -258,55 +258,67 @@ fn start_at_waits_for_a_common_start() {
 
 #[test]
 fn duration_bounds_the_run_even_when_the_schedule_falls_behind() {
+    let shard_server = MockServer::start();
+    let _shard_beats = beats(&shard_server);
+    let shard_unexpected = nothing_else(&shard_server);
     let server = MockServer::start();
     let beats = beats(&server);
     let unexpected = nothing_else(&server);
     let world = World::new();
-    // 100,000 beats per second asked of one connection: far behind schedule at once. The
-    // run still ends at --duration, not when the beats due before it have all been sent.
-    let launched = Instant::now();
-    let ran = run(world.cmd_at(&server.base_url()).args([
-        "heartbeat",
-        "simulate",
-        "--agents",
-        "10",
-        "--interval",
-        "100us",
-        "--duration",
-        "2s",
-        "--concurrency",
-        "1",
-        "-o",
-        "json",
-    ]));
-    let took = launched.elapsed();
+    // The two runs are independent, so they run side by side, each on its own server.
+    let (far_behind, took, shard) = std::thread::scope(|scope| {
+        // A shard whose last beat is due early still lasts the whole --duration, so its window
+        // and rate are the run's: agent 1 of 4 beats at 0 s and 1 s, the run ends at 1.5 s.
+        let shard = scope.spawn(|| {
+            run(world.cmd_at(&shard_server.base_url()).args([
+                "heartbeat",
+                "simulate",
+                "--agents",
+                "4",
+                "--interval",
+                "1s",
+                "--duration",
+                "1500ms",
+                "--shard",
+                "0/4",
+                "-o",
+                "json",
+            ]))
+        });
+        // 100,000 beats per second asked of one connection: far behind schedule at once. The
+        // run still ends at --duration, not when the beats due before it have all been sent.
+        let launched = Instant::now();
+        let far_behind = run(world.cmd_at(&server.base_url()).args([
+            "heartbeat",
+            "simulate",
+            "--agents",
+            "10",
+            "--interval",
+            "100us",
+            "--duration",
+            "2s",
+            "--concurrency",
+            "1",
+            "-o",
+            "json",
+        ]));
+        let took = launched.elapsed();
+        (far_behind, took, shard.join().unwrap())
+    });
+    let ran = far_behind;
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let summary = json(&ran);
     let duration = summary["duration_sec"].as_f64().unwrap();
     assert!((2.0..4.0).contains(&duration), "{duration}");
     assert!(took < Duration::from_secs(8), "{took:?}");
     assert_eq!(summary["sent"].as_u64().unwrap() as usize, beats.seen.len());
-    // A shard whose last beat is due early still lasts the whole --duration, so its window
-    // and rate are the run's: agent 1 of 4 beats at 0 s and 1 s, the run ends at 1.5 s.
-    let ran = run(world.cmd_at(&server.base_url()).args([
-        "heartbeat",
-        "simulate",
-        "--agents",
-        "4",
-        "--interval",
-        "1s",
-        "--duration",
-        "1500ms",
-        "--shard",
-        "0/4",
-        "-o",
-        "json",
-    ]));
+    let ran = shard;
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let summary = json(&ran);
     assert_eq!(summary["sent"], 2);
     let duration = summary["duration_sec"].as_f64().unwrap();
     assert!((1.5..4.0).contains(&duration), "{duration}");
+    shard_unexpected.assert_calls(0);
     // --duration 0 is refused.
     let ran = simulate(
         &world,

@@ -72,6 +72,10 @@ fn shards_started_as_an_indexed_job_reach_the_agents_of_one_unsharded_run() {
             command.spawn().unwrap()
         })
         .collect();
+    // One unsharded run of the same fleet, on its own server, while the shards wait for
+    // their common start.
+    let unsharded = Dev::start();
+    let one_run = run(world.cmd_at(&unsharded.url).args(FLEET));
     let mut summaries = String::new();
     for child in children {
         let output = child.wait_with_output().unwrap();
@@ -87,8 +91,6 @@ fn shards_started_as_an_indexed_job_reach_the_agents_of_one_unsharded_run() {
     assert_eq!(merged.stderr, "", "no shard missing or doubled");
     let merged: Value = serde_json::from_str(&merged.stdout).unwrap();
 
-    let unsharded = Dev::start();
-    let one_run = run(world.cmd_at(&unsharded.url).args(FLEET));
     assert_eq!(one_run.code, 0, "{}", one_run.stderr);
     let one_run: Value = serde_json::from_str(&one_run.stdout).unwrap();
 

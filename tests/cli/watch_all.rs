@@ -177,7 +177,7 @@ fn a_slow_handler_over_a_flapping_fleet_gets_the_latest_change_and_stderr_counts
         "--interval",
         "100ms",
         "--timeout",
-        "3s",
+        "2s",
         "--exec",
         &handler,
         "--exec-concurrency",

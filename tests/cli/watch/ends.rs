@@ -46,7 +46,7 @@ fn a_listing_that_fails_later_is_a_warning_and_the_watch_goes_on() {
         "--interval",
         "200ms",
         "--timeout",
-        "2s",
+        "1s",
     ]));
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let events = events(&ran.stdout);
