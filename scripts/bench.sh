@@ -34,6 +34,7 @@ server_pid=
 extra_pids=() # servers and runs started below, stopped on any exit
 fleet_pid=
 cleanup() {
+  [[ -n ${pane:-} ]] && tmux kill-session -t "$pane" 2>/dev/null
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [[ -n $fleet_pid ]] && kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null
   for pid in "${extra_pids[@]}"; do
@@ -247,8 +248,8 @@ if [[ $only == top ]]; then
     tmux new-session -d -s "$pane" -x 200 -y 50 \
       "env AGENTCTL_HOST=$fleet_host AGENTCTL_TOKEN=$token AGENTCTL_CONFIG_DIR=$AGENTCTL_CONFIG_DIR \
        /usr/bin/time -f '%U %S %M' -o $2 $bin top --interval $1 --page-size $page_size"
-    for _ in $(seq 600); do # until the first walk is on screen
-      tmux capture-pane -p -t "$pane" | grep -q '^agentctl top · [1-9]' && break
+    for _ in $(seq 1200); do # until the first walk has ended (the header says when)
+      tmux capture-pane -p -t "$pane" | grep -q "^refreshed [0-9:]* UTC" && break
       sleep 0.1
     done
   }
