@@ -156,11 +156,8 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
     ];
     for (status, count) in top.counts() {
         first.push(Span::raw(" · "));
-        let style = status_style(&StatusValue::of_text(&status), screen.color);
-        first.push(Span::styled(
-            format!("{count} {}", sanitize(&status)),
-            style,
-        ));
+        let style = status_style(&StatusValue::of_text(status), screen.color);
+        first.push(Span::styled(format!("{count} {}", sanitize(status)), style));
     }
     first.push(Span::raw(format!("   {}{profile}", sanitize(&screen.host))));
     // The view first when it narrows the rows: how many it shows is the answer an operator

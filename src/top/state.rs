@@ -133,7 +133,7 @@ impl Top {
     }
 
     /// The fleet's counts by status, in `AgentStatus::ALL` order, then other values.
-    pub fn counts(&self) -> Vec<(String, usize)> {
+    pub fn counts(&self) -> &[(String, usize)] {
         self.fleet.counts()
     }
 
@@ -533,6 +533,7 @@ mod tests {
                 .map(|(from, to, left)| (from.to_string(), to.to_string(), left))
         };
         assert_eq!(moved(&top, "a1"), None, "the first sighting is no change");
+        assert_eq!(top.counts()[0], ("online".to_owned(), 2));
         let next = vec![
             agent("a1", "offline", "eu", 100),
             agent("a2", "offline", "us", 10),
@@ -543,6 +544,15 @@ mod tests {
         assert_eq!(
             moved(&top, "a1"),
             Some(("online".into(), "offline".into(), MARK_REFRESHES - 1))
+        );
+        assert_eq!(
+            top.counts(),
+            [
+                ("online".to_owned(), 1),
+                ("delayed".to_owned(), 1),
+                ("offline".to_owned(), 2)
+            ],
+            "the counts follow the walks"
         );
         assert_eq!(shown(&top), ["a2", "a1", "a3", "a5"], "a4 left the listing");
         // A failed walk keeps the data and ages the marks too.
