@@ -46,7 +46,7 @@ cleanup() {
 trap cleanup EXIT
 export AGENTCTL_CONFIG_DIR=$work/config
 
-token=bench-$RANDOM$RANDOM
+token=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n') # the dev server wants >= 16 characters
 "$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile \
   --delayed-after 1h --offline-after 2h >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
@@ -55,6 +55,7 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 host=$(head -n1 "$work/server.out" | sed 's/^listening on //')
+[[ -n $host ]] || { echo "bench.sh: the dev server did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
 export AGENTCTL_HOST=$host AGENTCTL_TOKEN=$token
 body='{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}'
 send=("$bin" heartbeat send bench-0001 --version 1.2.3 --uptime 86400 --cpu 12.5 --mem 35.2 -q)
@@ -250,6 +251,7 @@ if [[ $only == top ]]; then
       "env AGENTCTL_HOST=$fleet_host AGENTCTL_TOKEN=$token AGENTCTL_CONFIG_DIR=$AGENTCTL_CONFIG_DIR \
        /usr/bin/time -f '%U %S %M' -o $2 $bin top --interval $1 --page-size $page_size"
     for _ in $(seq 1200); do # until the first walk has ended (the header says when)
+      tmux has-session -t "$pane" 2>/dev/null || { echo "bench.sh: top ended at once" >&2; exit 1; }
       tmux capture-pane -p -t "$pane" | grep -q "^refreshed [0-9:]* UTC" && break
       sleep 0.1
     done
