@@ -318,8 +318,8 @@ while os.read(0, 1) not in (b\"q\", b\"\"):
   keys_to_frames "$work/keys-stub.txt"
   tmux send-keys -t "$pane" q
   read -r stub_median stub_max <"$work/keys-stub.txt"
-  printf '11c. the same %d keys against a stub that only redraws one line per key (tmux and capture-pane alone): median %s ms, max %s ms; top above it: median +%s ms\n' \
-    "$keys" "$stub_median" "$stub_max" "$(python3 -c "print(f'{$median - $stub_median:.1f}')")"
+  printf '11c. the same %d keys against a stub that only redraws one line per key (tmux and capture-pane alone): median %s ms, max %s ms; top minus the stub: median %s ms\n' \
+    "$keys" "$stub_median" "$stub_max" "$(python3 -c "print(f'{$median - $stub_median:+.1f}')")"
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
