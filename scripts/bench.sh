@@ -34,6 +34,8 @@ server_pid=
 extra_pids=() # servers and runs started below, stopped on any exit
 fleet_pid=
 cleanup() {
+  set +e # a process already gone is no failure of the run
+  [[ -n ${pane:-} ]] && tmux kill-session -t "$pane" 2>/dev/null
   [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [[ -n $fleet_pid ]] && kill "$fleet_pid" 2>/dev/null && wait "$fleet_pid" 2>/dev/null
   for pid in "${extra_pids[@]}"; do
@@ -44,7 +46,7 @@ cleanup() {
 trap cleanup EXIT
 export AGENTCTL_CONFIG_DIR=$work/config
 
-token=bench-$RANDOM$RANDOM
+token=bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n') # the dev server wants >= 16 characters
 "$bin" dev-server --listen 127.0.0.1:0 --token "$token" --no-save-profile \
   --delayed-after 1h --offline-after 2h >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
@@ -53,6 +55,7 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 host=$(head -n1 "$work/server.out" | sed 's/^listening on //')
+[[ -n $host ]] || { echo "bench.sh: the dev server did not start:" >&2; cat "$work/server.err" >&2; exit 1; }
 export AGENTCTL_HOST=$host AGENTCTL_TOKEN=$token
 body='{"version":"1.2.3","uptime":86400,"cpuUsage":12.5,"memUsage":35.2}'
 send=("$bin" heartbeat send bench-0001 --version 1.2.3 --uptime 86400 --cpu 12.5 --mem 35.2 -q)
@@ -247,31 +250,16 @@ if [[ $only == top ]]; then
     tmux new-session -d -s "$pane" -x 200 -y 50 \
       "env AGENTCTL_HOST=$fleet_host AGENTCTL_TOKEN=$token AGENTCTL_CONFIG_DIR=$AGENTCTL_CONFIG_DIR \
        /usr/bin/time -f '%U %S %M' -o $2 $bin top --interval $1 --page-size $page_size"
-    for _ in $(seq 600); do # until the first walk is on screen
-      tmux capture-pane -p -t "$pane" | grep -q '^agentctl top · [1-9]' && break
+    for _ in $(seq 1200); do # until the first walk has ended (the header says when)
+      tmux has-session -t "$pane" 2>/dev/null || { echo "bench.sh: top ended at once" >&2; exit 1; }
+      tmux capture-pane -p -t "$pane" | grep -q "^refreshed [0-9:]* UTC" && break
       sleep 0.1
     done
   }
   top_pid() { pgrep -f "^$bin top --interval $1" | head -n1; }
   cpu_of() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; } # clock ticks of 10 ms
-  # Refreshes: fleet_seconds of walks every watch_interval, CPU and walks counted.
-  before=$(listings "$work/fleet.log")
-  top_in_tmux "${watch_interval}s" "$work/top.time"
-  sleep "$fleet_seconds"
-  tmux send-keys -t "$pane" q
-  for _ in $(seq 100); do tmux has-session -t "$pane" 2>/dev/null || break; sleep 0.1; done
-  read -r user sys top_peak < <(tail -n1 "$work/top.time")
-  walk=$(python3 -c "import math; print(math.ceil($fleet/min($page_size,1000)))")
-  top_walks=$(python3 -c "print(max(1, ($(listings "$work/fleet.log") - $before) // $walk))")
-  printf '11. top, %d agents, --interval %ss for %ss: %s walks, %.3f CPU-s per refresh (walk, sort, frame); peak RSS %.1f MiB vs watch --all %.1f MiB -> %.2fx (target <= 1.5x)\n' \
-    "$fleet" "$watch_interval" "$fleet_seconds" "$top_walks" "$(python3 -c "print(($user+$sys)/$top_walks)")" \
-    "$(python3 -c "print($top_peak/1024)")" "$(python3 -c "print($watch_peak/1024)")" \
-    "$(python3 -c "print(f'{$top_peak/$watch_peak:.2f}')")"
-  # Keys: one walk (a long interval), then the keys, each waited for on screen.
-  top_in_tmux 1h "$work/top-keys.time"
-  pid=$(top_pid 1h)
-  cpu_before=$(cpu_of "$pid")
-  python3 - "$pane" "$keys" >"$work/keys.txt" <<'PY'
+  keys_to_frames() { # $1 result file: "<median ms> <max ms>" over $keys keys sent to $pane
+    python3 - "$pane" "$keys" >"$1" <<'PY'
 import subprocess, sys, time
 pane, count = sys.argv[1], int(sys.argv[2])
 def selected():
@@ -289,11 +277,49 @@ for n in range(count):
 times.sort()
 print(f"{times[len(times) // 2]:.1f} {times[-1]:.1f}")
 PY
+  }
+  # Refreshes: fleet_seconds of walks every watch_interval, CPU and walks counted.
+  before=$(listings "$work/fleet.log")
+  top_in_tmux "${watch_interval}s" "$work/top.time"
+  sleep "$fleet_seconds"
+  tmux send-keys -t "$pane" q
+  for _ in $(seq 100); do tmux has-session -t "$pane" 2>/dev/null || break; sleep 0.1; done
+  read -r user sys top_peak < <(tail -n1 "$work/top.time")
+  walk=$(python3 -c "import math; print(math.ceil($fleet/min($page_size,1000)))")
+  top_walks=$(python3 -c "print(max(1, ($(listings "$work/fleet.log") - $before) // $walk))")
+  printf '11. top, %d agents, --interval %ss for %ss: %s walks, %.3f CPU-s per refresh (walk, sort, frame); peak RSS %.1f MiB vs watch --all %.1f MiB -> %.2fx (target <= 1.5x)\n' \
+    "$fleet" "$watch_interval" "$fleet_seconds" "$top_walks" "$(python3 -c "print(($user+$sys)/$top_walks)")" \
+    "$(python3 -c "print($top_peak/1024)")" "$(python3 -c "print($watch_peak/1024)")" \
+    "$(python3 -c "print(f'{$top_peak/$watch_peak:.2f}')")"
+  # Keys: one walk (a long interval), then the keys, each waited for on screen.
+  top_in_tmux 1h "$work/top-keys.time"
+  pid=$(top_pid 1h)
+  cpu_before=$(cpu_of "$pid")
+  keys_to_frames "$work/keys.txt"
   cpu_after=$(cpu_of "$pid")
   tmux send-keys -t "$pane" q
   read -r median max <"$work/keys.txt"
   printf '11b. top, %d agents, %d keys (j/k) sent by tmux: key -> redrawn frame median %s ms, max %s ms (target < 16 ms a redraw); %.4f CPU-s per key redraw\n' \
     "$fleet" "$keys" "$median" "$max" "$(python3 -c "print(($cpu_after - $cpu_before)/$keys)")"
+  # The same keys and the same screen polling against a program that does nothing but
+  # redraw its selected line per key: what tmux and capture-pane alone take on this machine
+  # now, to read 11b against.
+  tmux kill-session -t "$pane" 2>/dev/null || true
+  tmux new-session -d -s "$pane" -x 200 -y 50 "python3 -c '
+import os, sys, tty
+tty.setraw(0)
+n = 0
+os.write(1, b\"\\x1b[2J\\x1b[H> 0\")
+while os.read(0, 1) not in (b\"q\", b\"\"):
+    n += 1
+    os.write(1, b\"\\x1b[H> %d\" % n)
+'"
+  sleep 0.5
+  keys_to_frames "$work/keys-stub.txt"
+  tmux send-keys -t "$pane" q
+  read -r stub_median stub_max <"$work/keys-stub.txt"
+  printf '11c. the same %d keys against a stub that only redraws one line per key (tmux and capture-pane alone): median %s ms, max %s ms; top minus the stub: median %s ms\n' \
+    "$keys" "$stub_median" "$stub_max" "$(python3 -c "print(f'{$median - $stub_median:+.1f}')")"
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi

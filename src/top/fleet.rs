@@ -6,6 +6,7 @@
 use crate::api::Agent;
 use crate::status::{AgentStatus, StatusValue};
 use crate::watch::state::status_of;
+use std::cell::OnceCell;
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, SystemTime};
 
@@ -157,6 +158,9 @@ pub struct Fleet {
     index: HashMap<String, usize>,
     history: HashMap<String, VecDeque<Seen>>,
     generation: u64,
+    /// The counts by status, worked out on the first frame after a change (not on every
+    /// frame: a key's redraw reads a screenful of rows, not the whole fleet).
+    counts: OnceCell<Vec<(String, usize)>>,
 }
 
 impl Fleet {
@@ -175,7 +179,11 @@ impl Fleet {
     }
 
     /// The fleet's counts by status, in `AgentStatus::ALL` order, then other values.
-    pub fn counts(&self) -> Vec<(String, usize)> {
+    pub fn counts(&self) -> &[(String, usize)] {
+        self.counts.get_or_init(|| self.count())
+    }
+
+    fn count(&self) -> Vec<(String, usize)> {
         let mut known = [0usize; AgentStatus::ALL.len()];
         let mut other: std::collections::BTreeMap<&str, usize> = Default::default();
         for row in &self.rows {
@@ -208,6 +216,7 @@ impl Fleet {
     /// One page of the walk in progress: records are updated in place (a status that moved is
     /// marked and remembered), new agents added.
     pub fn page(&mut self, records: Vec<Agent>, now: SystemTime) {
+        self.counts.take();
         for agent in records {
             let Some(uuid) = agent.uuid().filter(|u| !u.trim().is_empty()) else {
                 continue; // a record without an id cannot be told apart
@@ -248,6 +257,7 @@ impl Fleet {
     /// The walk ended, after its last page (`listed_all`: agents it did not list have left)
     /// or on an error (the last good data stays). Marks age by one refresh either way.
     pub fn walk_done(&mut self, listed_all: bool) {
+        self.counts.take();
         if listed_all {
             let generation = self.generation;
             self.rows.retain(|row| row.listed_in == generation);

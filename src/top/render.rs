@@ -156,14 +156,23 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
     ];
     for (status, count) in top.counts() {
         first.push(Span::raw(" · "));
-        let style = status_style(&StatusValue::of_text(&status), screen.color);
-        first.push(Span::styled(
-            format!("{count} {}", sanitize(&status)),
-            style,
-        ));
+        let style = status_style(&StatusValue::of_text(status), screen.color);
+        first.push(Span::styled(format!("{count} {}", sanitize(status)), style));
     }
     first.push(Span::raw(format!("   {}{profile}", sanitize(&screen.host))));
+    // The view first when it narrows the rows: how many it shows is the answer an operator
+    // filtering for (say) the offline agents of one region looks for, and the end of a long
+    // line is where a narrow terminal cuts it.
     let mut second = Vec::new();
+    if let Some(status) = top.only {
+        second.push(format!("only {status}"));
+    }
+    if !top.filter.is_empty() {
+        second.push(format!("filter \"{}\"", sanitize(&top.filter)));
+    }
+    if top.only.is_some() || !top.filter.is_empty() {
+        second.push(format!("{} of {total} shown", top.shown()));
+    }
     match top.refresh.last_ok {
         Some((at, took)) => second.push(format!(
             "refreshed {} ({}, took {})",
@@ -177,15 +186,6 @@ fn header(top: &Top, screen: &Screen, now: SystemTime) -> Vec<Line<'static>> {
     second.push(format!("every {}", format_duration(screen.interval)));
     let reverse = if top.reverse { " reversed" } else { "" };
     second.push(format!("sort {}{reverse}", top.sort.name()));
-    if let Some(status) = top.only {
-        second.push(format!("only {status}"));
-    }
-    if !top.filter.is_empty() {
-        second.push(format!("filter \"{}\"", sanitize(&top.filter)));
-    }
-    if top.only.is_some() || !top.filter.is_empty() {
-        second.push(format!("{} of {total} shown", top.shown()));
-    }
     let mut lines = vec![Line::from(first), Line::from(second.join(" · "))];
     if let Some((reason, at)) = &top.refresh.error {
         let kept = match top.refresh.last_ok {
@@ -607,6 +607,21 @@ mod tests {
         let mut top = fleet();
         handle(&mut top, Key::Char('?'), at(1_000));
         insta::assert_snapshot!(frame(&mut top, 90, 18));
+    }
+
+    #[test]
+    fn a_narrowed_view_says_how_many_it_shows_before_anything_else() {
+        let mut top = fleet();
+        for key in "3/us-east-1".chars() {
+            handle(&mut top, Key::Char(key), at(1_000));
+        }
+        handle(&mut top, Key::Enter, at(1_000));
+        let text = frame(&mut top, 60, 10);
+        let second = text.lines().nth(1).unwrap();
+        assert!(
+            second.starts_with("only offline · filter \"us-east-1\" · 1 of 4 shown"),
+            "{text}"
+        );
     }
 
     #[test]

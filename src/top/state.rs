@@ -133,7 +133,7 @@ impl Top {
     }
 
     /// The fleet's counts by status, in `AgentStatus::ALL` order, then other values.
-    pub fn counts(&self) -> Vec<(String, usize)> {
+    pub fn counts(&self) -> &[(String, usize)] {
         self.fleet.counts()
     }
 
@@ -153,8 +153,13 @@ impl Top {
     /// the reason (the last good data stays). Marks age by one refresh either way.
     pub fn walk_done(&mut self, outcome: Result<(), String>, took: Duration, now: SystemTime) {
         self.refresh.walking = false;
-        // Read before rows go: `order` still numbers the rows as they were.
-        let keep = self.selected_row().map(|row| row.uuid.clone());
+        // Read before rows go: `order` still numbers the rows as they were. A selection on
+        // the first line stays there: the problems a walk brings are shown at the top, where
+        // the view was looking, rather than scrolled away after the agent that led before.
+        let keep = match self.mode {
+            Mode::List | Mode::Filter | Mode::Help if self.selected == 0 => None,
+            _ => self.selected_row().map(|row| row.uuid.clone()),
+        };
         let detail = match self.mode {
             Mode::Detail(at) => self.fleet.rows().get(at).map(|row| row.uuid.clone()),
             _ => None,
@@ -533,6 +538,7 @@ mod tests {
                 .map(|(from, to, left)| (from.to_string(), to.to_string(), left))
         };
         assert_eq!(moved(&top, "a1"), None, "the first sighting is no change");
+        assert_eq!(top.counts()[0], ("online".to_owned(), 2));
         let next = vec![
             agent("a1", "offline", "eu", 100),
             agent("a2", "offline", "us", 10),
@@ -543,6 +549,15 @@ mod tests {
         assert_eq!(
             moved(&top, "a1"),
             Some(("online".into(), "offline".into(), MARK_REFRESHES - 1))
+        );
+        assert_eq!(
+            top.counts(),
+            [
+                ("online".to_owned(), 1),
+                ("delayed".to_owned(), 1),
+                ("offline".to_owned(), 2)
+            ],
+            "the counts follow the walks"
         );
         assert_eq!(shown(&top), ["a2", "a1", "a3", "a5"], "a4 left the listing");
         // A failed walk keeps the data and ages the marks too.
@@ -558,6 +573,39 @@ mod tests {
         assert_eq!(
             (seen[0].time, seen[0].from.as_str(), seen[0].to.as_str()),
             (at(130), "online", "offline")
+        );
+    }
+
+    #[test]
+    fn the_top_line_stays_on_top_and_a_moved_selection_follows_its_agent() {
+        let mut top = fleet();
+        let online: Vec<Agent> = ["a1", "a2", "a3", "a4", "a5"]
+            .iter()
+            .map(|uuid| agent(uuid, "online", "eu", 100))
+            .collect();
+        walk(&mut top, online.clone(), at(130));
+        assert_eq!(top.selected_row().unwrap().uuid, "a1");
+        let mut next = online.clone();
+        next[3] = agent("a4", "offline", "eu", 100);
+        walk(&mut top, next.clone(), at(140));
+        assert_eq!(shown(&top)[0], "a4");
+        assert_eq!(
+            (
+                top.selected,
+                top.offset,
+                top.selected_row().unwrap().uuid.as_str()
+            ),
+            (0, 0, "a4"),
+            "the new problem is shown where the view was looking"
+        );
+        keys(&mut top, &[Key::Down]);
+        assert_eq!(top.selected_row().unwrap().uuid, "a1");
+        next[4] = agent("a5", "offline", "eu", 100);
+        walk(&mut top, next, at(150));
+        assert_eq!(
+            top.selected_row().unwrap().uuid,
+            "a1",
+            "moved to, so followed"
         );
     }
 
