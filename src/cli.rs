@@ -219,11 +219,11 @@ pub struct GlobalArgs {
     pub no_headers: bool,
 
     /// Time limit per request [default: 10s]
-    #[arg(long, global = true, value_name = "DUR", value_parser = parse_positive_duration, help_heading = "Global options")]
+    #[arg(long, global = true, value_name = "DUR", value_parser = parse_positive_duration, allow_hyphen_values = true, help_heading = "Global options")]
     pub request_timeout: Option<Duration>,
 
     /// Retries of idempotent calls on connect errors, 429, 502, 503 and 504 [default: 2]
-    #[arg(long, global = true, value_name = "N", value_parser = crate::config::parse_retries, help_heading = "Global options")]
+    #[arg(long, global = true, value_name = "N", value_parser = crate::config::parse_retries, allow_negative_numbers = true, help_heading = "Global options")]
     pub retries: Option<u32>,
 
     /// Add a PEM CA certificate to the trusted roots

@@ -21,7 +21,7 @@ fn parse_unbounded(text: &str) -> Result<Duration, String> {
     if text.is_empty() {
         return Err("empty duration (examples: 90, 90s, 5m, 1h30m, 2d)".into());
     }
-    if text.starts_with('-') {
+    if is_negative(text) {
         return Err(format!(
             "'{text}' is negative; a duration must be 0 or more"
         ));
@@ -37,9 +37,22 @@ fn parse_unbounded(text: &str) -> Result<Duration, String> {
     })
 }
 
-/// Formats a duration the way it is typed: `1h30m`, `45s`, `250ms`.
+/// `-5s`, `-.5s`: a sign. (The next option taken for a flag's value, `--exec`, is no
+/// duration, and said so as any other word.)
+fn is_negative(text: &str) -> bool {
+    text.trim()
+        .strip_prefix('-')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+}
+
 /// A duration flag that must be more than zero (`--interval`, `--request-timeout`).
 pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    if is_negative(text) {
+        return Err(format!(
+            "'{}' is negative; a duration must be more than 0 (examples: 500ms, 5s, 1m)",
+            text.trim()
+        ));
+    }
     let duration = parse_duration(text)?;
     if duration.is_zero() {
         return Err("must be more than 0 (examples: 500ms, 5s, 1m)".into());
@@ -47,6 +60,7 @@ pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// Formats a duration the way it is typed: `1h30m`, `45s`, `250ms`.
 pub fn format_duration(duration: Duration) -> String {
     let secs = duration.as_secs();
     if secs == 0 {
@@ -82,6 +96,17 @@ mod tests {
     #[test]
     fn refuses_nonsense_with_a_reason() {
         assert!(parse_duration("-5").unwrap_err().contains("negative"));
+        assert_eq!(
+            parse_duration("-.5s").unwrap_err(),
+            "'-.5s' is negative; a duration must be 0 or more"
+        );
+        assert_eq!(
+            parse_positive_duration(" -5s").unwrap_err(),
+            "'-5s' is negative; a duration must be more than 0 (examples: 500ms, 5s, 1m)"
+        );
+        // The next option, taken for a flag's value, is not called negative.
+        let next = parse_duration("--exec").unwrap_err();
+        assert!(next.starts_with("'--exec' is not a duration"), "{next}");
         assert!(parse_duration("").is_err());
         assert!(parse_duration("soon").unwrap_err().contains("examples"));
         assert!(parse_duration("99999999999999999999999").is_err());

@@ -26,6 +26,7 @@ pub mod error;
 pub(crate) mod files;
 pub(crate) mod host_metrics;
 pub(crate) mod jq;
+pub(crate) mod number;
 pub mod output;
 pub(crate) mod prompt;
 pub(crate) mod sanitize;

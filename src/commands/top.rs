@@ -3,6 +3,7 @@ use crate::commands::watch::listing;
 use crate::context::Context;
 use crate::duration::parse_positive_duration;
 use crate::error::{Error, Result};
+use crate::number::whole_number;
 use crate::top::render::{MIN_HEIGHT, MIN_WIDTH, Screen};
 use clap::Args;
 use std::time::Duration;
@@ -27,7 +28,8 @@ Examples:
   agentctl top --once --width 120 --height 40 > top.txt   # one frame, for a bug report")]
 pub struct TopArgs {
     /// Time between two walks of the listing
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration)]
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration,
+          allow_hyphen_values = true)]
     pub interval: Duration,
 
     /// Draw one frame to stdout and exit (no terminal needed)
@@ -36,12 +38,12 @@ pub struct TopArgs {
 
     /// --once: the frame's width [default: the terminal's, else 120]
     #[arg(long, value_name = "N", requires = "once",
-          value_parser = clap::value_parser!(u16).range(i64::from(MIN_WIDTH)..=1000))]
+          value_parser = whole_number::<u16>(u64::from(MIN_WIDTH), Some(1000)), allow_negative_numbers = true)]
     pub width: Option<u16>,
 
     /// --once: the frame's height [default: the terminal's, else 40]
     #[arg(long, value_name = "N", requires = "once",
-          value_parser = clap::value_parser!(u16).range(i64::from(MIN_HEIGHT)..=1000))]
+          value_parser = whole_number::<u16>(u64::from(MIN_HEIGHT), Some(1000)), allow_negative_numbers = true)]
     pub height: Option<u16>,
 
     #[command(flatten, next_help_heading = "Filters (as agent list)")]

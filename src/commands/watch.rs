@@ -2,9 +2,10 @@ use crate::api::{Agent, AgentId, ApiClient, ApiError};
 use crate::commands::agent::filters::ListFilters;
 use crate::config::Source;
 use crate::context::Context;
-use crate::duration::{parse_duration, parse_positive_duration};
+use crate::duration::parse_positive_duration;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jq::JqFilter;
+use crate::number::whole_number;
 use crate::output::OutputFormat;
 use crate::status::{AgentStatus, StatusFlag};
 use crate::watch::exec::{ExecConfig, Handlers};
@@ -52,12 +53,13 @@ pub struct WatchArgs {
     pub uuids: Vec<AgentId>,
 
     /// Time between two polls (of an agent, or of the listing with --all)
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration)]
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration,
+          allow_hyphen_values = true)]
     pub interval: Duration,
 
     /// Most requests in flight at once
     #[arg(long, value_name = "C", default_value_t = 32,
-          value_parser = clap::value_parser!(u32).range(1..=4096))]
+          value_parser = whole_number::<u32>(1, Some(4096)), allow_negative_numbers = true)]
     pub concurrency: u32,
 
     /// Exit 0 as soon as every watched agent has this status
@@ -70,8 +72,8 @@ pub struct WatchArgs {
     #[arg(long, value_name = "EXPR", value_parser = compile_jq)]
     pub until_jq: Option<JqFilter>,
 
-    /// Give up after this long (exit 7 with --until or --until-jq)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    /// Give up after this long, more than 0 (exit 7 with --until or --until-jq)
+    #[arg(long, value_name = "DUR", value_parser = parse_positive_duration, allow_hyphen_values = true)]
     pub timeout: Option<Duration>,
 
     /// Run `sh -c CMD` for each change, the event's JSON on stdin
@@ -80,12 +82,12 @@ pub struct WatchArgs {
 
     /// Most --exec handlers running at once
     #[arg(long, value_name = "N", default_value_t = 4, requires = "exec",
-          value_parser = clap::value_parser!(u32).range(1..=1024))]
+          value_parser = whole_number::<u32>(1, Some(1024)), allow_negative_numbers = true)]
     pub exec_concurrency: u32,
 
     /// Kill an --exec handler that runs longer than this
     #[arg(long, value_name = "DUR", default_value = "30s", requires = "exec",
-          value_parser = parse_positive_duration)]
+          value_parser = parse_positive_duration, allow_hyphen_values = true)]
     pub exec_timeout: Duration,
 
     // --all and the filters of `agent list` after watch's own options, under a heading.

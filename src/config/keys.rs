@@ -193,6 +193,11 @@ pub(crate) fn read_duration(value: &toml::Value) -> Result<Duration, String> {
 
 /// `--retries`, and `config set retries`: a whole number, 0 or more.
 pub fn parse_retries(text: &str) -> Result<u32, String> {
+    if text.trim_start().starts_with('-') {
+        return Err(format!(
+            "'{text}' is negative; a whole number of retries is expected (e.g. 0, 2, 5)"
+        ));
+    }
     text.parse::<u32>()
         .map_err(|_| format!("'{text}' is not a whole number of retries (e.g. 0, 2, 5)"))
 }

@@ -295,6 +295,11 @@ mod tests {
         lying[7] = lying[7].wrapping_add(1);
         assert!(decode(&lying).unwrap_err().contains("compressed bytes but"));
         assert!(decode(&lying[..6]).unwrap_err().contains("too short"));
+        // The 8-byte header alone is whole: an empty stream, judged as one, not too short.
+        let mut empty = V2_DEFLATE_COOKIE.to_be_bytes().to_vec();
+        empty.extend(0u32.to_be_bytes());
+        let err = decode(&empty).unwrap_err();
+        assert!(!err.contains("8-byte header"), "{err}");
         let mut truncated = deflated_of(&plain(&recorded()));
         truncated.truncate(truncated.len() - 4);
         let held = (truncated.len() - 8) as u32;

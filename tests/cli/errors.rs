@@ -256,3 +256,47 @@ fn empty_environment_variables_count_as_unset() {
     ");
     shown.assert_calls(1);
 }
+
+#[test]
+fn a_negative_number_or_duration_is_refused_by_the_flags_name_not_taken_for_an_option() {
+    // Before, clap took `-1` and `-5s` for options: "unexpected argument '-5' found".
+    let world = World::new();
+    let closed = ClosedPort::new();
+    let mut transcripts = String::new();
+    for args in [
+        "--request-timeout -1s agent list",
+        "--retries -1 agent list",
+        "agent list --limit -1",
+        "agent list --page-size -1",
+        "heartbeat send a1 --uptime 1 --cpu 1 --mem 1 --every -1s",
+        "heartbeat send a1 --uptime 1 --cpu 1 --mem 1 --every 1s --count -1",
+        "heartbeat simulate --agents -1",
+        "heartbeat simulate --agents 1 --interval -5s",
+        "heartbeat simulate --agents 1 --duration -5s",
+        "heartbeat simulate --agents 1 --beats -1",
+        "heartbeat simulate --agents 1 --concurrency -1",
+        "watch a1 --interval -5s",
+        "watch a1 --concurrency -1",
+        "watch a1 --timeout -1s",
+        "watch a1 --exec true --exec-concurrency -1",
+        "watch a1 --exec true --exec-timeout -1s",
+        "watch --all --page-size -1",
+        "top --interval -5s",
+        "top --once --width -1",
+        "top --once --height -1",
+        "dev-server --delayed-after -1s",
+        "dev-server --offline-after -1s",
+        "dev-server --max-agents -1",
+        "dev-server --max-connections -1",
+        // The next option taken for the value is not called negative.
+        "watch --all --timeout --exec true",
+        // A zero timeout can never be waited for: refused, as the help says.
+        "watch --all --timeout 0",
+        "watch a1 --until online --timeout 0",
+    ] {
+        let ran = run(world.cmd_at(&closed.url()).args(args.split(' ')));
+        transcripts.push_str(&format!("$ agentctl {args}\n"));
+        transcripts.push_str(&ran.transcript());
+    }
+    insta::assert_snapshot!("negative-values", transcripts);
+}

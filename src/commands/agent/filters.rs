@@ -4,6 +4,7 @@
 
 use super::selector::Selector;
 use crate::api::{Agent, DEFAULT_REQUESTED_PAGE_SIZE, ListRequest};
+use crate::number::whole_number;
 use crate::status::{AgentStatus, StatusFlag};
 use clap::Args;
 
@@ -30,7 +31,7 @@ pub struct ListFilters {
 
     /// Records asked for per request (the server may send fewer)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REQUESTED_PAGE_SIZE,
-          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+          value_parser = whole_number::<u32>(1, Some(1_000_000)), allow_negative_numbers = true)]
     pub page_size: u32,
 }
 

@@ -2,6 +2,7 @@ use super::filters::ListFilters;
 use crate::api::{Agent, ApiError};
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::number::whole_number;
 use crate::output::{ListPrinter, OutputFormat};
 use clap::Args;
 use std::cmp::Ordering;
@@ -32,7 +33,7 @@ pub struct AgentListArgs {
     pub sort_by: Option<String>,
 
     /// Print at most N agents (stops reading pages once N have matched, unless --sort-by)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = whole_number::<u64>(1, None), allow_negative_numbers = true)]
     pub limit: Option<u64>,
 }
 

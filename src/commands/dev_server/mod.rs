@@ -60,11 +60,11 @@ pub struct DevServerArgs {
     pub env_file: Option<PathBuf>,
 
     /// An agent whose last heartbeat is at least this old is `delayed`
-    #[arg(long, value_name = "DUR", default_value = "20s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "20s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub delayed_after: Duration,
 
     /// An agent whose last heartbeat is at least this old is `offline` (must exceed --delayed-after)
-    #[arg(long, value_name = "DUR", default_value = "50s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DUR", default_value = "50s", value_parser = parse_duration, allow_hyphen_values = true)]
     pub offline_after: Duration,
 
     /// Load agent records from a JSON array (the API's record fields; only uuid is required)
@@ -72,11 +72,11 @@ pub struct DevServerArgs {
     pub seed: Option<PathBuf>,
 
     /// The most agents the server holds; a heartbeat that would register one more gets a 507
-    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_count_from_one)]
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::store::DEFAULT_MAX_AGENTS, value_parser = parse_count_from_one, allow_negative_numbers = true)]
     pub max_agents: usize,
 
     /// The most open connections; at the limit a new one closes the longest-idle one (lowered to what the open-file limit allows)
-    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_count_from_one)]
+    #[arg(long, value_name = "N", default_value_t = crate::dev_server::serve::DEFAULT_MAX_CONNECTIONS, value_parser = parse_count_from_one, allow_negative_numbers = true)]
     pub max_connections: usize,
 
     /// Do not save a profile with this server's host and token
@@ -298,6 +298,11 @@ pub fn parse_listen(text: &str) -> std::result::Result<SocketAddr, String> {
 
 /// `--max-agents`, `--max-connections`: a whole number from 1.
 fn parse_count_from_one(text: &str) -> std::result::Result<usize, String> {
+    if text.trim_start().starts_with('-') {
+        return Err(format!(
+            "'{text}' is negative; a whole number from 1 is expected"
+        ));
+    }
     match text.trim().parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{text}' is not a whole number from 1")),

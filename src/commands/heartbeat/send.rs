@@ -2,9 +2,10 @@ use crate::api::models::{parse_percent, parse_version};
 use crate::api::{Agent, AgentId, ApiResult, ClientHeaders, HeartbeatRequest, Request, agents_url};
 use crate::backoff::{EVERY_FAILURE, spread};
 use crate::context::{Context, Stdin};
-use crate::duration::parse_duration;
+use crate::duration::{parse_duration, parse_positive_duration};
 use crate::error::{Error, Result};
 use crate::host_metrics::{self, HostMetrics};
+use crate::number::whole_number;
 use crate::output::{OutputFormat, OutputOptions, Shape, json_text, print_agents};
 use crate::sanitize::sanitize;
 use clap::Args;
@@ -65,11 +66,12 @@ pub struct HeartbeatSendArgs {
     pub body: Option<PathBuf>,
 
     /// Keep sending, one beat per DUR (±10% jitter), until Ctrl-C or --count beats
-    #[arg(long, value_name = "DUR", value_parser = parse_every)]
+    #[arg(long, value_name = "DUR", value_parser = parse_every, allow_hyphen_values = true)]
     pub every: Option<Duration>,
 
     /// With --every: stop after N beats (failed beats count)
-    #[arg(long, value_name = "N", requires = "every", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", requires = "every", value_parser = whole_number::<u64>(1, None),
+          allow_negative_numbers = true)]
     pub count: Option<u64>,
 
     /// Print the request (method, URL, headers, body) and send nothing
@@ -96,7 +98,7 @@ pub async fn run(ctx: &Context, args: HeartbeatSendArgs) -> Result<()> {
 }
 
 fn parse_every(text: &str) -> std::result::Result<Duration, String> {
-    let every = parse_duration(text)?;
+    let every = parse_positive_duration(text)?;
     if every < Duration::from_millis(100) {
         return Err(format!(
             "'{text}' is too short; beat at most every 100ms (use `heartbeat simulate` for load)"

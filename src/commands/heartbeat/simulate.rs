@@ -1,6 +1,7 @@
 use crate::context::Context;
 use crate::duration::{parse_duration, parse_positive_duration};
 use crate::error::{Error, ErrorKind, Result};
+use crate::number::whole_number;
 use crate::simulate::report::{print_summary, threshold_outcome};
 use crate::simulate::shard::Shard;
 use crate::simulate::threshold::Threshold;
@@ -49,19 +50,19 @@ Examples:
 pub struct HeartbeatSimulateArgs {
     /// Number of simulated agents (the whole fleet, all shards together; at most 1,000,000
     /// per process)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    #[arg(long, value_name = "N", value_parser = whole_number::<u64>(1, Some(1_000_000_000)), allow_negative_numbers = true)]
     pub agents: u64,
 
     /// Time between two beats of one agent; 0 sends back to back (closed-loop stress)
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s")]
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "10s", allow_hyphen_values = true)]
     pub interval: Duration,
 
     /// Stop sending after this long (beats in flight are awaited)
-    #[arg(long, value_name = "DUR", value_parser = parse_positive_duration, conflicts_with = "beats")]
+    #[arg(long, value_name = "DUR", value_parser = parse_positive_duration, conflicts_with = "beats", allow_hyphen_values = true)]
     pub duration: Option<Duration>,
 
     /// Stop after N beats per agent
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = whole_number::<u64>(1, None), allow_negative_numbers = true)]
     pub beats: Option<u64>,
 
     /// Prefix of the simulated agent ids
@@ -69,7 +70,7 @@ pub struct HeartbeatSimulateArgs {
     pub prefix: String,
 
     /// Most requests in flight at once [default: this shard's number of agents, at most 256]
-    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    #[arg(long, value_name = "C", value_parser = whole_number::<u64>(1, Some(65_536)), allow_negative_numbers = true)]
     pub concurrency: Option<u64>,
 
     /// Run only shard I of N (0-based) of the fleet: agents [I·A/N, (I+1)·A/N)
