@@ -1,7 +1,8 @@
 //! How settings are resolved: which profile is selected, what makes a profile name valid, and
 //! each value taken from the first of flag, environment, selected profile and default.
 
-use super::files::{ConfigDoc, ConfigFiles};
+use super::docs::ConfigDoc;
+use super::files::ConfigFiles;
 use super::keys::{self, ConfigKey};
 use super::profile_name::validate_profile_name;
 use super::settings::{
