@@ -16,7 +16,7 @@ mod update;
 pub use docs::ConfigDoc;
 pub use files::ConfigFiles;
 pub use keys::{ConfigKey, display_value, parse_retries};
-pub use profile_name::{is_valid_profile_name, validate_profile_name};
+pub use profile_name::{is_valid_profile_name, validate_profile_name, validate_profile_name_in};
 pub use resolve::unknown_profile;
 pub use settings::*;
 
