@@ -1,7 +1,9 @@
-//! Configuration: the files in the config dir and how they are stored (`files`), the keys a
-//! profile holds (`keys`), the settings every command is handed (`settings`), and how they are
+//! Configuration: the files in the config dir and how they are read (`files`), the documents
+//! they hold (`docs`) and how both are written as one change (`update`), the keys a profile
+//! holds (`keys`), the settings every command is handed (`settings`), and how they are
 //! resolved from flags, environment, the selected profile and defaults (`resolve`).
 
+mod docs;
 mod edit;
 mod files;
 mod keys;
@@ -9,10 +11,12 @@ mod profile_name;
 mod resolve;
 mod safe_read;
 mod settings;
+mod update;
 
-pub use files::{ConfigDoc, ConfigFiles};
+pub use docs::ConfigDoc;
+pub use files::ConfigFiles;
 pub use keys::{ConfigKey, display_value, parse_retries};
-pub use profile_name::{is_valid_profile_name, validate_profile_name};
+pub use profile_name::{is_valid_profile_name, validate_profile_name, validate_profile_name_in};
 pub use resolve::unknown_profile;
 pub use settings::*;
 

@@ -28,6 +28,13 @@ pub fn validate_profile_name(name: &str) -> Result<()> {
     }
 }
 
+/// [`validate_profile_name`] for a name given in `setting` (`--profile`, `AGENTCTL_PROFILE`,
+/// `<PROFILE>`): the message starts with the setting, so the user knows which one to fix.
+pub fn validate_profile_name_in(setting: &str, name: &str) -> Result<()> {
+    validate_profile_name(name)
+        .map_err(|err| Error::usage(format!("{setting}: {}", err.message)).with_hint(NAME_HINT))
+}
+
 /// What a valid name is made of, for hints.
 const NAME_HINT: &str = "use letters, digits, '-' and '_' (at most 64 characters)";
 
@@ -58,5 +65,9 @@ mod tests {
         assert!(validate_profile_name(" prod ").is_ok());
         let err = validate_profile_name("x\u{1b}[2J*").unwrap_err();
         assert_eq!(err.message, "'x\\x1b[2J*' is not a valid profile name");
+        let err = validate_profile_name_in("<PROFILE>", "a*").unwrap_err();
+        assert_eq!(err.message, "<PROFILE>: 'a*' is not a valid profile name");
+        assert_eq!(err.hint.as_deref(), Some(NAME_HINT));
+        assert!(validate_profile_name_in("<PROFILE>", "a").is_ok());
     }
 }

@@ -1,9 +1,10 @@
 //! How settings are resolved: which profile is selected, what makes a profile name valid, and
 //! each value taken from the first of flag, environment, selected profile and default.
 
-use super::files::{ConfigDoc, ConfigFiles};
+use super::docs::ConfigDoc;
+use super::files::ConfigFiles;
 use super::keys::{self, ConfigKey};
-use super::profile_name::validate_profile_name;
+use super::profile_name::{validate_profile_name, validate_profile_name_in};
 use super::settings::{
     DEFAULT_PROFILE, DEFAULT_REQUEST_TIMEOUT, DEFAULT_RETRIES, FilesUse, GlobalFlags, Resolved,
     Settings, Source, default_config_dir, host_setting_name, host_text, parse_host,
@@ -223,10 +224,7 @@ fn select_profile(
         } else {
             "--profile"
         };
-        validate_profile_name(&given.value).map_err(|err| {
-            Error::usage(format!("{setting}: {}", err.message))
-                .with_hint(err.hint.unwrap_or_default())
-        })?;
+        validate_profile_name_in(setting, &given.value)?;
         return Ok(Resolved::new(given.value.trim().to_owned(), given.source));
     }
     if let Some(current) = config

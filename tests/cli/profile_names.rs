@@ -145,13 +145,59 @@ fn a_valid_profile_beside_invalid_ones_works_and_an_invalid_one_is_refused_by_na
     error: unknown profile 'nope'
     hint: known profiles: prod; create a new one with `agentctl auth login --profile nope`
     ");
-    // `config use PROFILE` shares its argument with --profile, and the message says so.
+    // `config use PROFILE` refuses it too, naming its own argument.
     insta::assert_snapshot!(run(world.cmd().args(["config", "use", "$(touch pwned)"])).transcript(), @"
     [exit status: 2]
     ----- stdout -----
     ----- stderr -----
-    error: --profile: '$(touch pwned)' is not a valid profile name
+    error: <PROFILE>: '$(touch pwned)' is not a valid profile name
     hint: use letters, digits, '-' and '_' (at most 64 characters)
     ");
     assert!(!world.home().join("pwned").exists());
+}
+
+/// `config use`'s argument is its own: an invalid name is refused naming `<PROFILE>`, not the
+/// global `--profile`, and `--profile` beside it is still the global option.
+#[test]
+fn config_use_names_its_own_argument_when_the_name_is_invalid() {
+    let world = world_with_bad_names();
+    let config = world.config_dir().join("config.toml");
+    let before = std::fs::read(&config).unwrap();
+    let transcripts = [
+        &["config", "use", "bad*"][..],
+        &["config", "use", "prod", "--profile", "bad*"],
+    ]
+    .map(|args| run(world.cmd().args(args)).transcript())
+    .join("");
+    insta::assert_snapshot!(transcripts, @"
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: <PROFILE>: 'bad*' is not a valid profile name
+    hint: use letters, digits, '-' and '_' (at most 64 characters)
+    [exit status: 2]
+    ----- stdout -----
+    ----- stderr -----
+    error: --profile: 'bad*' is not a valid profile name
+    hint: use letters, digits, '-' and '_' (at most 64 characters)
+    ");
+    assert_eq!(std::fs::read(&config).unwrap(), before);
+}
+
+/// With its own argument, `config use` sees `AGENTCTL_PROFILE` as the global setting it is and
+/// warns that it outranks the profile just made current.
+#[test]
+fn config_use_warns_that_agentctl_profile_outranks_it() {
+    let world = world_with_bad_names();
+    let ran = run(world
+        .cmd()
+        .env("AGENTCTL_PROFILE", "prod")
+        .args(["config", "use", "prod"]));
+    insta::assert_snapshot!(ran.transcript(), @"
+    [exit status: 0]
+    ----- stdout -----
+    ----- stderr -----
+    Switched to profile 'prod'.
+    warning: AGENTCTL_PROFILE=prod is set and takes precedence over the current profile
+    ");
 }

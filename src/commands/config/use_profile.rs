@@ -1,4 +1,4 @@
-use crate::config::{Source, unknown_profile, validate_profile_name};
+use crate::config::{Source, unknown_profile, validate_profile_name_in};
 use crate::context::Context;
 use crate::error::Result;
 use clap::Args;
@@ -13,13 +13,15 @@ Examples:
   agentctl config use default")]
 pub struct ConfigUseArgs {
     /// A profile from `agentctl config list`
-    #[arg(value_name = "PROFILE", add = clap_complete::ArgValueCandidates::new(crate::complete::profiles))]
+    // Its own id: under the id `profile` clap would take it for the global `--profile`, which
+    // then named the wrong argument in errors and was refused after `config use`.
+    #[arg(id = "profile_name", value_name = "PROFILE", add = clap_complete::ArgValueCandidates::new(crate::complete::profiles))]
     pub profile: String,
 }
 
 pub async fn run(ctx: &Context, args: ConfigUseArgs) -> Result<()> {
     let name = args.profile.trim();
-    validate_profile_name(name)?;
+    validate_profile_name_in("<PROFILE>", name)?;
     let files = ctx.settings.config_files()?;
     // Checked before taking the lock too, so a mistyped name creates no dir or lock file.
     let known = files.read_config()?.profile_names();
