@@ -220,7 +220,8 @@ fn table(
     width: u16,
     body: usize,
 ) -> Vec<Line<'static>> {
-    let rows: Vec<&Row> = top.visible(top.offset, body).collect();
+    // `body` lines in all: the column names, then the rows.
+    let rows: Vec<&Row> = top.visible(top.offset, body.saturating_sub(1)).collect();
     // Each visible row's cells, read once.
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -706,5 +707,10 @@ mod tests {
         let text = frame(&mut top, 100, 10);
         assert!(text.contains("agent-099999"), "{text}");
         assert!(text.contains("100000 agents"), "{text}");
+        // A full screen of rows still leaves the footer its line.
+        handle(&mut top, Key::Home, at(1_000));
+        let text = frame(&mut top, 100, 10);
+        assert_eq!(text.lines().count(), 10, "{text}");
+        assert!(text.lines().last().unwrap().ends_with("q quit"), "{text}");
     }
 }
