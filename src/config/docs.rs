@@ -76,6 +76,12 @@ impl ConfigDoc {
     }
 
     /// The whole table, as the writer puts it back into the file's text.
+    /// The origin of a profile's `host`, when it has one that parses.
+    pub(super) fn host_origin(&self, name: &str) -> Option<String> {
+        let host = self.profile(name)?.get("host")?.as_str()?;
+        Some(url::Url::parse(host).ok()?.origin().ascii_serialization())
+    }
+
     pub(super) fn table(&self) -> &toml::Table {
         &self.table
     }
@@ -112,6 +118,8 @@ struct CredentialsShape {
 struct CredentialShape {
     token: Option<String>,
     origin: Option<String>,
+    previous_token: Option<String>,
+    previous_origin: Option<String>,
 }
 
 impl Credentials {
@@ -155,6 +163,60 @@ impl Credentials {
         );
     }
 
+    /// Keeps `token`, saved for `origin`, beside the profile's new one until config.toml names
+    /// the new host ([`ConfigFiles::update`](super::ConfigFiles::update) does this).
+    pub(super) fn set_previous(&mut self, profile: &str, token: &Secret, origin: &str) {
+        let entry = subtable(subtable(&mut self.table, "profiles"), profile);
+        entry.insert(
+            "previous_token".into(),
+            toml::Value::String(token.expose().to_owned()),
+        );
+        entry.insert(
+            "previous_origin".into(),
+            toml::Value::String(origin.to_owned()),
+        );
+    }
+
+    pub(super) fn clear_previous(&mut self, profile: &str) -> bool {
+        let Some(entry) = self
+            .table
+            .get_mut("profiles")
+            .and_then(|p| p.as_table_mut())
+            .and_then(|p| p.get_mut(profile))
+            .and_then(|e| e.as_table_mut())
+        else {
+            return false;
+        };
+        entry.remove("previous_origin");
+        entry.remove("previous_token").is_some()
+    }
+
+    /// The token a profile holds for `origin`: its own, or the one it held before a login to
+    /// another host whose config.toml half may not have reached the disk.
+    pub fn token_for_origin(&self, profile: &str, origin: &str) -> Option<(Secret, String)> {
+        if self.token_origin(profile).as_deref() == Some(origin) {
+            return self.token(profile).map(|t| (t, origin.to_owned()));
+        }
+        let entry = self.profiles()?.get(profile)?;
+        let previous_origin = entry.get("previous_origin")?.as_str()?.trim();
+        let previous = entry.get("previous_token")?.as_str()?.trim();
+        (previous_origin == origin && !previous.is_empty())
+            .then(|| (Secret::new(previous), origin.to_owned()))
+    }
+
+    /// Drops the previous tokens of the profiles whose host in `config` is their token's own
+    /// origin: the login that replaced them is complete. Returns whether any was dropped.
+    pub(super) fn forget_previous(&mut self, config: &ConfigDoc) -> bool {
+        let mut dropped = false;
+        for name in self.profile_names() {
+            let host_origin = config.host_origin(&name);
+            if host_origin.is_some() && host_origin == self.token_origin(&name) {
+                dropped |= self.clear_previous(&name);
+            }
+        }
+        dropped
+    }
+
     pub fn set_token(&mut self, profile: &str, token: &Secret) {
         subtable(subtable(&mut self.table, "profiles"), profile).insert(
             "token".into(),
@@ -177,6 +239,8 @@ impl Credentials {
         };
         let removed = entry.remove("token").is_some();
         entry.remove("origin");
+        entry.remove("previous_token");
+        entry.remove("previous_origin");
         if entry.is_empty() {
             profiles.remove(profile);
         }

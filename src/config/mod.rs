@@ -382,6 +382,44 @@ mod tests {
     }
 
     #[test]
+    fn a_login_cut_between_the_renames_leaves_the_old_host_with_its_own_token() {
+        let dir = world();
+        let files = ConfigFiles::new(dir.path());
+        {
+            // Credentials reach the disk, config.toml does not.
+            let _crash = crate::files::inject::fail_after(4, true);
+            files
+                .update(|config, credentials| {
+                    let host = url::Url::parse("https://new.example.com").unwrap();
+                    config
+                        .profile_mut("prod")
+                        .insert("host".into(), host.as_str().into());
+                    credentials.set_token_for("prod", &Secret::new("tok-new"), &host);
+                    Ok(())
+                })
+                .unwrap_err();
+        }
+        let settings = resolve_in(dir.path(), &["--profile", "prod"], &[], FilesUse::Read).unwrap();
+        assert_eq!(
+            settings.host.unwrap().value.as_str(),
+            "https://prod.example.com/"
+        );
+        let token = settings.token.unwrap();
+        assert_eq!(token.source, Source::Profile);
+        assert_eq!(token.value.expose(), "tok-prod");
+        assert!(settings.withheld_token.is_none());
+        // --host at the new origin gets the new token, saved for it.
+        let settings = resolve_in(
+            dir.path(),
+            &["--profile", "prod", "--host", "https://new.example.com"],
+            &[],
+            FilesUse::Read,
+        )
+        .unwrap();
+        assert_eq!(settings.token.unwrap().value.expose(), "tok-new");
+    }
+
+    #[test]
     fn an_old_credentials_file_without_origins_trusts_the_profiles_host() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(

@@ -64,10 +64,23 @@ impl Settings {
             (Some(token), _) => (Some(token), None),
             (None, Some(files)) => {
                 let credentials = files.read_credentials()?;
-                let token = credentials
-                    .token(&profile.value)
-                    .map(|t| Resolved::new(t, Source::Profile));
-                (token, credentials.token_origin(&profile.value))
+                // The profile's token for its host, which may be the one it held before a
+                // login whose config.toml half never reached the disk.
+                let kept = host.as_ref().and_then(|host| {
+                    let origin = host.value.origin().ascii_serialization();
+                    credentials.token_for_origin(&profile.value, &origin)
+                });
+                match kept {
+                    Some((token, origin)) => {
+                        (Some(Resolved::new(token, Source::Profile)), Some(origin))
+                    }
+                    None => (
+                        credentials
+                            .token(&profile.value)
+                            .map(|t| Resolved::new(t, Source::Profile)),
+                        credentials.token_origin(&profile.value),
+                    ),
+                }
             }
             (None, None) => (None, None),
         };

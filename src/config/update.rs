@@ -9,9 +9,37 @@ use super::edit::edited_text;
 use super::files::{CONFIG_FILE, CREDENTIALS_FILE, ConfigFiles};
 use super::safe_read::{Which, check_dir, io_error, read_text};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// A profile whose token this update replaces by one for another origin keeps the one its
+/// host on disk goes with (`previous_token`) until config.toml is written too: a crash between
+/// the two renames then leaves the old profile whole.
+fn keep_replaced_tokens(
+    original: &Credentials,
+    credentials: &mut Credentials,
+    kept: Vec<(String, Option<(Secret, String)>)>,
+) {
+    let text = |token: Option<Secret>| token.map(|t| t.expose().to_owned());
+    for (name, kept) in kept {
+        let new = text(credentials.token(&name));
+        if new.is_none() || new == text(original.token(&name)) {
+            continue;
+        }
+        match kept {
+            Some((token, origin))
+                if credentials.token_origin(&name).as_deref() != Some(&origin) =>
+            {
+                credentials.set_previous(&name, &token, &origin)
+            }
+            _ => {
+                credentials.clear_previous(&name);
+            }
+        }
+    }
+}
 
 /// Held (`flock`) by every writer for the whole read-modify-write; never holds data.
 const LOCK_FILE: &str = ".lock";
@@ -24,10 +52,11 @@ impl ConfigFiles {
     /// Read-modify-write of both files under the exclusive lock. Only a file whose content
     /// changed is written, and only after `edit` succeeded.
     ///
-    /// The two files are one change: `credentials.toml` is written first and `config.toml`
-    /// last, so a crash between them leaves the old host with the new token, which is saved
-    /// with the origin it belongs to and so is never sent to the old host (contract: a token
-    /// goes only to its own origin); a crash can never leave a new host with the old token.
+    /// The two files are one change: `credentials.toml` is written first, holding the new
+    /// token with its origin and the token it replaced with that one's origin, and `config.toml`
+    /// last, so a crash between them leaves the old host with its old token (a token goes only
+    /// to its own origin), and a crash can never leave a new host with the old token; once
+    /// `config.toml` is written, the replaced token is dropped.
     /// When a write fails, each file already replaced is put back as it was, so a failed
     /// update changes nothing.
     pub fn update<R>(
@@ -49,7 +78,21 @@ impl ConfigFiles {
         };
         let mut config = original_config.clone();
         let mut credentials = original_credentials.clone();
+        // The token each profile's host on disk goes with, before the edit.
+        let kept: Vec<(String, Option<(Secret, String)>)> = original_credentials
+            .profile_names()
+            .into_iter()
+            .map(|name| {
+                let kept = original_config
+                    .host_origin(&name)
+                    .and_then(|origin| original_credentials.token_for_origin(&name, &origin));
+                (name, kept)
+            })
+            .collect();
         let outcome = edit(&mut config, &mut credentials)?;
+        keep_replaced_tokens(&original_credentials, &mut credentials, kept);
+        // A previous token whose login reached config.toml is dropped: the files agree.
+        credentials.forget_previous(&original_config);
         // Edited in place (comments kept), with the file's own mode; credentials first.
         let mut writes = Vec::new();
         if credentials != original_credentials {
@@ -76,6 +119,22 @@ impl ConfigFiles {
                 return Err(write_failed(path, &err, &replaced, undone));
             }
             replaced.push((path, original.as_deref(), *mode));
+        }
+        // Both halves are on disk: the token a login replaced is no longer needed. Written at
+        // once when it can be; when it cannot, the next update drops it (above).
+        let mut settled = credentials.clone();
+        if settled.forget_previous(&config) {
+            let credentials_path = self.credentials_path();
+            let text = edited_text(
+                read_text(&credentials_path, Which::Credentials)
+                    .ok()
+                    .flatten()
+                    .as_deref(),
+                CREDENTIALS_HEADER,
+                settled.table(),
+            );
+            let mode = existing_mode(&credentials_path).map_or(0o600, |mode| mode & 0o700);
+            let _ = crate::files::write_atomic(&credentials_path, text.as_bytes(), mode);
         }
         Ok(outcome)
     }
@@ -196,7 +255,6 @@ fn existing_mode(_path: &Path) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
 
     fn files() -> (tempfile::TempDir, ConfigFiles) {
         let dir = tempfile::tempdir().unwrap();
@@ -219,7 +277,7 @@ mod tests {
         assert!(unrelated.exists());
     }
 
-    /// prod's host, token and the token's origin, as the files hold them.
+    /// prod's host, the token kept for that host and its origin, as the files hold them.
     fn prod(files: &ConfigFiles) -> (Option<String>, Option<String>, Option<String>) {
         let config = files.read_config().unwrap();
         let credentials = files.read_credentials().unwrap();
@@ -228,8 +286,14 @@ mod tests {
             .and_then(|p| p.get("host"))
             .and_then(|v| v.as_str())
             .map(str::to_owned);
-        let token = credentials.token("prod").map(|t| t.expose().to_owned());
-        (host, token, credentials.token_origin("prod"))
+        // The token that goes to that host, as resolving the profile picks it.
+        let origin = host
+            .as_deref()
+            .map(|h| url::Url::parse(h).unwrap().origin().ascii_serialization());
+        match origin.and_then(|o| credentials.token_for_origin("prod", &o)) {
+            Some((token, origin)) => (host, Some(token.expose().to_owned()), Some(origin)),
+            None => (host, None, None),
+        }
     }
 
     /// What `auth login` writes: a host in config.toml, its token in credentials.toml.
@@ -256,8 +320,8 @@ mod tests {
     /// Every step of both writes is made to fail in turn. As an error (`crash` false: later
     /// steps work, so what was replaced is put back) the files hold the old profile or, on
     /// success, the new one. As a crash (every later step fails too: nothing more reaches
-    /// the disk) they may also hold the old host with the new token, saved for the new
-    /// host's origin and so never sent to the old host; never the new host with the old token.
+    /// the disk) they hold the old profile or the new one too: between the two renames, the
+    /// old host with its old token.
     #[test]
     fn every_failure_and_crash_point_of_a_pair_leaves_the_old_profile_or_the_new_one() {
         let (old_host, new_host) = ("https://old.example.com", "https://new.example.com");
@@ -287,9 +351,7 @@ mod tests {
                     points += 1;
                     let hint = result.unwrap_err().hint.unwrap_or_default();
                     if crash {
-                        let between = (old.0.clone(), new.1.clone(), new.2.clone());
-                        assert!(now == old || now == new || now == between, "{case}");
-                        assert!(!(now.0 == new.0 && now.1 == old.1), "{case}");
+                        assert!(now == old || now == new, "{case}");
                     } else {
                         assert_eq!(now, old, "{case}");
                         assert!(hint.starts_with("nothing was changed"), "{case}: {hint}");
@@ -313,9 +375,46 @@ mod tests {
         // the dir): the first file replaced must be credentials.toml.
         let _crash = crate::files::inject::fail_after(4, true);
         login(&files, "https://new.example.com", "tok-new").unwrap_err();
+        let credentials = files.read_credentials().unwrap();
+        assert_eq!(
+            credentials.token("prod").map(|t| t.expose().to_owned()),
+            Some("tok-new".to_owned())
+        );
+        assert_eq!(
+            credentials.token_origin("prod").as_deref(),
+            Some("https://new.example.com")
+        );
+        // The old host keeps its own token: the profile is the old one.
         let (host, token, origin) = prod(&files);
         assert_eq!(host.as_deref(), Some("https://old.example.com"));
-        assert_eq!(token.as_deref(), Some("tok-new"));
-        assert_eq!(origin.as_deref(), Some("https://new.example.com"));
+        assert_eq!(token.as_deref(), Some("tok-old"));
+        assert_eq!(origin.as_deref(), Some("https://old.example.com"));
+    }
+
+    #[test]
+    fn the_replaced_token_is_dropped_once_config_names_the_new_host() {
+        let (_dir, files) = files();
+        login(&files, "https://old.example.com", "tok-old").unwrap();
+        login(&files, "https://new.example.com", "tok-new").unwrap();
+        let text = fs::read_to_string(files.credentials_path()).unwrap();
+        assert!(!text.contains("tok-old"), "{text}");
+        assert!(!text.contains("previous"), "{text}");
+        // After a crash between the renames, the next update (whatever it is) settles it.
+        login(&files, "https://old.example.com", "tok-old").unwrap();
+        {
+            let _crash = crate::files::inject::fail_after(4, true);
+            login(&files, "https://new.example.com", "tok-new").unwrap_err();
+        }
+        assert!(
+            fs::read_to_string(files.credentials_path())
+                .unwrap()
+                .contains("tok-old")
+        );
+        files.update(|_, _| Ok(())).unwrap();
+        assert_eq!(prod(&files), some("https://old.example.com", "tok-old"));
+        login(&files, "https://new.example.com", "tok-new").unwrap();
+        let text = fs::read_to_string(files.credentials_path()).unwrap();
+        assert!(!text.contains("tok-old"), "{text}");
+        assert_eq!(prod(&files), some("https://new.example.com", "tok-new"));
     }
 }
