@@ -339,19 +339,7 @@ async fn run_handler(config: &ExecConfig, event: &Event) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::status::StatusValue;
-    use std::time::SystemTime;
-
-    fn change(uuid: &str, from: Option<&str>, to: &str) -> Change {
-        Change {
-            time: SystemTime::UNIX_EPOCH,
-            uuid: uuid.into(),
-            from: from.map(StatusValue::of_text),
-            to: StatusValue::of_text(to),
-            agent: None,
-            reason: None,
-        }
-    }
+    use crate::watch::handler_queue::tests::change;
 
     #[tokio::test]
     async fn handlers_run_in_order_per_agent_and_failures_are_reported() {

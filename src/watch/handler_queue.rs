@@ -158,12 +158,13 @@ impl HandlerQueue {
 }
 
 #[cfg(test)]
-mod tests {
+pub(in crate::watch) mod tests {
     use super::*;
     use crate::status::StatusValue;
     use std::time::SystemTime;
 
-    fn change(uuid: &str, from: Option<&str>, to: &str) -> Change {
+    /// A change of `uuid` from `from` to `to`, for the tests of the queue and of its dispatcher.
+    pub(in crate::watch) fn change(uuid: &str, from: Option<&str>, to: &str) -> Change {
         Change {
             time: SystemTime::UNIX_EPOCH,
             uuid: uuid.into(),

@@ -123,37 +123,34 @@ fn the_screen_counts_the_fleet_and_q_exits_0_with_the_terminal_restored() {
     assert!(!seen.contains(TOKEN));
 }
 
-#[test]
-fn sigterm_exits_143_with_the_terminal_restored() {
+/// Sends `signal` to a running top: it exits with `code`, the terminal's settings are back
+/// and the alternate screen was left (its last ESC[?1049l after its last ESC[?1049h).
+fn a_signal_restores_the_terminal(signal: &str, code: u32) {
     let world = World::new();
     let server = server(&world);
     let mut session = top(&world, &server);
     let mut screen = Screen::default();
     wait_for_counts(&mut session, &mut screen, 30, 120);
     let agentctl = child_of(session.get_process().pid().as_raw() as u32);
-    kill("-TERM", agentctl);
+    kill(signal, agentctl);
     let seen = ended(&mut session, &mut screen);
-    assert!(seen.contains("exit=143"), "{seen}");
-    assert!(seen.contains("terminal=same"), "{seen}");
-}
-
-#[test]
-fn sighup_exits_129_with_the_terminal_restored() {
-    let world = World::new();
-    let server = server(&world);
-    let mut session = top(&world, &server);
-    let mut screen = Screen::default();
-    wait_for_counts(&mut session, &mut screen, 30, 120);
-    let agentctl = child_of(session.get_process().pid().as_raw() as u32);
-    kill("-HUP", agentctl);
-    let seen = ended(&mut session, &mut screen);
-    assert!(seen.contains("exit=129"), "{seen}");
+    assert!(seen.contains(&format!("exit={code}")), "{seen}");
     assert!(seen.contains("terminal=same"), "{seen}");
     let left = screen.text().rfind("\x1b[?1049l");
     assert!(
         left > screen.text().rfind("\x1b[?1049h"),
         "the alternate screen was not left"
     );
+}
+
+#[test]
+fn sigterm_exits_143_with_the_terminal_restored() {
+    a_signal_restores_the_terminal("-TERM", 143);
+}
+
+#[test]
+fn sighup_exits_129_with_the_terminal_restored() {
+    a_signal_restores_the_terminal("-HUP", 129);
 }
 
 #[test]
