@@ -198,25 +198,6 @@ fn a_token_escaped_inside_the_labels_string_is_redacted_in_the_labels_column() {
     assert!(ran.stdout.contains("k=[REDACTED]"), "{}", ran.stdout);
 }
 
-/// `heartbeat simulate` of one agent, JSON summary, no retries.
-fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
-    let mut cmd = world.cmd_at(host);
-    cmd.args([
-        "heartbeat",
-        "simulate",
-        "--agents",
-        "1",
-        "--interval",
-        "20ms",
-        "--retries",
-        "0",
-        "-o",
-        "json",
-    ])
-    .args(extra);
-    run(&mut cmd)
-}
-
 #[test]
 fn broken_framing_from_the_server_is_a_malformed_answer_not_the_network() {
     let world = World::new();
@@ -233,7 +214,7 @@ fn broken_framing_from_the_server_is_a_malformed_answer_not_the_network() {
         let stub = crate::common::stub::Stub::start(move |_| {
             crate::common::stub::Reply::Raw(wire.to_vec())
         });
-        let ran = simulate(&world, &stub.url(), &["--beats", "1"]);
+        let ran = simulate_one(&world, &stub.url(), &["--beats", "1"]);
         assert_eq!(ran.code, 5, "{}", ran.stderr);
         let summary: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
         assert_eq!(summary["failed"], json!({"malformed": 1}), "{summary}");
@@ -274,7 +255,7 @@ fn beats_due_but_never_sent_before_the_duration_ended_are_counted_unsent() {
             ]);
             run(&mut cmd)
         });
-        let ran = simulate(
+        let ran = simulate_one(
             &world,
             &silent.url(),
             &[

@@ -23,31 +23,13 @@ fn sim_beat(when: When) -> When {
         })
 }
 
-fn simulate(world: &World, host: &str, extra: &[&str]) -> Ran {
-    let mut cmd = world.cmd_at(host);
-    cmd.args([
-        "heartbeat",
-        "simulate",
-        "--agents",
-        "1",
-        "--interval",
-        "20ms",
-        "--retries",
-        "0",
-        "-o",
-        "json",
-    ])
-    .args(extra);
-    run(&mut cmd)
-}
-
 #[test]
 fn every_beat_is_the_contract_request_byte_for_byte_on_one_kept_alive_connection() {
     let server = KeepAlive::start(200, r#"{"uuid":"sim-0001"}"#);
     let world = World::new();
     // One request in flight at a time, so that however slow this machine is, a beat never
     // finds the connection busy.
-    let ran = simulate(
+    let ran = simulate_one(
         &world,
         &server.url(),
         &["--beats", "3", "--concurrency", "1"],
@@ -110,7 +92,7 @@ fn an_idle_connection_the_server_closed_is_replaced_without_losing_the_beat() {
     let stub =
         Stub::start(|_| Reply::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}".to_vec()));
     let world = World::new();
-    let ran = simulate(&world, &stub.url(), &["--beats", "3"]);
+    let ran = simulate_one(&world, &stub.url(), &["--beats", "3"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(summary["ok"], 3, "{summary}");
@@ -193,7 +175,7 @@ fn a_token_echoed_by_the_server_is_redacted_from_every_failure() {
         let beats = route(&server, sim_beat, vec![Answer::json(status, body.clone())]);
         let unexpected = nothing_else(&server);
         let world = World::new();
-        let ran = simulate(&world, &server.base_url(), &["--beats", "2"]);
+        let ran = simulate_one(&world, &server.base_url(), &["--beats", "2"]);
         assert_eq!(ran.code, 5, "{status}: {}", ran.stderr);
         assert!(
             ran.stderr.contains("[REDACTED]"),
@@ -210,7 +192,7 @@ fn a_token_echoed_by_the_server_is_redacted_from_every_failure() {
 fn https_uses_the_same_tls_rules_as_every_other_command() {
     let stub = TlsStub::start(Leaf::Good, r#"{"uuid":"sim-0001"}"#);
     let world = World::new();
-    let ran = simulate(&world, &stub.url("localhost"), &["--beats", "2"]);
+    let ran = simulate_one(&world, &stub.url("localhost"), &["--beats", "2"]);
     assert_eq!(ran.code, 6, "{}", ran.stderr);
     assert!(ran.stderr.contains("unknown issuer"), "{}", ran.stderr);
     let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
@@ -223,7 +205,7 @@ fn https_uses_the_same_tls_rules_as_every_other_command() {
     let ca = world.home().join("ca.pem");
     std::fs::write(&ca, &stub.ca_pem).unwrap();
     let ca = ca.to_str().unwrap();
-    let ran = simulate(
+    let ran = simulate_one(
         &world,
         &stub.url("localhost"),
         &["--beats", "2", "--cacert", ca],
@@ -235,7 +217,7 @@ fn https_uses_the_same_tls_rules_as_every_other_command() {
     let expired = TlsStub::start(Leaf::Expired, "{}");
     std::fs::write(world.home().join("ca2.pem"), &expired.ca_pem).unwrap();
     let ca2 = world.home().join("ca2.pem");
-    let ran = simulate(
+    let ran = simulate_one(
         &world,
         &expired.url("localhost"),
         &["--beats", "1", "--cacert", ca2.to_str().unwrap()],
@@ -247,7 +229,7 @@ fn https_uses_the_same_tls_rules_as_every_other_command() {
 #[test]
 fn a_token_over_plain_http_to_another_machine_is_refused_before_anything_is_sent() {
     let world = World::new();
-    let ran = simulate(&world, "http://agents.invalid", &["--beats", "1"]);
+    let ran = simulate_one(&world, "http://agents.invalid", &["--beats", "1"]);
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert!(ran.stderr.contains("plain http://"), "{}", ran.stderr);
     assert!(ran.stdout.is_empty(), "{}", ran.stdout);
@@ -263,7 +245,7 @@ fn verbose_logs_each_request_and_answer_with_the_token_redacted() {
     );
     let unexpected = nothing_else(&server);
     let world = World::new();
-    let ran = simulate(&world, &server.base_url(), &["--beats", "1", "-vv"]);
+    let ran = simulate_one(&world, &server.base_url(), &["--beats", "1", "-vv"]);
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let url = format!("{}{PATH}", server.base_url());
     for line in [
@@ -292,7 +274,7 @@ fn a_stalled_or_oversized_answer_is_a_counted_failure_not_a_hang() {
         head_and_start: b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"uu".to_vec(),
     });
     let world = World::new();
-    let ran = simulate(
+    let ran = simulate_one(
         &world,
         &stalled.url(),
         &["--beats", "1", "--request-timeout", "300ms"],
@@ -316,7 +298,7 @@ fn a_stalled_or_oversized_answer_is_a_counted_failure_not_a_hang() {
     let huge = Stub::start(|_| {
         Reply::Raw(b"HTTP/1.1 200 OK\r\ncontent-length: 999999999999\r\n\r\n{}".to_vec())
     });
-    let ran = simulate(&world, &huge.url(), &["--beats", "1"]);
+    let ran = simulate_one(&world, &huge.url(), &["--beats", "1"]);
     assert_eq!(ran.code, 5, "{}", ran.stderr);
     let summary: Value = serde_json::from_str(&ran.stdout).unwrap();
     assert_eq!(

@@ -132,6 +132,26 @@ impl Launch for Command {
     }
 }
 
+/// `heartbeat simulate` of one agent every 20ms, JSON summary, no retries, plus `extra`: the
+/// run the wire and hostile-server tests hold up against a server.
+pub fn simulate_one(world: &World, host: &str, extra: &[&str]) -> Ran {
+    run(world
+        .cmd_at(host)
+        .args([
+            "heartbeat",
+            "simulate",
+            "--agents",
+            "1",
+            "--interval",
+            "20ms",
+            "--retries",
+            "0",
+            "-o",
+            "json",
+        ])
+        .args(extra))
+}
+
 /// Runs it and checks what must hold for every run.
 pub fn run(cmd: &mut impl Launch) -> Ran {
     let ran = cmd.launch();
