@@ -239,6 +239,8 @@ fn ctrl_c_at_the_host_prompt_leaves_the_terminal_cooked_and_exits_130() {
     let mut session = in_shell(&world, &["auth", "login"]);
     let mut screen = Screen::default();
     screen.keep(&session.expect("Host").unwrap());
+    // The prompt reads keys in raw mode and flushes what was typed before it got there.
+    wait_for_echo_off(&session);
     session.send("https://half-typ").unwrap();
     session.send("\x03").unwrap();
     screen.keep(&session.expect("exit=").unwrap());
